@@ -1,0 +1,636 @@
+/*
+ * libdosm: state machines for dental orders.
+ *
+ * This header is the whole contract: anything not declared here is
+ * unsupported. The library does no I/O, reads no clock or environment and
+ * keeps no global state; the host owns storage, networking and time.
+ *
+ * Copyright (c) 2026 The libdosm authors. MIT licence, see LICENSE.
+ */
+#ifndef DOSM_H
+#define DOSM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Version and export                                                 */
+/* ------------------------------------------------------------------ */
+
+#define DOSM_VERSION_MAJOR 0
+#define DOSM_VERSION_MINOR 1
+#define DOSM_VERSION_PATCH 0
+/** The version as one number, MAJOR * 10000 + MINOR * 100 + PATCH. */
+#define DOSM_VERSION_NUMBER                                                   \
+    (DOSM_VERSION_MAJOR * 10000 + DOSM_VERSION_MINOR * 100 + DOSM_VERSION_PATCH)
+
+#if defined(_WIN32) && !defined(DOSM_STATIC)
+#  ifdef DOSM_BUILDING
+#    define DOSM_API __declspec(dllexport)
+#  else
+#    define DOSM_API __declspec(dllimport)
+#  endif
+#elif defined(__GNUC__) && __GNUC__ >= 4
+#  define DOSM_API __attribute__((visibility("default")))
+#else
+#  define DOSM_API
+#endif
+
+/** Returns DOSM_VERSION_NUMBER of the linked library, so a host can assert
+ *  that header and library match. */
+DOSM_API int dosm_version_number(void);
+/** Returns the linked library's version as "MAJOR.MINOR.PATCH" (static). */
+DOSM_API const char *dosm_version(void);
+
+/* ------------------------------------------------------------------ */
+/* Result codes                                                       */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Every function that can fail returns one of these. They fall in four
+ * ranges: DOSM_OK; call errors (DOSM_E_*, 1-99); definition diagnostics
+ * (DOSM_D_*, 100-199, errors found in a workflow file); rejections
+ * (DOSM_R_*, 200-299: the call worked, the order may not do this); and
+ * definition warnings (DOSM_W_*, 300-399). The numbers are stable.
+ */
+#define DOSM_CODES(X)                                                          \
+    X(DOSM_OK, 0, "success")                                                   \
+    X(DOSM_E_NOMEM, 1, "out of memory")                                        \
+    X(DOSM_E_ARG, 2, "invalid argument")                                       \
+    X(DOSM_E_STATE, 3, "instance does not belong to this definition")          \
+    X(DOSM_E_REENTRANT, 4, "instance is busy in a callback")                   \
+    X(DOSM_E_SNAPSHOT, 5, "malformed snapshot string")                         \
+    X(DOSM_E_WORKFLOW, 6, "snapshot is for another workflow")                  \
+    X(DOSM_E_REVISION, 7, "snapshot revision or hash does not match")          \
+    X(DOSM_E_BUFFER, 8, "output buffer too small")                             \
+    X(DOSM_E_HISTORY, 9, "history record is not a legal step")                 \
+    X(DOSM_E_UNBOUND, 10, "named guard or effect not bound by the host")       \
+    X(DOSM_E_NAME, 11, "unknown name")                                         \
+    X(DOSM_D_YAML, 100, "YAML syntax error")                                   \
+    X(DOSM_D_LIMIT, 101, "definition exceeds a limit")                         \
+    X(DOSM_D_ALIAS, 102, "YAML anchors and aliases are not supported")         \
+    X(DOSM_D_UNKNOWN_KEY, 103, "unknown key")                                  \
+    X(DOSM_D_DUPLICATE_KEY, 104, "duplicate key")                              \
+    X(DOSM_D_TYPE, 105, "value has the wrong type")                            \
+    X(DOSM_D_MISSING, 106, "required key is missing")                          \
+    X(DOSM_D_FORMAT, 107, "unsupported format version")                        \
+    X(DOSM_D_IDENT, 108, "malformed identifier")                               \
+    X(DOSM_D_CLASH, 109, "identifiers clash")                                  \
+    X(DOSM_D_REF, 110, "reference to an unknown name")                         \
+    X(DOSM_D_INITIAL, 111, "missing or invalid initial state")                 \
+    X(DOSM_D_GUARD, 112, "guard does not parse")                               \
+    X(DOSM_D_GUARD_TYPE, 113, "guard compares incompatible types")             \
+    X(DOSM_D_ENUM, 114, "value is not one of the attribute's values")          \
+    X(DOSM_D_DEAD_END, 115, "non-final state has no way out")                  \
+    X(DOSM_D_UNREACHABLE, 116, "state is unreachable from the initial state")  \
+    X(DOSM_D_FINAL_OUT, 117, "final state has outgoing transitions")           \
+    X(DOSM_D_OVERLAP, 118, "transitions on the same event can both apply")     \
+    X(DOSM_D_VALUE, 119, "invalid value")                                      \
+    X(DOSM_D_PARENT, 120, "misuse of a parent state")                          \
+    X(DOSM_R_UNKNOWN_EVENT, 200, "the workflow has no such event")             \
+    X(DOSM_R_FINAL, 201, "the order is in a final state")                      \
+    X(DOSM_R_NOT_ALLOWED, 202, "the event is not allowed in this state")       \
+    X(DOSM_R_GUARD, 203, "the transition's guard does not hold")               \
+    X(DOSM_R_MISSING_ATTR, 204, "a guard needs an attribute the order lacks")  \
+    X(DOSM_R_PAYLOAD, 205, "the event's payload is invalid")                   \
+    X(DOSM_R_STALE, 206, "the timer is stale")                                 \
+    X(DOSM_R_NO_HISTORY, 207, "there is no earlier state to return to")        \
+    X(DOSM_R_NO_PATH, 208, "no legal path leads to the observed state")        \
+    X(DOSM_W_NO_FHIR, 300, "state has no FHIR Task status")                    \
+    X(DOSM_W_UNUSED, 301, "declared but never used")
+
+/** All result codes; see DOSM_CODES for the list and their meaning. */
+typedef enum dosm_code {
+#define DOSM_CODE_ENUM_(name, value, text) name = value,
+    DOSM_CODES(DOSM_CODE_ENUM_)
+#undef DOSM_CODE_ENUM_
+    DOSM_CODE_END_
+} dosm_code;
+
+/** True when @p c is a rejection: the call worked, the order may not. */
+#define DOSM_IS_REJECTION(c) ((c) >= 200 && (c) < 300)
+
+/** Returns the code's name ("DOSM_D_DEAD_END"), or "DOSM_UNKNOWN" for a
+ *  number that is no code. The string is static. */
+DOSM_API const char *dosm_code_name(int code);
+/** Returns a one-line English description of the code (static). */
+DOSM_API const char *dosm_code_text(int code);
+
+/* ------------------------------------------------------------------ */
+/* Errors and diagnostics                                             */
+/* ------------------------------------------------------------------ */
+
+#define DOSM_TEXT_MAX 200
+#define DOSM_SOURCE_MAX 80
+
+/**
+ * A caller-owned error, filled by a call that fails. @c line and @c column
+ * are 1-based positions in the definition's source (0 when the error has no
+ * position). @c source is the name the caller gave, truncated to fit.
+ */
+typedef struct dosm_error {
+    int code;                      /**< a dosm_code, DOSM_OK if no error */
+    unsigned line;                 /**< 1-based line, or 0 */
+    unsigned column;               /**< 1-based column, or 0 */
+    char source[DOSM_SOURCE_MAX];  /**< definition source name, or "" */
+    char text[DOSM_TEXT_MAX];      /**< one sentence, NUL-terminated */
+} dosm_error;
+
+/** Severity of a diagnostic. */
+typedef enum dosm_severity { DOSM_ERROR = 0, DOSM_WARNING = 1 } dosm_severity;
+
+/** One finding of the loader, passed to dosm_options::on_diagnostic. */
+typedef struct dosm_diagnostic {
+    dosm_severity severity;
+    int code;          /**< DOSM_D_* for errors, DOSM_W_* for warnings */
+    const char *source;
+    unsigned line, column;  /**< 1-based, 0 when unknown */
+    const char *text;       /**< valid during the callback only */
+} dosm_diagnostic;
+
+/* ------------------------------------------------------------------ */
+/* Allocation                                                         */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Allocator hooks. Every allocation of the library goes through these
+ * (libyaml's own internal buffers do not: libyaml calls malloc). @c alloc
+ * returns NULL on failure; @c free accepts NULL. Hooks used by a definition
+ * shared between threads must be thread-safe. A NULL allocator means the C
+ * library's malloc and free.
+ */
+typedef struct dosm_allocator {
+    void *(*alloc)(void *user, size_t size);
+    void (*free)(void *user, void *ptr);
+    void *user;
+} dosm_allocator;
+
+/* ------------------------------------------------------------------ */
+/* Loading definitions                                                */
+/* ------------------------------------------------------------------ */
+
+/** An immutable compiled workflow definition; share it across threads. */
+typedef struct dosm_def dosm_def;
+
+/**
+ * Options of dosm_load. Zero-initialise (or call dosm_options_init), then
+ * set what you need: a zero limit means its default.
+ */
+typedef struct dosm_options {
+    const dosm_allocator *allocator; /**< NULL: malloc/free */
+    size_t max_input;       /**< bytes of YAML; default 4 MiB */
+    unsigned max_depth;     /**< YAML nesting depth; default 32 */
+    size_t max_nodes;       /**< YAML scalars+collections; default 200000 */
+    unsigned max_states;    /**< default 16384, at most 32767 */
+    unsigned max_transitions; /**< default 200000 */
+    unsigned max_errors;    /**< stop after this many errors; default 50 */
+    /** Called for every error and warning found, in source order of
+     *  discovery; may be NULL. */
+    void (*on_diagnostic)(void *user, const dosm_diagnostic *diagnostic);
+    void *diagnostic_user;
+} dosm_options;
+
+/** Fills @p options with the defaults (all limits set, no callback). */
+DOSM_API void dosm_options_init(dosm_options *options);
+
+/**
+ * Loads, checks and compiles a workflow definition from a YAML buffer.
+ *
+ * @param yaml    the bytes (need not be NUL-terminated); not retained
+ * @param length  number of bytes
+ * @param source  name used in diagnostics (e.g. a file name); may be NULL
+ * @param options limits, allocator and diagnostic callback; may be NULL
+ * @param out     receives the definition on success, NULL on failure
+ * @param error   receives the first error (may be NULL)
+ * @return DOSM_OK; DOSM_E_ARG if @p out is NULL or @p yaml is NULL with a
+ *         non-zero length; DOSM_E_NOMEM when an allocation failed (nothing
+ *         leaks); otherwise the DOSM_D_* code of the first error found.
+ *         Warnings do not make a load fail.
+ * The caller owns the definition and frees it with dosm_def_free().
+ */
+DOSM_API int dosm_load(const char *yaml, size_t length, const char *source,
+                       const dosm_options *options, dosm_def **out,
+                       dosm_error *error);
+
+/** Frees a definition; NULL is allowed. No instance or host needs it
+ *  afterwards (hosts bound to it must be freed first). */
+DOSM_API void dosm_def_free(dosm_def *def);
+
+/** The workflow's name (e.g. "itero-lab-connector"); static to @p def. */
+DOSM_API const char *dosm_def_name(const dosm_def *def);
+/** The workflow's human title. */
+DOSM_API const char *dosm_def_title(const dosm_def *def);
+/** The source document the workflow follows, or "". */
+DOSM_API const char *dosm_def_source(const dosm_def *def);
+/** The workflow's own revision (an integer that grows with each edit). */
+DOSM_API uint32_t dosm_def_revision(const dosm_def *def);
+/** A 32-bit hash of the compiled content (states, events, transitions):
+ *  two definitions with the same hash behave alike. */
+DOSM_API uint32_t dosm_def_hash(const dosm_def *def);
+/** Bytes the definition holds on the heap (for capacity planning). */
+DOSM_API size_t dosm_def_memory(const dosm_def *def);
+
+/* ------------------------------------------------------------------ */
+/* Reading a definition                                               */
+/* ------------------------------------------------------------------ */
+
+/** Attention levels, most urgent first. */
+typedef enum dosm_attention {
+    DOSM_RED = 0, DOSM_YELLOW = 1, DOSM_GREEN = 2, DOSM_WHITE = 3
+} dosm_attention;
+
+/** Name of an attention level ("red", ...), or "" when out of range. */
+DOSM_API const char *dosm_attention_name(int attention);
+
+/** Everything a definition says about one state; strings belong to it. */
+typedef struct dosm_state_info {
+    const char *id;          /**< UPPER_SNAKE_CASE vendor status name */
+    const char *label;       /**< the vendor's exact display label */
+    const char *description; /**< "" when none */
+    int attention;           /**< a dosm_attention */
+    int32_t rank;            /**< lower ranks need more action */
+    int final;               /**< 1 for final states */
+    int is_parent;           /**< 1 for compound (parent) states */
+    int parent;              /**< index of the parent state, or -1 */
+    int fallback;            /**< transient: state to fall back to, or -1 */
+    int64_t timeout;         /**< seconds until timeout_event, or 0 */
+    int timeout_event;       /**< event index due on timeout, or -1 */
+    size_t tag_count;        /**< tags, in definition order */
+    const char *const *tags;
+} dosm_state_info;
+
+/** Number of states, parents included. Indexes run from 0 to count - 1. */
+DOSM_API int dosm_state_count(const dosm_def *def);
+/** Index of the state whose id or exact label equals @p name, compared
+ *  case-insensitively (ASCII), or -1. Ids and labels never clash. */
+DOSM_API int dosm_state_find(const dosm_def *def, const char *name);
+/** Fills @p info for state @p state. Returns DOSM_OK or DOSM_E_ARG. */
+DOSM_API int dosm_state_get(const dosm_def *def, int state,
+                            dosm_state_info *info);
+/** The state's id, or NULL when @p state is out of range. */
+DOSM_API const char *dosm_state_id(const dosm_def *def, int state);
+/** 1 when the state carries @p tag (a parent's tags are not inherited). */
+DOSM_API int dosm_state_has_tag(const dosm_def *def, int state,
+                                const char *tag);
+/** The state's name in an external vocabulary such as "fhir" (HL7 FHIR R4
+ *  Task status), or NULL when the definition gives none. */
+DOSM_API const char *dosm_state_external(const dosm_def *def, int state,
+                                         const char *vocabulary);
+/**
+ * Writes the indexes of the states carrying @p tag, in rank order, into
+ * @p out (room for @p capacity) and returns how many carry it, which may
+ * exceed @p capacity (then only @p capacity are written).
+ */
+DOSM_API size_t dosm_states_tagged(const dosm_def *def, const char *tag,
+                                   int *out, size_t capacity);
+/** The state indexes in rank order (the lab portal's default sort), same
+ *  contract as dosm_states_tagged. Parent states are left out. */
+DOSM_API size_t dosm_states_ranked(const dosm_def *def, int *out,
+                                   size_t capacity);
+
+/** Number of events. */
+DOSM_API int dosm_event_count(const dosm_def *def);
+/** Index of the event called @p name (exact), or -1. */
+DOSM_API int dosm_event_find(const dosm_def *def, const char *name);
+/** The event's name, or NULL when out of range. */
+DOSM_API const char *dosm_event_name(const dosm_def *def, int event);
+
+/** What a definition says about one transition. */
+typedef struct dosm_transition_info {
+    int event;                /**< event index */
+    int target;               /**< state index, or -1 for `previous` */
+    const char *guard;        /**< guard source text, or NULL */
+    size_t effect_count;
+    const char *const *effects; /**< effect names, in order */
+    size_t from_count;        /**< 0 when the transition is `from: any` */
+    const int *from;          /**< source states (may be parents) */
+    unsigned line;            /**< where it is written */
+} dosm_transition_info;
+
+/** Number of transitions, in document order. */
+DOSM_API int dosm_transition_count(const dosm_def *def);
+/** Fills @p info for transition @p transition: DOSM_OK or DOSM_E_ARG. */
+DOSM_API int dosm_transition_get(const dosm_def *def, int transition,
+                                 dosm_transition_info *info);
+
+/* ------------------------------------------------------------------ */
+/* Instances                                                          */
+/* ------------------------------------------------------------------ */
+
+/**
+ * An order's position in a workflow: a plain 8-byte value the host owns,
+ * stores and copies freely; it holds no pointers and needs no free.
+ * @c state and @c previous are state indexes of the definition (previous
+ * is 0xFFFF when there is none) and @c seq counts accepted transitions,
+ * for optimistic concurrency in the host's database. The top bit of
+ * @c state is set while the instance is inside a callback (see dosm_fire).
+ */
+typedef struct dosm_instance {
+    uint16_t state;
+    uint16_t previous;
+    uint32_t seq;
+} dosm_instance;
+
+#define DOSM_NO_STATE 0xFFFFu
+
+/** Returns an instance in the definition's initial state, seq 0. */
+DOSM_API dosm_instance dosm_instance_initial(const dosm_def *def);
+
+/** Longest string dosm_encode writes, NUL included, for any definition. */
+#define DOSM_SNAPSHOT_MAX 256
+
+/**
+ * Encodes @p inst as a printable string
+ * "NAME@REVISION.HASH:STATE[<PREVIOUS]#SEQ", e.g.
+ * "itero-lab-connector@3.1a2b3c4d:LAB_REVIEW#7", into @p buf (@p size
+ * bytes). Returns DOSM_OK, DOSM_E_STATE for an instance this definition
+ * cannot hold, or DOSM_E_BUFFER when the string does not fit (buf then
+ * holds ""). DOSM_SNAPSHOT_MAX bytes always suffice. Does not allocate.
+ */
+DOSM_API int dosm_encode(const dosm_def *def, const dosm_instance *inst,
+                         char *buf, size_t size);
+
+/**
+ * Decodes a string written by dosm_encode into @p inst. A string of an
+ * older revision decodes when its states still exist, directly or under
+ * `renamed_from`. Runs no callbacks and applies no transient fallback
+ * (see dosm_restore). On failure @p inst is left untouched and the code is
+ * DOSM_E_SNAPSHOT (malformed), DOSM_E_WORKFLOW (another workflow),
+ * DOSM_E_REVISION (a newer revision, or the same revision with another
+ * hash: the definition was edited without a new revision), DOSM_E_NAME
+ * (a state this definition does not know) or DOSM_E_ARG.
+ */
+DOSM_API int dosm_decode(const dosm_def *def, const char *text,
+                         dosm_instance *inst, dosm_error *error);
+
+/* ------------------------------------------------------------------ */
+/* Attributes, events and outcomes                                    */
+/* ------------------------------------------------------------------ */
+
+/** One order attribute or payload field, always given as text ("2.3.1",
+ *  "quick", "42", "true"); the definition's types say how to read it. */
+typedef struct dosm_pair {
+    const char *name;
+    const char *value;
+} dosm_pair;
+
+/**
+ * A set of values: @c pairs are consulted first, then @c lookup (which
+ * returns NULL for a name it does not have). Either may be absent.
+ */
+typedef struct dosm_values {
+    const dosm_pair *pairs;
+    size_t count;
+    const char *(*lookup)(void *user, const char *name);
+    void *lookup_user;
+} dosm_values;
+
+/** A deadline the host should schedule: fire @c event at @c at unless the
+ *  order has moved on (the library then rejects it as stale). */
+typedef struct dosm_deadline {
+    int64_t at;          /**< host time: now + the state's timeout */
+    const char *event;   /**< the event due */
+    uint32_t seq;        /**< pass back as dosm_request::timer_seq */
+} dosm_deadline;
+
+/**
+ * What a host appends to its log for an accepted step. Strings belong to the
+ * definition. For the restart fallback of a transient state the event is
+ * DOSM_EVENT_RESTART.
+ */
+typedef struct dosm_record {
+    const char *workflow;
+    uint32_t revision;
+    uint32_t seq;        /**< the instance's seq after this step */
+    const char *from;    /**< state id before */
+    const char *event;
+    const char *to;      /**< state id after */
+    size_t effect_count;
+    const char *const *effects;
+    int64_t time;        /**< dosm_request::now */
+} dosm_record;
+
+/** The event name of a transient state's fallback after a restart. */
+#define DOSM_EVENT_RESTART "dosm.restart"
+
+/** One request to fire an event; zero-initialise, then fill. */
+typedef struct dosm_request {
+    const char *event;          /**< the event's name */
+    const dosm_values *attributes; /**< order attributes; NULL: none */
+    const dosm_values *payload; /**< the event's payload; NULL: none */
+    int64_t now;                /**< host time in seconds, for deadlines */
+    /** Non-zero when this is a timer the host scheduled from a
+     *  dosm_deadline: a timer whose @c timer_seq is not the instance's seq,
+     *  or whose state has no such timeout, is rejected with DOSM_R_STALE. */
+    int timer;
+    uint32_t timer_seq;         /**< dosm_deadline::seq, for timers */
+    void *context;              /**< handed to callbacks as is */
+} dosm_request;
+
+/** The result of firing or trying an event. */
+typedef struct dosm_outcome {
+    int code;                  /**< DOSM_OK, a DOSM_R_* or DOSM_E_* code */
+    char text[DOSM_TEXT_MAX];  /**< a sentence a person can act on */
+    dosm_record record;        /**< when accepted */
+    int has_deadline;          /**< 1 when the new state has a timeout */
+    dosm_deadline deadline;
+} dosm_outcome;
+
+/* ------------------------------------------------------------------ */
+/* Hosts: callbacks and named guards                                  */
+/* ------------------------------------------------------------------ */
+
+/** A set of callbacks bound to one definition; owned by the host, separate
+ *  from the shared definition. Not to be changed while fired through. */
+typedef struct dosm_host dosm_host;
+
+/** What a callback learns. All pointers are valid during the call only. */
+typedef struct dosm_event_info {
+    const dosm_def *def;
+    const dosm_instance *before;
+    const dosm_instance *after;   /**< equals before for a rejection */
+    const char *event;
+    const dosm_record *record;    /**< NULL for a rejection */
+    const char *state;            /**< entered/exited state id, or NULL */
+    const char *effect;           /**< the effect, for effect callbacks */
+    const dosm_outcome *outcome;  /**< for a rejection: code and text */
+    void *context;                /**< dosm_request::context */
+} dosm_event_info;
+
+/**
+ * A callback. It may read anything and fire on other instances, but not on
+ * the instance being fired (that call returns DOSM_E_REENTRANT).
+ */
+typedef void (*dosm_callback)(const dosm_event_info *info, void *user);
+
+/** A named guard the host implements: return 1 when it holds. */
+typedef int (*dosm_guard_fn)(const dosm_def *def, const dosm_instance *inst,
+                             const dosm_request *request, void *user);
+
+/** Kinds of callbacks that are not per effect. */
+typedef enum dosm_hook {
+    DOSM_ON_ENTER = 0,      /**< after entering a state (parents too) */
+    DOSM_ON_EXIT = 1,       /**< before leaving a state (parents too) */
+    DOSM_ON_TRANSITION = 2, /**< every accepted step */
+    DOSM_ON_REJECT = 3      /**< every rejected event */
+} dosm_hook;
+
+/** Creates an empty host for @p def (which must outlive it). Returns NULL
+ *  when out of memory. @p allocator may be NULL. */
+DOSM_API dosm_host *dosm_host_new(const dosm_def *def,
+                                  const dosm_allocator *allocator);
+/** Frees a host; NULL is allowed. */
+DOSM_API void dosm_host_free(dosm_host *host);
+/** Sets the callback of @p hook (replacing any); @p fn may be NULL to
+ *  clear. Returns DOSM_OK or DOSM_E_ARG. */
+DOSM_API int dosm_host_on(dosm_host *host, dosm_hook hook, dosm_callback fn,
+                          void *user);
+/** Binds the effect called @p name. Returns DOSM_OK, DOSM_E_ARG, or
+ *  DOSM_E_NAME when the definition declares no such effect. */
+DOSM_API int dosm_host_on_effect(dosm_host *host, const char *name,
+                                 dosm_callback fn, void *user);
+/** Binds the named guard @p name. Returns DOSM_OK, DOSM_E_ARG, or
+ *  DOSM_E_NAME when the definition declares no such guard. */
+DOSM_API int dosm_host_guard(dosm_host *host, const char *name,
+                             dosm_guard_fn fn, void *user);
+/** Reports the first effect or named guard of the definition that is not
+ *  bound: DOSM_OK when all are, else DOSM_E_UNBOUND with its name in
+ *  @p error. Call it once after binding; an unbound guard is false and an
+ *  unbound effect is not dispatched. */
+DOSM_API int dosm_host_check(const dosm_host *host, dosm_error *error);
+
+/* ------------------------------------------------------------------ */
+/* Firing events                                                      */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Fires @p request->event on @p inst. The library looks for the event in
+ * the instance's state, then in its parents, then among `from: any`
+ * transitions, and takes the first whose guard holds. On acceptance it
+ * updates @p inst (state, previous, seq + 1), then calls, in order: exit
+ * callbacks from the left state up to the common parent, the transition
+ * callback, each effect in declared order, enter callbacks down to the new
+ * state. During the callbacks @p inst holds the new value with its busy
+ * bit set. On rejection @p inst is untouched and the reject callback runs.
+ *
+ * @p host may be NULL (no callbacks, named guards false). @p outcome may be
+ * NULL. Firing does not allocate and its cost does not grow with the size
+ * of the definition.
+ * @return DOSM_OK; a rejection DOSM_R_*; DOSM_E_ARG; DOSM_E_STATE for an
+ *         instance that is not of this definition; DOSM_E_REENTRANT when
+ *         fired on an instance whose callbacks are running.
+ */
+DOSM_API int dosm_fire(const dosm_def *def, const dosm_host *host,
+                       dosm_instance *inst, const dosm_request *request,
+                       dosm_outcome *outcome);
+
+/** As dosm_fire, but only says whether the event would be accepted and
+ *  where it would lead; changes nothing and calls no callback. */
+DOSM_API int dosm_try(const dosm_def *def, const dosm_host *host,
+                      const dosm_instance *inst, const dosm_request *request,
+                      dosm_outcome *outcome);
+
+/** One event possible from a state, for building a UI's buttons. */
+typedef struct dosm_option {
+    int event;      /**< event index */
+    int target;     /**< the state it would lead to */
+    int code;       /**< DOSM_OK when it would be accepted, else DOSM_R_* */
+    int transition; /**< the transition index */
+} dosm_option;
+
+/**
+ * Lists the transitions that apply to @p inst's state (own, parents', any),
+ * in the order fire would try them, with whether each would be accepted
+ * under @p request's attributes (its event is ignored; payloads are not
+ * checked). Writes up to @p capacity into @p out and returns how many
+ * there are (which may exceed @p capacity); returns 0 for an invalid
+ * instance. Does not allocate.
+ */
+DOSM_API size_t dosm_options_for(const dosm_def *def, const dosm_host *host,
+                                 const dosm_instance *inst,
+                                 const dosm_request *request,
+                                 dosm_option *out, size_t capacity);
+
+/* ------------------------------------------------------------------ */
+/* Restart, reconciliation, rollup, history                           */
+/* ------------------------------------------------------------------ */
+
+/**
+ * After a host restart: when @p inst is in a transient state, moves it to
+ * the declared fallback state (seq + 1) and reports that step in
+ * @p outcome->record with the event DOSM_EVENT_RESTART; runs no callbacks.
+ * Returns DOSM_OK when it moved, DOSM_R_NOT_ALLOWED when the state is not
+ * transient (nothing changes), DOSM_E_STATE or DOSM_E_ARG.
+ */
+DOSM_API int dosm_restore(const dosm_def *def, dosm_instance *inst,
+                          int64_t now, dosm_outcome *outcome);
+
+/** One step of a path. */
+typedef struct dosm_step {
+    int from, event, to, transition;
+} dosm_step;
+
+/**
+ * Finds the shortest legal path of transitions (guards evaluated with
+ * @p request's attributes and named guards; payloads not required) from
+ * @p inst to state @p target. Writes up to @p capacity steps into @p steps
+ * and stores the path length in @p length (0 when already there).
+ * Allocates a work area of O(states) through the definition's allocator.
+ * @return DOSM_OK; DOSM_R_NO_PATH (text in @p outcome says why);
+ *         DOSM_E_BUFFER when the path is longer than @p capacity;
+ *         DOSM_E_NOMEM; DOSM_E_ARG; DOSM_E_STATE.
+ */
+DOSM_API int dosm_path(const dosm_def *def, const dosm_host *host,
+                       const dosm_instance *inst, int target,
+                       const dosm_request *request, dosm_step *steps,
+                       size_t capacity, size_t *length, dosm_outcome *outcome);
+
+/**
+ * Reconciles @p inst with a status observed on a remote server, named by
+ * state id or label in @p observed: finds the shortest legal path and fires
+ * each step with all callbacks. Returns as dosm_path, plus DOSM_E_NAME for
+ * an unknown state. @p outcome (may be NULL) describes the last step. If a
+ * step is rejected while applying (a host guard changed its mind), the
+ * instance stays where that step began and its code is returned.
+ */
+DOSM_API int dosm_reconcile(const dosm_def *def, const dosm_host *host,
+                            dosm_instance *inst, const char *observed,
+                            const dosm_request *request,
+                            dosm_outcome *outcome);
+
+/**
+ * The rolled-up state of an order whose @p count items have their own
+ * instances: their common state when all agree; otherwise the definition's
+ * `rollup.mixed` state, or, without one, the least advanced item's state
+ * (fewest steps from the initial state). Returns the state index, or -1
+ * for count 0 or an invalid instance.
+ */
+DOSM_API int dosm_rollup(const dosm_def *def, const dosm_instance *items,
+                         size_t count);
+
+/** A sort key: lower keys need more action (rank, then state index). */
+DOSM_API uint32_t dosm_sort_key(const dosm_def *def,
+                                const dosm_instance *inst);
+
+/**
+ * Verifies a history: each record must be a legal step of this workflow
+ * and revision from the state the previous one left (the first from
+ * @p start, or from the initial state when @p start is NULL), with seq
+ * numbers contiguous. Guards are not re-evaluated (the attributes of the
+ * time are not in the log). On success stores the rebuilt instance in
+ * @p out. Returns DOSM_OK, DOSM_E_HISTORY with the index of the first bad
+ * record in @p bad and the reason in @p error, or DOSM_E_ARG.
+ */
+DOSM_API int dosm_replay(const dosm_def *def, const dosm_instance *start,
+                         const dosm_record *records, size_t count,
+                         dosm_instance *out, size_t *bad, dosm_error *error);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DOSM_H */

@@ -1,0 +1,278 @@
+/* Compiles a loaded definition into the tables the runtime reads: for each
+ * state the transitions that apply to it (its own, its parents', `any`),
+ * sorted by event so that firing is a binary search within one state's
+ * slice, whatever the size of the definition. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Upper bound on state/transition pairs, so `from: any` on a huge file
+ * cannot make the tables explode. */
+#define MAX_CANDIDATES (UINT32_C(1) << 22)
+
+typedef struct cand_sort {
+    int32_t event;
+    uint32_t order, trans;
+} cand_sort;
+
+static int by_event_then_order(const void *a, const void *b)
+{
+    const cand_sort *x = a, *y = b;
+    if (x->event != y->event)
+        return x->event < y->event ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Each state's list of transitions naming it in `from`, file order. */
+typedef struct from_lists {
+    uint32_t *first, *items;
+    uint32_t *any, any_count;
+} from_lists;
+
+static int build_from_lists(const dosm_def *d, arena *scratch, from_lists *fl)
+{
+    uint32_t i, j, total = 0;
+    uint32_t *fill;
+    fl->first = arena_array(scratch, d->state_count + 1, sizeof *fl->first);
+    fill = arena_array(scratch, d->state_count + 1, sizeof *fill);
+    fl->any = arena_array(scratch, d->trans_count + 1, sizeof *fl->any);
+    if (!fl->first || !fill || !fl->any)
+        return 0;
+    fl->any_count = 0;
+    for (i = 0; i < d->trans_count; i++) {
+        const transition_def *t = &d->trans[i];
+        if (t->from_any)
+            fl->any[fl->any_count++] = i;
+        for (j = 0; j < t->from_count; j++)
+            fl->first[t->from[j] + 1]++;
+        total += t->from_count;
+    }
+    for (i = 0; i < d->state_count; i++)
+        fl->first[i + 1] += fl->first[i];
+    fl->items = arena_array(scratch, total + 1, sizeof *fl->items);
+    if (!fl->items)
+        return 0;
+    memcpy(fill, fl->first, (d->state_count + 1) * sizeof *fill);
+    for (i = 0; i < d->trans_count; i++)
+        for (j = 0; j < d->trans[i].from_count; j++)
+            fl->items[fill[d->trans[i].from[j]]++] = i;
+    return 1;
+}
+
+/* Parent chains must end, and be short: the runtime walks them on every
+ * transition with a fixed-size stack. */
+static int parents_acyclic(const dosm_def *d, diag_sink *sink)
+{
+    uint32_t i, steps;
+    int ok = 1;
+    for (i = 0; i < d->state_count; i++) {
+        int32_t p = d->states[i].parent;
+        for (steps = 0; p >= 0 && steps <= DOSM_MAX_NESTING; steps++)
+            p = d->states[p].parent;
+        if (p >= 0) {
+            diag_report(sink, DOSM_ERROR, DOSM_D_PARENT, d->states[i].at,
+                        "the parents of state %s go round in a circle or "
+                        "nest deeper than %u levels",
+                        d->states[i].id, (unsigned)DOSM_MAX_NESTING);
+            ok = 0;
+        }
+    }
+    return ok;
+}
+
+static uint32_t count_candidates(const dosm_def *d, const from_lists *fl,
+                                 uint32_t s)
+{
+    uint32_t n = 0;
+    int32_t x;
+    if (d->states[s].is_parent || d->states[s].final)
+        return 0;
+    for (x = (int32_t)s; x >= 0; x = d->states[x].parent)
+        n += fl->first[x + 1] - fl->first[x];
+    return n + fl->any_count;
+}
+
+static void fill_candidates(dosm_def *d, const from_lists *fl, uint32_t s,
+                            cand_sort *tmp)
+{
+    state_def *st = &d->states[s];
+    uint32_t n = 0, k;
+    int32_t x;
+    for (x = (int32_t)s; x >= 0; x = d->states[x].parent)
+        for (k = fl->first[x]; k < fl->first[x + 1]; k++, n++)
+            tmp[n].trans = fl->items[k];
+    for (k = 0; k < fl->any_count; k++, n++)
+        tmp[n].trans = fl->any[k];
+    for (k = 0; k < n; k++) {
+        tmp[k].order = k;
+        tmp[k].event = d->trans[tmp[k].trans].event;
+    }
+    qsort(tmp, n, sizeof *tmp, by_event_then_order);
+    for (k = 0; k < n; k++) {
+        d->cand[st->cand_first + k] = tmp[k].trans;
+        d->cand_event[st->cand_first + k] = tmp[k].event;
+    }
+}
+
+static int build_candidates(dosm_def *d, arena *scratch, diag_sink *sink)
+{
+    from_lists fl;
+    uint32_t s, total = 0, widest = 0;
+    cand_sort *tmp;
+    if (!build_from_lists(d, scratch, &fl))
+        return DOSM_E_NOMEM;
+    for (s = 0; s < d->state_count; s++) {
+        uint32_t n = count_candidates(d, &fl, s);
+        d->states[s].cand_first = total;
+        d->states[s].cand_count = n;
+        if (n > MAX_CANDIDATES - total) {
+            diag_report(sink, DOSM_ERROR, DOSM_D_LIMIT, d->states[s].at,
+                        "the transitions apply to more than %u state/event "
+                        "pairs (the limit)",
+                        (unsigned)MAX_CANDIDATES);
+            return DOSM_D_LIMIT;
+        }
+        total += n;
+        if (n > widest)
+            widest = n;
+    }
+    d->cand = arena_array(&d->mem, total + 1, sizeof *d->cand);
+    d->cand_event = arena_array(&d->mem, total + 1, sizeof *d->cand_event);
+    tmp = arena_array(scratch, widest + 1, sizeof *tmp);
+    if (!d->cand || !d->cand_event || !tmp)
+        return DOSM_E_NOMEM;
+    for (s = 0; s < d->state_count; s++)
+        fill_candidates(d, &fl, s, tmp);
+    return DOSM_OK;
+}
+
+static int build_event_lists(dosm_def *d, arena *scratch)
+{
+    uint32_t i, *fill;
+    d->by_event = arena_array(&d->mem, d->trans_count + 1, sizeof *d->by_event);
+    fill = arena_array(scratch, d->event_count + 1, sizeof *fill);
+    if (!d->by_event || !fill)
+        return DOSM_E_NOMEM;
+    for (i = 0; i < d->trans_count; i++)
+        d->events[d->trans[i].event].trans_count++;
+    for (i = 1; i < d->event_count; i++)
+        d->events[i].trans_first =
+            d->events[i - 1].trans_first + d->events[i - 1].trans_count;
+    for (i = 0; i < d->event_count; i++)
+        fill[i] = d->events[i].trans_first;
+    for (i = 0; i < d->trans_count; i++)
+        d->by_event[fill[d->trans[i].event]++] = i;
+    return DOSM_OK;
+}
+
+/* Breadth-first distances from the initial state: reachability for the
+ * checker, "least advanced" for rollups. */
+static int build_distances(dosm_def *d, arena *scratch)
+{
+    int32_t *queue = arena_array(scratch, d->state_count + 1, sizeof *queue);
+    uint32_t head = 0, tail = 0, s, k;
+    if (!queue)
+        return DOSM_E_NOMEM;
+    for (s = 0; s < d->state_count; s++)
+        d->states[s].distance = -1;
+    d->states[d->initial].distance = 0;
+    queue[tail++] = d->initial;
+    while (head < tail) {
+        const state_def *st = &d->states[queue[head++]];
+        for (k = 0; k < st->cand_count; k++) {
+            int32_t to = d->trans[d->cand[st->cand_first + k]].to;
+            if (to >= 0 && d->states[to].distance < 0) {
+                d->states[to].distance = st->distance + 1;
+                queue[tail++] = to;
+            }
+        }
+    }
+    return DOSM_OK;
+}
+
+typedef struct ranked {
+    int32_t rank, state;
+} ranked;
+
+static int by_rank(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    return x->state < y->state ? -1 : x->state > y->state;
+}
+
+static int build_ranking(dosm_def *d, arena *scratch)
+{
+    ranked *tmp = arena_array(scratch, d->state_count + 1, sizeof *tmp);
+    uint32_t s, n = 0;
+    d->ranked = arena_array(&d->mem, d->state_count + 1, sizeof *d->ranked);
+    if (!tmp || !d->ranked)
+        return DOSM_E_NOMEM;
+    for (s = 0; s < d->state_count; s++) {
+        if (d->states[s].is_parent)
+            continue;
+        tmp[n].rank = d->states[s].rank;
+        tmp[n++].state = (int32_t)s;
+    }
+    qsort(tmp, n, sizeof *tmp, by_rank);
+    for (s = 0; s < n; s++) {
+        d->ranked[s] = tmp[s].state;
+        d->states[tmp[s].state].order = s;
+    }
+    d->ranked_count = n;
+    return DOSM_OK;
+}
+
+/* Hashes what decides behaviour, so a snapshot can tell an edited
+ * definition that kept its revision. */
+static uint32_t hash_int(uint32_t h, int64_t v)
+{
+    int i;
+    for (i = 0; i < 8; i++) {
+        h ^= (uint32_t)((uint64_t)v >> (8 * i)) & 0xFFu;
+        h *= 16777619u;
+    }
+    return h;
+}
+
+static uint32_t definition_hash(const dosm_def *d)
+{
+    uint32_t h = text_hash(TEXT_HASH_SEED, d->name, 0), i, j;
+    for (i = 0; i < d->state_count; i++) {
+        const state_def *s = &d->states[i];
+        h = text_hash(h, s->id, 0);
+        h = hash_int(h, s->final * 4 + s->is_parent * 2);
+        h = hash_int(h, s->parent);
+        h = hash_int(h, s->fallback);
+    }
+    for (i = 0; i < d->event_count; i++)
+        h = text_hash(h, d->events[i].name, 0);
+    for (i = 0; i < d->trans_count; i++) {
+        const transition_def *t = &d->trans[i];
+        h = hash_int(h, t->event);
+        h = hash_int(h, t->to);
+        h = hash_int(h, t->from_any ? -2 : (int64_t)t->from_count);
+        for (j = 0; j < t->from_count; j++)
+            h = hash_int(h, t->from[j]);
+        h = text_hash(h, t->guard ? t->guard->text : "", 0);
+        for (j = 0; j < t->effect_count; j++)
+            h = hash_int(h, t->effects[j]);
+    }
+    return h;
+}
+
+int compiler_build(dosm_def *d, arena *scratch, diag_sink *sink)
+{
+    int rc;
+    if (!parents_acyclic(d, sink))
+        return DOSM_D_PARENT;
+    if ((rc = build_candidates(d, scratch, sink)) != DOSM_OK ||
+        (rc = build_event_lists(d, scratch)) != DOSM_OK ||
+        (rc = build_distances(d, scratch)) != DOSM_OK ||
+        (rc = build_ranking(d, scratch)) != DOSM_OK)
+        return rc;
+    d->hash = definition_hash(d);
+    return DOSM_OK;
+}

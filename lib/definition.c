@@ -1,0 +1,107 @@
+/* dosm_load: the pipeline read YAML -> load -> compile -> check, and the
+ * definition's lifetime. */
+#include "internal.h"
+
+#include <string.h>
+
+void dosm_options_init(dosm_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->max_input = (size_t)4 << 20;
+    o->max_depth = 32;
+    o->max_nodes = 200000;
+    o->max_states = 16384;
+    o->max_transitions = 200000;
+    o->max_errors = 50;
+}
+
+/* Zero fields of the caller's options mean "the default". */
+static void effective_options(const dosm_options *given, dosm_options *o,
+                              limits *lim)
+{
+    dosm_options_init(o);
+    if (given) {
+        o->allocator = given->allocator;
+        o->on_diagnostic = given->on_diagnostic;
+        o->diagnostic_user = given->diagnostic_user;
+        if (given->max_input) o->max_input = given->max_input;
+        if (given->max_depth) o->max_depth = given->max_depth;
+        if (given->max_nodes) o->max_nodes = given->max_nodes;
+        if (given->max_states) o->max_states = given->max_states;
+        if (given->max_transitions) o->max_transitions = given->max_transitions;
+        if (given->max_errors) o->max_errors = given->max_errors;
+    }
+    /* States are 15-bit indexes in an instance (the 16th is the busy bit). */
+    if (o->max_states > 32767)
+        o->max_states = 32767;
+    lim->max_input = o->max_input;
+    lim->max_depth = o->max_depth;
+    lim->max_nodes = o->max_nodes;
+    lim->max_states = o->max_states;
+    lim->max_transitions = o->max_transitions;
+    lim->max_errors = o->max_errors;
+}
+
+int dosm_load(const char *yaml, size_t length, const char *source,
+              const dosm_options *options, dosm_def **out, dosm_error *error)
+{
+    dosm_error local;
+    dosm_options o;
+    limits lim;
+    diag_sink sink;
+    arena scratch, mem;
+    dosm_def *d;
+    node *root;
+    int rc;
+
+    if (!error)
+        error = &local;
+    effective_options(options, &o, &lim);
+    diag_init(&sink, source, error, &o);
+    if (!out || (!yaml && length)) {
+        error_set(error, DOSM_E_ARG, "dosm_load needs a buffer and an out "
+                                     "pointer");
+        if (out)
+            *out = NULL;
+        return DOSM_E_ARG;
+    }
+    *out = NULL;
+    arena_init(&mem, o.allocator);
+    arena_init(&scratch, o.allocator);
+    d = arena_alloc(&mem, sizeof *d);
+    if (!d) {
+        diag_report(&sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
+                    "out of memory");
+        return DOSM_E_NOMEM;
+    }
+    d->mem = mem;
+    rc = yamltree_read(yaml, length, &lim, &scratch, &sink, &root);
+    if (rc == DOSM_OK)
+        rc = loader_build(d, root, &lim, &sink);
+    if (rc == DOSM_OK && !sink.errors)
+        rc = compiler_build(d, &scratch, &sink);
+    if (rc == DOSM_OK && !sink.errors)
+        checker_run(d, &scratch, &sink);
+    arena_free(&scratch);
+    if (sink.nomem || sink.errors) {
+        arena_free(&d->mem);
+        return error->code;
+    }
+    *out = d;
+    return DOSM_OK;
+}
+
+void dosm_def_free(dosm_def *def)
+{
+    if (def) {
+        arena mem = def->mem; /* the definition lives inside its arena */
+        arena_free(&mem);
+    }
+}
+
+const char *dosm_def_name(const dosm_def *d) { return d->name; }
+const char *dosm_def_title(const dosm_def *d) { return d->title; }
+const char *dosm_def_source(const dosm_def *d) { return d->source; }
+uint32_t dosm_def_revision(const dosm_def *d) { return d->revision; }
+uint32_t dosm_def_hash(const dosm_def *d) { return d->hash; }
+size_t dosm_def_memory(const dosm_def *d) { return d->mem.bytes; }

@@ -1,0 +1,665 @@
+/* Guard expressions: parsed and type-checked at load time into a small
+ * tree, evaluated at fire time without allocating, and analysed statically
+ * to find transitions that can never be taken. */
+#include "internal.h"
+
+#include <string.h>
+
+#define MAX_NESTING 32
+
+typedef enum tok_kind {
+    T_END, T_WORD, T_QUOTED, T_LPAREN, T_RPAREN, T_LBRACK, T_RBRACK, T_COMMA,
+    T_RANGE, T_OP, T_BAD
+} tok_kind;
+
+typedef struct token {
+    tok_kind kind;
+    const char *start;
+    size_t len;
+    gcmp cmp;
+} token;
+
+typedef struct parser {
+    dosm_def *d;
+    const char *text, *pos;
+    mark at;
+    diag_sink *sink;
+    token tok;
+    guard_expr *g;
+    uint32_t capacity;
+    int failed;
+    char word[128];
+} parser;
+
+static int word_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+static int digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Scans one token at *pos. A '.' belongs to a word only when a digit
+ * follows, so "2.1..2.3.1" reads as 2.1, .., 2.3.1. */
+static token scan(const char **pos)
+{
+    token t;
+    const char *p = *pos;
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;
+    t.start = p;
+    t.cmp = C_EQ;
+    t.kind = T_BAD;
+    switch (*p) {
+    case '\0': t.kind = T_END; break;
+    case '(': t.kind = T_LPAREN; p++; break;
+    case ')': t.kind = T_RPAREN; p++; break;
+    case '[': t.kind = T_LBRACK; p++; break;
+    case ']': t.kind = T_RBRACK; p++; break;
+    case ',': t.kind = T_COMMA; p++; break;
+    case '.':
+        if (p[1] == '.') {
+            t.kind = T_RANGE;
+            p += 2;
+        }
+        break;
+    case '=':
+    case '!':
+        if (p[1] == '=') {
+            t.kind = T_OP;
+            t.cmp = *p == '=' ? C_EQ : C_NE;
+            p += 2;
+        }
+        break;
+    case '<':
+    case '>':
+        t.kind = T_OP;
+        t.cmp = *p == '<' ? (p[1] == '=' ? C_LE : C_LT)
+                          : (p[1] == '=' ? C_GE : C_GT);
+        p += p[1] == '=' ? 2 : 1;
+        break;
+    case '\'':
+        for (p++; *p && *p != '\''; p++)
+            ;
+        if (*p == '\'') {
+            t.kind = T_QUOTED;
+            t.start++;
+            t.len = (size_t)(p - t.start);
+            *pos = p + 1;
+            return t;
+        }
+        break;
+    default:
+        if (word_char(*p)) {
+            t.kind = T_WORD;
+            while (word_char(*p) || (*p == '.' && digit(p[1])))
+                p++;
+        }
+    }
+    if (t.kind == T_BAD && *p)
+        p++;
+    t.len = (size_t)(p - t.start);
+    *pos = p;
+    return t;
+}
+
+static void next(parser *ps)
+{
+    ps->tok = scan(&ps->pos);
+}
+
+static int is_word(const token *t, const char *w)
+{
+    return t->kind == T_WORD && t->len == strlen(w) &&
+           memcmp(t->start, w, t->len) == 0;
+}
+
+static mark tok_mark(const parser *ps, const token *t)
+{
+    mark m = ps->at;
+    m.col += (uint32_t)(t->start - ps->text);
+    return m;
+}
+
+/* Reports the first problem of a guard, quoting the guard. */
+static void fail(parser *ps, int code, const token *t, const char *fmt,
+                 const char *arg)
+{
+    char problem[DOSM_TEXT_MAX];
+    if (ps->failed)
+        return;
+    ps->failed = 1;
+    text_format(problem, sizeof problem, fmt, arg);
+    diag_report(ps->sink, DOSM_ERROR, code, tok_mark(ps, t),
+                "%s in guard '%s'", problem, ps->text);
+}
+
+/* The current token's text, NUL-terminated, in a scratch buffer. */
+static const char *tok_text(parser *ps, const token *t)
+{
+    size_t n = t->len < sizeof ps->word - 1 ? t->len : sizeof ps->word - 1;
+    memcpy(ps->word, t->start, n);
+    ps->word[n] = '\0';
+    return ps->word;
+}
+
+static int32_t add(parser *ps, gop op)
+{
+    gnode *n;
+    if (ps->g->count >= ps->capacity) { /* cannot happen: one per token */
+        ps->failed = 1;
+        return -1;
+    }
+    n = &ps->g->nodes[ps->g->count];
+    n->op = op;
+    n->a = n->b = n->ref = -1;
+    return (int32_t)ps->g->count++;
+}
+
+static int32_t parse_or(parser *ps, int depth);
+
+static const char *const type_word[] = {"text", "an enum", "an integer",
+                                        "a boolean", "a version"};
+
+int value_read(const field *f, const char *text, value *out)
+{
+    uint32_t i;
+    out->type = f->type;
+    out->str = text;
+    switch (f->type) {
+    case TYPE_STRING:
+        return 1;
+    case TYPE_ENUM:
+        for (i = 0; i < f->value_count; i++)
+            if (strcmp(f->values[i], text) == 0) {
+                out->num = i;
+                return 1;
+            }
+        return 0;
+    case TYPE_INTEGER:
+        return text_parse_int(text, &out->num);
+    case TYPE_BOOLEAN:
+        out->num = strcmp(text, "true") == 0;
+        return out->num || strcmp(text, "false") == 0;
+    case TYPE_VERSION:
+        return text_parse_version(text, &out->version);
+    }
+    return 0;
+}
+
+/* Reads a literal for attribute f; reports and returns 0 when it does not
+ * fit the attribute's type. Strings are copied into the definition. */
+static int literal(parser *ps, const field *f, value *v)
+{
+    token t = ps->tok;
+    const char *text;
+    if (t.kind != T_WORD && t.kind != T_QUOTED) {
+        fail(ps, DOSM_D_GUARD, &t, "expected a value%s", "");
+        return 0;
+    }
+    text = tok_text(ps, &t);
+    if (t.kind == T_QUOTED && f->type != TYPE_STRING) {
+        fail(ps, DOSM_D_GUARD_TYPE, &t,
+             "quoted text compared with %s attribute",
+             type_word[f->type]);
+        return 0;
+    }
+    if (!value_read(f, text, v)) {
+        if (f->type == TYPE_ENUM)
+            fail(ps, DOSM_D_ENUM, &t,
+                 "'%s' is not one of the enum's values", text);
+        else
+            fail(ps, DOSM_D_GUARD_TYPE, &t,
+                 "'%s' does not fit the attribute's type", text);
+        return 0;
+    }
+    v->str = arena_strdup(&ps->d->mem, text, strlen(text));
+    if (!v->str) {
+        diag_report(ps->sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
+                    "out of memory");
+        ps->failed = 1;
+        return 0;
+    }
+    next(ps);
+    return 1;
+}
+
+static int ordered(value_type t)
+{
+    return t == TYPE_INTEGER || t == TYPE_VERSION;
+}
+
+static int32_t parse_in(parser *ps, const field *f, int32_t attr, token at)
+{
+    int32_t n;
+    if (ps->tok.kind == T_LBRACK) {
+        value vals[64];
+        uint32_t count = 0;
+        next(ps);
+        do {
+            if (count > 0)
+                next(ps);
+            if (count == 64) {
+                fail(ps, DOSM_D_GUARD, &ps->tok,
+                     "more than 64 values in a list%s", "");
+                return -1;
+            }
+            if (!literal(ps, f, &vals[count++]))
+                return -1;
+        } while (ps->tok.kind == T_COMMA);
+        if (ps->tok.kind != T_RBRACK) {
+            fail(ps, DOSM_D_GUARD, &ps->tok, "expected ']'%s", "");
+            return -1;
+        }
+        next(ps);
+        n = add(ps, G_IN_SET);
+        if (n < 0)
+            return -1;
+        ps->g->nodes[n].set = arena_array(&ps->d->mem, count, sizeof(value));
+        if (!ps->g->nodes[n].set) {
+            diag_report(ps->sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
+                        "out of memory");
+            ps->failed = 1;
+            return -1;
+        }
+        memcpy(ps->g->nodes[n].set, vals, count * sizeof(value));
+        ps->g->nodes[n].set_count = count;
+    } else {
+        value lo, hi;
+        if (!ordered(f->type)) {
+            fail(ps, DOSM_D_GUARD_TYPE, &at,
+                 "a range needs an integer or version attribute%s", "");
+            return -1;
+        }
+        if (!literal(ps, f, &lo))
+            return -1;
+        if (ps->tok.kind != T_RANGE) {
+            fail(ps, DOSM_D_GUARD, &ps->tok,
+                 "expected '..' or a list after 'in'%s", "");
+            return -1;
+        }
+        next(ps);
+        if (!literal(ps, f, &hi))
+            return -1;
+        n = add(ps, G_IN_RANGE);
+        if (n < 0)
+            return -1;
+        ps->g->nodes[n].lo = lo;
+        ps->g->nodes[n].hi = hi;
+    }
+    ps->g->nodes[n].ref = attr;
+    return n;
+}
+
+static int32_t parse_test(parser *ps)
+{
+    token name = ps->tok;
+    const char *text;
+    name_table attrs = table_of_attrs(ps->d), guards = table_of_guards(ps->d);
+    int32_t attr, g, n;
+    const field *f;
+
+    if (name.kind != T_WORD || is_word(&name, "and") || is_word(&name, "or") ||
+        is_word(&name, "in")) {
+        fail(ps, DOSM_D_GUARD, &name,
+             "expected a name, 'not' or '('%s", "");
+        return -1;
+    }
+    text = tok_text(ps, &name);
+    attr = names_find(&ps->d->attr_ix, &attrs, text);
+    g = names_find(&ps->d->guard_ix, &guards, text);
+    if (attr < 0 && g < 0) {
+        fail(ps, DOSM_D_REF, &name,
+             "unknown attribute or guard '%s'", text);
+        return -1;
+    }
+    next(ps);
+    if (g >= 0) {
+        if (ps->tok.kind == T_OP || is_word(&ps->tok, "in")) {
+            fail(ps, DOSM_D_GUARD_TYPE, &ps->tok,
+                 "a named guard is true or false and cannot be compared",
+                 "");
+            return -1;
+        }
+        n = add(ps, G_HOST);
+        if (n >= 0)
+            ps->g->nodes[n].ref = g;
+        return n;
+    }
+    f = &ps->d->attrs[attr];
+    if (is_word(&ps->tok, "in")) {
+        next(ps);
+        return parse_in(ps, f, attr, name);
+    }
+    if (ps->tok.kind != T_OP) {
+        if (f->type != TYPE_BOOLEAN) {
+            fail(ps, DOSM_D_GUARD_TYPE, &name,
+                 "attribute '%s' is not a boolean; compare it with a value",
+                 f->name);
+            return -1;
+        }
+        n = add(ps, G_TRUTH);
+        if (n >= 0)
+            ps->g->nodes[n].ref = attr;
+        return n;
+    }
+    {
+        token op = ps->tok;
+        value v;
+        if (op.cmp != C_EQ && op.cmp != C_NE && !ordered(f->type)) {
+            fail(ps, DOSM_D_GUARD_TYPE, &op,
+                 "only integers and versions can be ordered; '%s' can only be "
+                 "compared with == or !=",
+                 f->name);
+            return -1;
+        }
+        next(ps);
+        if (!literal(ps, f, &v))
+            return -1;
+        n = add(ps, G_CMP);
+        if (n < 0)
+            return -1;
+        ps->g->nodes[n].cmp = op.cmp;
+        ps->g->nodes[n].ref = attr;
+        ps->g->nodes[n].lo = v;
+        return n;
+    }
+}
+
+static int32_t parse_not(parser *ps, int depth)
+{
+    int32_t inner, n;
+    if (depth > MAX_NESTING) {
+        fail(ps, DOSM_D_GUARD, &ps->tok, "nested too deeply%s", "");
+        return -1;
+    }
+    if (is_word(&ps->tok, "not")) {
+        next(ps);
+        inner = parse_not(ps, depth + 1);
+        if (inner < 0 || (n = add(ps, G_NOT)) < 0)
+            return -1;
+        ps->g->nodes[n].a = inner;
+        return n;
+    }
+    if (ps->tok.kind == T_LPAREN) {
+        token open = ps->tok;
+        next(ps);
+        inner = parse_or(ps, depth + 1);
+        if (inner < 0)
+            return -1;
+        if (ps->tok.kind != T_RPAREN) {
+            fail(ps, DOSM_D_GUARD, &open, "unclosed '('%s", "");
+            return -1;
+        }
+        next(ps);
+        return inner;
+    }
+    return parse_test(ps);
+}
+
+static int32_t parse_binary(parser *ps, int depth, const char *word, gop op,
+                            int32_t (*operand)(parser *, int))
+{
+    int32_t left = operand(ps, depth), right, n;
+    while (left >= 0 && is_word(&ps->tok, word)) {
+        next(ps);
+        right = operand(ps, depth);
+        if (right < 0 || (n = add(ps, op)) < 0)
+            return -1;
+        ps->g->nodes[n].a = left;
+        ps->g->nodes[n].b = right;
+        left = n;
+    }
+    return left;
+}
+
+static int32_t parse_and(parser *ps, int depth)
+{
+    return parse_binary(ps, depth, "and", G_AND, parse_not);
+}
+
+static int32_t parse_or(parser *ps, int depth)
+{
+    return parse_binary(ps, depth, "or", G_OR, parse_and);
+}
+
+guard_expr *guard_parse(dosm_def *d, const char *text, mark at, diag_sink *sink)
+{
+    parser ps;
+    const char *p = text;
+    uint32_t tokens = 0;
+    token t;
+
+    memset(&ps, 0, sizeof ps);
+    ps.d = d;
+    ps.text = ps.pos = text;
+    ps.at = at;
+    ps.sink = sink;
+    do {
+        t = scan(&p);
+        tokens++;
+    } while (t.kind != T_END);
+    ps.g = arena_alloc(&d->mem, sizeof *ps.g);
+    ps.capacity = tokens;
+    if (!ps.g || !(ps.g->nodes = arena_array(&d->mem, tokens, sizeof(gnode)))) {
+        diag_report(sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
+                    "out of memory");
+        return NULL;
+    }
+    ps.g->text = text;
+    next(&ps);
+    if (ps.tok.kind == T_END) {
+        fail(&ps, DOSM_D_GUARD, &ps.tok, "nothing to test%s", "");
+        return NULL;
+    }
+    ps.g->root = parse_or(&ps, 0);
+    if (!ps.failed && ps.tok.kind != T_END)
+        fail(&ps, DOSM_D_GUARD, &ps.tok,
+             "unexpected '%s'", tok_text(&ps, &ps.tok));
+    return ps.failed ? NULL : ps.g;
+}
+
+/* ---- evaluation ---- */
+
+const char *values_get(const dosm_values *v, const char *name)
+{
+    size_t i;
+    if (!v)
+        return NULL;
+    for (i = 0; i < v->count; i++)
+        if (v->pairs[i].name && strcmp(v->pairs[i].name, name) == 0)
+            return v->pairs[i].value;
+    return v->lookup ? v->lookup(v->lookup_user, name) : NULL;
+}
+
+static int compare(const value *x, const value *y)
+{
+    if (x->type == TYPE_STRING)
+        return strcmp(x->str, y->str);
+    if (x->type == TYPE_VERSION)
+        return x->version < y->version ? -1 : x->version > y->version;
+    return x->num < y->num ? -1 : x->num > y->num;
+}
+
+static int holds(gcmp c, int r)
+{
+    switch (c) {
+    case C_EQ: return r == 0;
+    case C_NE: return r != 0;
+    case C_LT: return r < 0;
+    case C_LE: return r <= 0;
+    case C_GT: return r > 0;
+    case C_GE: return r >= 0;
+    }
+    return 0;
+}
+
+/* Reads attribute `ref` of the order; 0 (noting why) when absent or bad. */
+static int attribute(eval_ctx *ctx, int32_t ref, value *v)
+{
+    const field *f = &ctx->def->attrs[ref];
+    const char *text =
+        values_get(ctx->request ? ctx->request->attributes : NULL, f->name);
+    if (!text) {
+        if (!ctx->missing)
+            ctx->missing = f->name;
+        return 0;
+    }
+    if (!value_read(f, text, v)) {
+        if (!ctx->bad_name) {
+            ctx->bad_name = f->name;
+            ctx->bad_value = text;
+        }
+        return 0;
+    }
+    return 1;
+}
+
+static int eval(const guard_expr *g, int32_t i, eval_ctx *ctx)
+{
+    const gnode *n = &g->nodes[i];
+    value v;
+    uint32_t k;
+    switch (n->op) {
+    case G_AND: return eval(g, n->a, ctx) && eval(g, n->b, ctx);
+    case G_OR: return eval(g, n->a, ctx) || eval(g, n->b, ctx);
+    case G_NOT: return !eval(g, n->a, ctx);
+    case G_HOST:
+        return host_guard_holds(ctx->host, n->ref, ctx->inst, ctx->request);
+    case G_TRUTH: return attribute(ctx, n->ref, &v) && v.num;
+    case G_CMP: return attribute(ctx, n->ref, &v) && holds(n->cmp, compare(&v, &n->lo));
+    case G_IN_RANGE:
+        return attribute(ctx, n->ref, &v) && compare(&v, &n->lo) >= 0 &&
+               compare(&v, &n->hi) <= 0;
+    case G_IN_SET:
+        if (!attribute(ctx, n->ref, &v))
+            return 0;
+        for (k = 0; k < n->set_count; k++)
+            if (compare(&v, &n->set[k]) == 0)
+                return 1;
+        return 0;
+    }
+    return 0;
+}
+
+int guard_eval(const guard_expr *g, eval_ctx *ctx)
+{
+    return !g || eval(g, g->root, ctx);
+}
+
+/* ---- static analysis: can two guards both hold? ----
+ * Decidable when each guard is tests joined by `and`: then both hold
+ * together iff, for every attribute, the tests on it from both guards admit
+ * a common value. Ordered values become points on one unsigned line. */
+
+typedef struct constraint {
+    int32_t attr;
+    uint64_t lo, hi;     /* integers and versions: inclusive interval */
+    uint64_t mask;       /* enums (up to 64 values) and booleans */
+    const char *str;     /* strings: the one value allowed, or NULL */
+    int empty;
+} constraint;
+
+static uint64_t point(const value *v)
+{
+    return v->type == TYPE_VERSION ? v->version
+                                   : (uint64_t)v->num ^ (UINT64_C(1) << 63);
+}
+
+static void restrict_interval(constraint *c, uint64_t lo, uint64_t hi)
+{
+    if (lo > c->lo)
+        c->lo = lo;
+    if (hi < c->hi)
+        c->hi = hi;
+    if (c->lo > c->hi)
+        c->empty = 1;
+}
+
+static void restrict_string(constraint *c, const char *s)
+{
+    if (c->str && strcmp(c->str, s) != 0)
+        c->empty = 1;
+    c->str = s;
+}
+
+/* Narrows c by one test; 0 when the test cannot be analysed. */
+static int apply_test(const dosm_def *d, const gnode *n, constraint *c)
+{
+    value_type t = d->attrs[n->ref].type;
+    uint64_t p, m = 0;
+    uint32_t k;
+    if (t == TYPE_ENUM && d->attrs[n->ref].value_count > 64)
+        return 0;
+    if (n->op == G_TRUTH) {
+        c->mask &= 2;
+    } else if (n->op == G_IN_RANGE) {
+        restrict_interval(c, point(&n->lo), point(&n->hi));
+    } else if (n->op == G_IN_SET) {
+        if (t == TYPE_STRING || ordered(t))
+            return 0;
+        for (k = 0; k < n->set_count; k++)
+            m |= UINT64_C(1) << n->set[k].num;
+        c->mask &= m;
+    } else if (n->cmp == C_NE) {
+        return 0;
+    } else if (t == TYPE_STRING) {
+        restrict_string(c, n->lo.str);
+    } else if (!ordered(t)) {
+        c->mask &= UINT64_C(1) << n->lo.num;
+    } else {
+        p = point(&n->lo);
+        switch (n->cmp) {
+        case C_EQ: restrict_interval(c, p, p); break;
+        case C_LT: if (p == 0) c->empty = 1; else restrict_interval(c, 0, p - 1); break;
+        case C_LE: restrict_interval(c, 0, p); break;
+        case C_GT: if (p == UINT64_MAX) c->empty = 1; else restrict_interval(c, p + 1, UINT64_MAX); break;
+        case C_GE: restrict_interval(c, p, UINT64_MAX); break;
+        default: return 0;
+        }
+    }
+    if (!ordered(t) && t != TYPE_STRING && c->mask == 0)
+        c->empty = 1;
+    return 1;
+}
+
+/* Collects the tests of a conjunction; 0 when it is not one. */
+static int conjunction(const guard_expr *g, int32_t i, const gnode **out,
+                       uint32_t *n, uint32_t cap)
+{
+    const gnode *x = &g->nodes[i];
+    if (x->op == G_AND)
+        return conjunction(g, x->a, out, n, cap) &&
+               conjunction(g, x->b, out, n, cap);
+    if (x->op == G_OR || x->op == G_NOT || x->op == G_HOST || *n >= cap)
+        return 0;
+    out[(*n)++] = x;
+    return 1;
+}
+
+int guards_can_both_hold(const dosm_def *d, const guard_expr *a, const guard_expr *b)
+{
+    const gnode *tests[64];
+    uint32_t n = 0, i, j;
+    if ((a && !conjunction(a, a->root, tests, &n, 64)) ||
+        (b && !conjunction(b, b->root, tests, &n, 64)))
+        return 0;
+    for (i = 0; i < n; i++) {
+        constraint c;
+        const field *f = &d->attrs[tests[i]->ref];
+        memset(&c, 0, sizeof c);
+        c.hi = UINT64_MAX;
+        c.mask = f->type == TYPE_BOOLEAN ? 3
+                 : f->value_count >= 64  ? UINT64_MAX
+                                         : (UINT64_C(1) << f->value_count) - 1;
+        for (j = 0; j < n; j++)
+            if (tests[j]->ref == tests[i]->ref && !apply_test(d, tests[j], &c))
+                return 0;
+        if (c.empty)
+            return 0;
+    }
+    return 1;
+}

@@ -1,0 +1,81 @@
+/* Replaying a host's log of transition records: every step must be one the
+ * workflow allows from where the previous step left the order. */
+#include "internal.h"
+
+#include <string.h>
+
+/* Is `to` where `event` may lead from inst, ignoring guards? */
+static int legal_step(const dosm_def *d, const dosm_instance *inst,
+                      const char *event, int32_t to)
+{
+    const state_def *s = &d->states[inst->state];
+    int32_t e;
+    uint32_t k;
+    if (event && strcmp(event, DOSM_EVENT_RESTART) == 0)
+        return s->fallback == to;
+    e = dosm_event_find(d, event);
+    if (e < 0)
+        return 0;
+    for (k = s->cand_first; k < s->cand_first + s->cand_count; k++) {
+        const transition_def *t = &d->trans[d->cand[k]];
+        if (t->event == e &&
+            (t->to == to ||
+             (t->to == TO_PREVIOUS && inst->previous == (uint32_t)to)))
+            return 1;
+    }
+    return 0;
+}
+
+static int check_record(const dosm_def *d, const dosm_instance *inst,
+                        const dosm_record *r, int32_t *to, dosm_error *error)
+{
+    const char *what = NULL;
+    if (!r->workflow || strcmp(r->workflow, d->name) != 0)
+        what = "is of another workflow";
+    else if (r->revision > d->revision)
+        what = "is of a newer revision";
+    else if (r->seq != inst->seq + 1)
+        what = "breaks the sequence";
+    else if (state_by_id(d, r->from, r->from ? strlen(r->from) : 0,
+                                 r->revision < d->revision) != (int32_t)inst->state)
+        what = "does not start where the previous step left the order";
+    else if ((*to = state_by_id(d, r->to, r->to ? strlen(r->to) : 0,
+                                     r->revision < d->revision)) < 0)
+        what = "leads to an unknown state";
+    else if (!legal_step(d, inst, r->event, *to))
+        what = "is not a transition of the workflow";
+    if (!what)
+        return 1;
+    error_set(error, DOSM_E_HISTORY, "record seq %u (%s --%s--> %s) %s",
+              r->seq, r->from ? r->from : "?", r->event ? r->event : "?",
+              r->to ? r->to : "?", what);
+    return 0;
+}
+
+int dosm_replay(const dosm_def *d, const dosm_instance *start,
+                const dosm_record *records, size_t count, dosm_instance *out,
+                size_t *bad, dosm_error *error)
+{
+    dosm_instance inst;
+    size_t i;
+    if (!d || !out || (count && !records) ||
+        (start && ((start->state & BUSY) || !instance_valid(d, start)))) {
+        error_set(error, DOSM_E_ARG, "dosm_replay needs a definition, "
+                                     "records and a valid start");
+        return DOSM_E_ARG;
+    }
+    inst = start ? *start : dosm_instance_initial(d);
+    for (i = 0; i < count; i++) {
+        int32_t to = -1;
+        if (!check_record(d, &inst, &records[i], &to, error)) {
+            if (bad)
+                *bad = i;
+            return DOSM_E_HISTORY;
+        }
+        inst = instance_next(&inst, to);
+    }
+    *out = inst;
+    if (error)
+        memset(error, 0, sizeof *error);
+    return DOSM_OK;
+}

@@ -1,0 +1,137 @@
+/* The host's callbacks and named guards, kept apart from the immutable
+ * definition so one definition serves many hosts and threads. */
+#include "internal.h"
+
+#include <string.h>
+
+typedef struct slot {
+    dosm_callback fn;
+    void *user;
+} slot;
+
+typedef struct guard_slot {
+    dosm_guard_fn fn;
+    void *user;
+} guard_slot;
+
+struct dosm_host {
+    const dosm_def *def;
+    dosm_allocator alloc;
+    slot hooks[4];
+    slot *effects;      /* one per declared effect */
+    guard_slot *guards; /* one per declared guard_expr */
+};
+
+dosm_host *dosm_host_new(const dosm_def *def, const dosm_allocator *allocator)
+{
+    dosm_host *h;
+    size_t size;
+    if (!def)
+        return NULL;
+    /* One block: the host, then its effect slots, then its guard slots. */
+    size = sizeof *h + def->effect_count * sizeof(slot) +
+           def->guard_count * sizeof(guard_slot);
+    h = mem_alloc(allocator, size);
+    if (!h)
+        return NULL;
+    memset(h, 0, size);
+    h->def = def;
+    h->alloc = def->mem.alloc;
+    if (allocator && allocator->alloc && allocator->free)
+        h->alloc = *allocator;
+    h->effects = (slot *)(void *)(h + 1);
+    h->guards = (guard_slot *)(void *)(h->effects + def->effect_count);
+    return h;
+}
+
+void dosm_host_free(dosm_host *h)
+{
+    if (h) {
+        dosm_allocator a = h->alloc;
+        mem_free(&a, h);
+    }
+}
+
+int dosm_host_on(dosm_host *h, dosm_hook hook, dosm_callback fn, void *user)
+{
+    if (!h || (int)hook < 0 || (int)hook > DOSM_ON_REJECT)
+        return DOSM_E_ARG;
+    h->hooks[hook].fn = fn;
+    h->hooks[hook].user = user;
+    return DOSM_OK;
+}
+
+int dosm_host_on_effect(dosm_host *h, const char *name, dosm_callback fn,
+                        void *user)
+{
+    name_table t;
+    int32_t i;
+    if (!h || !name)
+        return DOSM_E_ARG;
+    t = table_of_effects(h->def);
+    i = names_find(&h->def->effect_ix, &t, name);
+    if (i < 0)
+        return DOSM_E_NAME;
+    h->effects[i].fn = fn;
+    h->effects[i].user = user;
+    return DOSM_OK;
+}
+
+int dosm_host_guard(dosm_host *h, const char *name, dosm_guard_fn fn,
+                    void *user)
+{
+    name_table t;
+    int32_t i;
+    if (!h || !name)
+        return DOSM_E_ARG;
+    t = table_of_guards(h->def);
+    i = names_find(&h->def->guard_ix, &t, name);
+    if (i < 0)
+        return DOSM_E_NAME;
+    h->guards[i].fn = fn;
+    h->guards[i].user = user;
+    return DOSM_OK;
+}
+
+int dosm_host_check(const dosm_host *h, dosm_error *error)
+{
+    uint32_t i;
+    if (!h)
+        return DOSM_E_ARG;
+    for (i = 0; i < h->def->effect_count; i++)
+        if (!h->effects[i].fn) {
+            error_set(error, DOSM_E_UNBOUND,
+                      "effect '%s' of workflow %s has no callback",
+                      h->def->effects[i].name, h->def->name);
+            return DOSM_E_UNBOUND;
+        }
+    for (i = 0; i < h->def->guard_count; i++)
+        if (!h->guards[i].fn) {
+            error_set(error, DOSM_E_UNBOUND,
+                      "guard '%s' of workflow %s has no callback",
+                      h->def->guards[i].name, h->def->name);
+            return DOSM_E_UNBOUND;
+        }
+    return DOSM_OK;
+}
+
+int host_guard_holds(const dosm_host *h, int32_t guard,
+                     const dosm_instance *inst, const dosm_request *req)
+{
+    if (!h || !h->guards[guard].fn)
+        return 0;
+    return h->guards[guard].fn(h->def, inst, req, h->guards[guard].user) != 0;
+}
+
+void host_call(const dosm_host *h, dosm_hook hook, const dosm_event_info *info)
+{
+    if (h && h->hooks[hook].fn)
+        h->hooks[hook].fn(info, h->hooks[hook].user);
+}
+
+void host_effect(const dosm_host *h, int32_t effect,
+                 const dosm_event_info *info)
+{
+    if (h && h->effects[effect].fn)
+        h->effects[effect].fn(info, h->effects[effect].user);
+}

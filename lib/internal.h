@@ -1,0 +1,289 @@
+/* Internal structures shared by the files of lib/. Not installed. */
+#ifndef DOSM_INTERNAL_H
+#define DOSM_INTERNAL_H
+
+#include "dosm.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+
+/* ---- memory.c: allocator hooks and arenas ---- */
+
+void *mem_alloc(const dosm_allocator *a, size_t size);
+void mem_free(const dosm_allocator *a, void *ptr);
+
+/* An arena hands out memory that is freed all at once; a definition lives
+ * in one, and each load has a scratch one for the YAML tree. */
+typedef struct chunk chunk;
+typedef struct arena {
+    dosm_allocator alloc;
+    chunk *head;
+    size_t bytes; /* total held, for dosm_def_memory */
+} arena;
+
+void arena_init(arena *ar, const dosm_allocator *a);
+void *arena_alloc(arena *ar, size_t size); /* zeroed, NULL when out */
+void *arena_array(arena *ar, size_t count, size_t size);
+char *arena_strdup(arena *ar, const char *s, size_t len);
+void arena_free(arena *ar);
+
+/* ---- text.c: strings without stdio ---- */
+
+/* Formats into buf like a tiny snprintf: %s, %d (int), %u (unsigned),
+ * %U (uint64_t), %L (int64_t), %c and %%. Always NUL-terminates. */
+size_t text_format(char *buf, size_t size, const char *fmt, ...);
+size_t text_vformat(char *buf, size_t size, const char *fmt, va_list ap);
+int text_casecmp(const char *a, const char *b);
+unsigned text_distance(const char *a, const char *b); /* edit distance */
+uint32_t text_hash(uint32_t h, const char *s, int fold_case);
+#define TEXT_HASH_SEED 2166136261u
+
+typedef enum ident_kind { IDENT_STATE, IDENT_NAME, IDENT_WORKFLOW } ident_kind;
+int text_is_ident(const char *s, ident_kind kind);
+
+int text_parse_int(const char *s, int64_t *out);
+int text_parse_version(const char *s, uint64_t *out);
+int text_parse_duration(const char *s, int64_t *seconds);
+
+/* ---- names.c: hash index from names to indexes ---- */
+
+typedef struct name_index {
+    int32_t *slots; /* index + 1, 0 = empty */
+    uint32_t mask;
+    int fold_case;
+} name_index;
+
+/* A keyed table: names of element i are given by a callback, so one index
+ * serves states (id and label) and plain named things alike. */
+typedef struct name_table {
+    const void *table;
+    size_t stride;      /* bytes between elements */
+    size_t offset;      /* offset of the `const char *` name */
+    size_t offset2;     /* second name (state labels) or (size_t)-1 */
+} name_table;
+
+typedef struct name_clash {
+    void (*fn)(void *user, int32_t first, int32_t second, const char *name);
+    void *user;
+} name_clash;
+
+int names_build(name_index *ix, arena *ar, const name_table *t, size_t count,
+                int fold_case, const name_clash *clash);
+int32_t names_find(const name_index *ix, const name_table *t, const char *name);
+
+/* ---- diagnostics.c ---- */
+
+typedef struct mark { uint32_t line, col; } mark; /* 1-based; 0 = none */
+
+typedef struct diag_sink {
+    const char *source;
+    dosm_error *error;   /* first error, never NULL */
+    void (*on_diagnostic)(void *user, const dosm_diagnostic *d);
+    void *user;
+    unsigned errors, warnings, max_errors;
+    int nomem;           /* an allocation failed: stop everything */
+} diag_sink;
+
+void diag_init(diag_sink *s, const char *source, dosm_error *error,
+               const dosm_options *opt);
+void diag_report(diag_sink *s, dosm_severity sev, int code, mark at,
+                 const char *fmt, ...);
+int diag_full(const diag_sink *s); /* too many errors or out of memory */
+void error_set(dosm_error *e, int code, const char *fmt, ...);
+
+/* ---- yamltree.c: YAML bytes to a small tree, with limits ---- */
+
+typedef enum node_kind { NODE_SCALAR, NODE_MAP, NODE_SEQ } node_kind;
+typedef struct node {
+    node_kind kind;
+    int plain;           /* scalar written without quotes */
+    mark at;
+    const char *text;    /* scalars: NUL-terminated */
+    size_t len;
+    uint32_t count;      /* children; a map's are key, value, key, ... */
+    struct node *first, *next;
+} node;
+
+typedef struct limits {
+    size_t max_input, max_nodes;
+    unsigned max_depth, max_states, max_transitions, max_errors;
+} limits;
+
+int yamltree_read(const char *buf, size_t len, const limits *lim,
+                  arena *scratch, diag_sink *sink, node **root);
+int node_is_null(const node *n);
+
+/* ---- the compiled definition ---- */
+
+#define DOSM_MAX_NESTING 16u /* parent levels */
+#define BUSY 0x8000u       /* instance state bit while in callbacks */
+
+typedef enum value_type {
+    TYPE_STRING, TYPE_ENUM, TYPE_INTEGER, TYPE_BOOLEAN, TYPE_VERSION
+} value_type;
+
+typedef struct field { /* an attribute or a payload field */
+    const char *name, *description;
+    value_type type;
+    int required;
+    const char **values; /* enum */
+    uint32_t value_count;
+    mark at;
+} field;
+
+typedef struct value {  /* a typed value: the number for ordered types */
+    value_type type;
+    int64_t num;         /* integer, boolean, enum index */
+    uint64_t version;
+    const char *str;
+} value;
+
+typedef enum gop { /* guard expression node kinds */
+    G_AND, G_OR, G_NOT, G_TRUTH, G_HOST, G_CMP, G_IN_SET, G_IN_RANGE
+} gop;
+typedef enum gcmp { C_EQ, C_NE, C_LT, C_LE, C_GT, C_GE } gcmp;
+
+typedef struct gnode {
+    gop op;
+    gcmp cmp;
+    int32_t a, b;        /* children of AND/OR/NOT */
+    int32_t ref;         /* attribute or named guard index */
+    value lo, hi;        /* CMP: lo; RANGE: lo..hi */
+    value *set;          /* IN_SET */
+    uint32_t set_count;
+} gnode;
+
+typedef struct guard_expr {
+    const char *text;
+    gnode *nodes;
+    int32_t root;
+    uint32_t count;
+} guard_expr;
+
+typedef struct state_def {
+    const char *id, *label, *description;
+    const char **tags;
+    uint32_t tag_count;
+    const char **vocab, **vocab_value; /* external names */
+    uint32_t vocab_count;
+    const char **renamed;
+    uint32_t renamed_count;
+    int32_t rank;
+    int attention, final, is_parent;
+    int32_t parent, fallback, timeout_event;
+    int64_t timeout;
+    mark at;
+    /* compiled */
+    uint32_t cand_first, cand_count; /* slice of def->cand_* */
+    int32_t distance;  /* transitions from initial, -1 unreachable */
+    uint32_t order;    /* position in rank order: the sort key */
+} state_def;
+
+typedef struct event_def {
+    const char *name, *description;
+    field *payload;
+    uint32_t payload_count;
+    mark at;
+    uint32_t trans_first, trans_count; /* slice of def->by_event */
+} event_def;
+
+#define TO_PREVIOUS (-1)
+
+typedef struct transition_def {
+    int32_t event, to;
+    int32_t *from;       /* NULL when from_any */
+    uint32_t from_count;
+    int from_any;
+    guard_expr *guard;        /* NULL: always */
+    int32_t *effects;
+    const char **effect_names;
+    uint32_t effect_count;
+    const char *description;
+    mark at;
+} transition_def;
+
+typedef struct named { const char *name, *description; mark at; } named;
+
+struct dosm_def {
+    arena mem;
+    const char *name, *title, *source, *description;
+    uint32_t revision, hash;
+    int32_t initial, mixed;
+    field *attrs;       uint32_t attr_count;
+    named *guards;      uint32_t guard_count;
+    named *effects;     uint32_t effect_count;
+    state_def *states;      uint32_t state_count;
+    event_def *events;      uint32_t event_count;
+    transition_def *trans;  uint32_t trans_count;
+    /* compiled tables */
+    uint32_t *cand;        /* transitions per state, sorted by event_def */
+    int32_t *cand_event;   /* their events, for binary search */
+    uint32_t *by_event;    /* transitions per event, file order */
+    int32_t *ranked;       /* leaf states in rank order */
+    uint32_t ranked_count;
+    name_index state_ix, event_ix, attr_ix, guard_ix, effect_ix;
+};
+
+name_table table_of_states(const dosm_def *d);
+name_table table_of_events(const dosm_def *d);
+name_table table_of_attrs(const dosm_def *d);
+name_table table_of_guards(const dosm_def *d);
+name_table table_of_effects(const dosm_def *d);
+
+/* ---- pipeline: loader.c, guard.c, compiler.c, checker.c ---- */
+
+int loader_build(dosm_def *d, const node *root, const limits *lim,
+                 diag_sink *sink);
+guard_expr *guard_parse(dosm_def *d, const char *text, mark at, diag_sink *sink);
+int compiler_build(dosm_def *d, arena *scratch, diag_sink *sink);
+void checker_run(const dosm_def *d, arena *scratch, diag_sink *sink);
+
+/* Guard evaluation and static analysis (guard.c). */
+typedef struct eval_ctx {
+    const dosm_def *def;
+    const dosm_host *host;
+    const dosm_instance *inst;
+    const dosm_request *request;
+    const char *missing;  /* set: an attribute the order lacks */
+    const char *bad_name; /* set: an attribute whose value did not read */
+    const char *bad_value;
+} eval_ctx;
+
+int guard_eval(const guard_expr *g, eval_ctx *ctx);
+int guards_can_both_hold(const dosm_def *d, const guard_expr *a, const guard_expr *b);
+int value_read(const field *f, const char *text, value *out);
+const char *values_get(const dosm_values *v, const char *name);
+
+/* ---- runtime helpers shared by runtime.c, reconcile.c, history.c ---- */
+
+int instance_valid(const dosm_def *d, const dosm_instance *inst);
+/* The leaf state with exactly this id, or (renamed) one that had it in an
+ * earlier revision; -1 when none. */
+int32_t state_by_id(const dosm_def *d, const char *id, size_t len,
+                    int renamed);
+/* The transition fire would take (own state, parents, any), or a rejection
+ * code with *why naming it; does not touch the instance. */
+typedef struct choice {
+    int32_t trans, target;
+    int code;
+} choice;
+choice runtime_choose(const dosm_def *d, const dosm_host *h,
+                      const dosm_instance *inst, int32_t event,
+                      const dosm_request *req, eval_ctx *ctx);
+dosm_instance instance_next(const dosm_instance *before, int32_t to);
+void runtime_record(const dosm_def *d, const dosm_instance *before,
+                    const dosm_instance *after, int32_t trans,
+                    const dosm_request *req, dosm_outcome *out);
+int runtime_apply(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
+                  int32_t trans, int32_t target, const dosm_request *req,
+                  dosm_outcome *out);
+void runtime_explain(const dosm_def *d, const dosm_instance *inst,
+                     int32_t event, const char *event_name, choice c,
+                     const eval_ctx *ctx, dosm_outcome *out);
+int host_guard_holds(const dosm_host *h, int32_t guard,
+                     const dosm_instance *inst, const dosm_request *req);
+void host_call(const dosm_host *h, dosm_hook hook, const dosm_event_info *info);
+void host_effect(const dosm_host *h, int32_t effect,
+                 const dosm_event_info *info);
+
+#endif

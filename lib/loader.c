@@ -1,0 +1,801 @@
+/* Turns the YAML tree into a definition: every key known, every value of
+ * the right type and form, every name resolved to an index. Reports each
+ * mistake with its position and goes on, so one run shows them all. */
+#include "internal.h"
+
+#include <stddef.h>
+#include <string.h>
+
+typedef struct ld {
+    dosm_def *d;
+    diag_sink *sink;
+    const limits *lim;
+} ld;
+
+#define ERR(l, code, at, ...) diag_report((l)->sink, DOSM_ERROR, code, at, __VA_ARGS__)
+
+static const char *const top_keys[] = {
+    "dosm", "name", "title", "revision", "source", "description", "initial",
+    "attributes", "guards", "effects", "states", "events", "transitions",
+    "rollup", NULL};
+static const char *const state_keys[] = {
+    "label", "description", "final", "parent", "tags", "attention", "rank",
+    "transient", "timeout", "external", "renamed_from", NULL};
+static const char *const timeout_keys[] = {"after", "event", NULL};
+static const char *const event_keys[] = {"description", "payload", NULL};
+static const char *const attribute_keys[] = {"type", "values", "description",
+                                             NULL};
+static const char *const payload_keys[] = {"type", "values", "required",
+                                           "description", NULL};
+static const char *const transition_keys[] = {
+    "event", "from", "to", "guard", "effects", "description", NULL};
+static const char *const rollup_keys[] = {"mixed", NULL};
+
+static const char *const attention_names[] = {"red", "yellow", "green",
+                                              "white", NULL};
+static const char *const type_names[] = {"string", "enum", "integer",
+                                         "boolean", "version", NULL};
+static const char *const fhir_task_status[] = {
+    "draft", "requested", "received", "accepted", "rejected", "ready",
+    "cancelled", "in-progress", "on-hold", "failed", "completed",
+    "entered-in-error", NULL};
+
+static int nomem(ld *l)
+{
+    ERR(l, DOSM_E_NOMEM, (mark){0, 0}, "out of memory");
+    return 0;
+}
+
+static int word_index(const char *const *words, const char *s)
+{
+    int i;
+    for (i = 0; words[i]; i++)
+        if (strcmp(words[i], s) == 0)
+            return i;
+    return -1;
+}
+
+static const char *nearest_word(const char *const *words, const char *s)
+{
+    const char *best = NULL;
+    unsigned best_d = (unsigned)strlen(s) / 3 + 2, i;
+    for (i = 0; words[i]; i++) {
+        unsigned dist = text_distance(s, words[i]);
+        if (dist < best_d) {
+            best_d = dist;
+            best = words[i];
+        }
+    }
+    return best;
+}
+
+static const node *map_get(const node *map, const char *key)
+{
+    const node *k;
+    if (!map || map->kind != NODE_MAP)
+        return NULL;
+    for (k = map->first; k; k = k->next->next)
+        if (k->kind == NODE_SCALAR && strcmp(k->text, key) == 0)
+            return k->next;
+    return NULL;
+}
+
+static const char *kind_name(node_kind k)
+{
+    return k == NODE_MAP ? "a mapping" : k == NODE_SEQ ? "a list" : "text";
+}
+
+static int want(ld *l, const node *n, node_kind kind, const char *what)
+{
+    if (n->kind == kind)
+        return 1;
+    ERR(l, DOSM_D_TYPE, n->at, "%s must be %s, not %s", what, kind_name(kind),
+        kind_name(n->kind));
+    return 0;
+}
+
+/* Reports every key of `map` that is not in `known`, with a suggestion. */
+static void check_known(ld *l, const node *map, const char *what,
+                        const char *const *known)
+{
+    const node *k;
+    for (k = map->first; k; k = k->next->next) {
+        const char *near;
+        if (k->kind != NODE_SCALAR || word_index(known, k->text) >= 0)
+            continue;
+        near = nearest_word(known, k->text);
+        if (near)
+            ERR(l, DOSM_D_UNKNOWN_KEY, k->at,
+                "unknown key '%s' in %s; did you mean '%s'?", k->text, what,
+                near);
+        else
+            ERR(l, DOSM_D_UNKNOWN_KEY, k->at, "unknown key '%s' in %s",
+                k->text, what);
+    }
+}
+
+/* Text of a scalar, copied into the definition. */
+static const char *text_of(ld *l, const node *n, const char *what)
+{
+    const char *s;
+    if (!want(l, n, NODE_SCALAR, what))
+        return NULL;
+    s = arena_strdup(&l->d->mem, n->text, n->len);
+    if (!s)
+        nomem(l);
+    return s;
+}
+
+static const char *get_text(ld *l, const node *map, const char *key,
+                            int required, const char *what)
+{
+    const node *n = map_get(map, key);
+    if (!n) {
+        if (required)
+            ERR(l, DOSM_D_MISSING, map->at, "%s needs '%s'", what, key);
+        return required ? NULL : "";
+    }
+    if (node_is_null(n))
+        return "";
+    return text_of(l, n, key);
+}
+
+static const char *get_ident(ld *l, const node *n, ident_kind kind,
+                             const char *what)
+{
+    static const char *const forms[] = {
+        "UPPER_SNAKE_CASE (A-Z, 0-9, _)", "lower_snake_case (a-z, 0-9, _)",
+        "lower case with dashes (a-z, 0-9, -)"};
+    const char *s = text_of(l, n, what);
+    if (s && !text_is_ident(s, kind)) {
+        ERR(l, DOSM_D_IDENT, n->at,
+            "%s '%s' must be %s, start with a letter and have at most 64 "
+            "characters",
+            what, s, forms[kind]);
+        return NULL;
+    }
+    return s;
+}
+
+static int get_int(ld *l, const node *n, int64_t lo, int64_t hi,
+                   const char *what, int64_t *out)
+{
+    if (!want(l, n, NODE_SCALAR, what))
+        return 0;
+    if (!n->plain || !text_parse_int(n->text, out) || *out < lo || *out > hi) {
+        ERR(l, n->plain ? DOSM_D_VALUE : DOSM_D_TYPE, n->at,
+            "%s must be a whole number from %L to %L, not '%s'", what, lo, hi,
+            n->text);
+        return 0;
+    }
+    return 1;
+}
+
+static int get_bool(ld *l, const node *map, const char *key, int dflt)
+{
+    const node *n = map_get(map, key);
+    if (!n)
+        return dflt;
+    if (n->kind == NODE_SCALAR && n->plain && strcmp(n->text, "true") == 0)
+        return 1;
+    if (n->kind == NODE_SCALAR && n->plain && strcmp(n->text, "false") == 0)
+        return 0;
+    ERR(l, DOSM_D_TYPE, n->at, "'%s' must be true or false", key);
+    return dflt;
+}
+
+/* One of a fixed set of words, or -1 after reporting. */
+static int get_word(ld *l, const node *n, const char *const *words,
+                    const char *what)
+{
+    int i;
+    if (!want(l, n, NODE_SCALAR, what))
+        return -1;
+    i = word_index(words, n->text);
+    if (i < 0)
+        ERR(l, DOSM_D_VALUE, n->at, "%s '%s' is not one of %s, %s, %s, ...",
+            what, n->text, words[0], words[1], words[2]);
+    return i;
+}
+
+/* A list of names: a scalar counts as a list of one. */
+static const char **get_names(ld *l, const node *n, ident_kind kind,
+                              const char *what, uint32_t *count)
+{
+    const node *item;
+    const char **out;
+    uint32_t i = 0, j;
+    *count = 0;
+    if (node_is_null(n))
+        return NULL;
+    if (n->kind == NODE_MAP)
+        return want(l, n, NODE_SEQ, what), NULL;
+    out = arena_array(&l->d->mem, n->kind == NODE_SEQ ? n->count : 1,
+                      sizeof *out);
+    if (!out)
+        return nomem(l), NULL;
+    for (item = n->kind == NODE_SEQ ? n->first : n; item;
+         item = n->kind == NODE_SEQ ? item->next : NULL) {
+        const char *s = get_ident(l, item, kind, what);
+        if (!s)
+            continue;
+        for (j = 0; j < i && strcmp(out[j], s) != 0; j++)
+            ;
+        if (j < i)
+            ERR(l, DOSM_D_VALUE, item->at, "%s '%s' is listed twice", what, s);
+        else
+            out[i++] = s;
+    }
+    *count = i;
+    return out;
+}
+
+/* ---- names: finding what a definition declares ---- */
+
+static const char *nearest_in(const name_table *t, size_t count,
+                              const char *s, size_t off)
+{
+    const char *best = NULL;
+    unsigned best_d = (unsigned)strlen(s) / 3 + 2;
+    size_t i;
+    for (i = 0; i < count; i++) {
+        const char *name;
+        memcpy(&name, (const char *)t->table + i * t->stride + off,
+               sizeof name);
+        if (name && text_distance(s, name) < best_d) {
+            best_d = text_distance(s, name);
+            best = name;
+        }
+    }
+    return best;
+}
+
+/* Resolves a reference by name, reporting an unknown one with a hint. */
+static int32_t resolve(ld *l, const name_index *ix, const name_table *t,
+                       size_t count, const node *n, const char *kind)
+{
+    int32_t i;
+    const char *near;
+    if (!want(l, n, NODE_SCALAR, kind))
+        return -1;
+    i = names_find(ix, t, n->text);
+    if (i >= 0)
+        return i;
+    near = nearest_in(t, count, n->text, t->offset);
+    if (near)
+        ERR(l, DOSM_D_REF, n->at, "unknown %s '%s'; did you mean '%s'?", kind,
+            n->text, near);
+    else
+        ERR(l, DOSM_D_REF, n->at, "unknown %s '%s'", kind, n->text);
+    return -1;
+}
+
+static int32_t state_ref(ld *l, const node *n)
+{
+    name_table t = table_of_states(l->d);
+    if (n->kind == NODE_SCALAR && !text_is_ident(n->text, IDENT_STATE)) {
+        ERR(l, DOSM_D_REF, n->at,
+            "'%s' is not a state id (state ids are UPPER_SNAKE_CASE)",
+            n->text);
+        return -1;
+    }
+    return resolve(l, &l->d->state_ix, &t, l->d->state_count, n, "state");
+}
+
+static int32_t event_ref(ld *l, const node *n)
+{
+    name_table t = table_of_events(l->d);
+    return resolve(l, &l->d->event_ix, &t, l->d->event_count, n, "event");
+}
+
+static void on_clash(void *user, int32_t first, int32_t second,
+                     const char *name)
+{
+    ld *l = user;
+    const state_def *s = &l->d->states[second];
+    (void)first;
+    ERR(l, DOSM_D_CLASH, s->at,
+        "state %s: '%s' is already the id or label of state %s (ignoring "
+        "case)",
+        s->id, name, l->d->states[first].id);
+}
+
+static void on_name_clash(void *user, int32_t first, int32_t second,
+                          const char *name)
+{
+    (void)user; (void)first; (void)second; (void)name;
+    /* Names of one YAML mapping are unique already (duplicate keys). */
+}
+
+static int build_index(ld *l, name_index *ix, name_table t, size_t count,
+                       int fold_case, name_clash clash)
+{
+    if (names_build(ix, &l->d->mem, &t, count, fold_case, &clash) != DOSM_OK)
+        return nomem(l);
+    return 1;
+}
+
+/* ---- fields: attributes and payload ---- */
+
+static void load_field(ld *l, const node *key, const node *spec, field *f,
+                       int payload)
+{
+    const node *type, *values;
+    int t;
+    f->name = get_ident(l, key, IDENT_NAME, payload ? "payload field"
+                                                     : "attribute");
+    f->at = key->at;
+    f->required = 1;
+    if (!want(l, spec, NODE_MAP, f->name ? f->name : key->text))
+        return;
+    check_known(l, spec, payload ? "a payload field" : "an attribute",
+                payload ? payload_keys : attribute_keys);
+    f->description = get_text(l, spec, "description", 0, "description");
+    if (payload)
+        f->required = get_bool(l, spec, "required", 1);
+    type = map_get(spec, "type");
+    if (!type) {
+        ERR(l, DOSM_D_MISSING, spec->at, "%s needs a 'type'", key->text);
+        return;
+    }
+    t = get_word(l, type, type_names, "type");
+    f->type = t < 0 ? TYPE_STRING : (value_type)t;
+    values = map_get(spec, "values");
+    if (f->type == TYPE_ENUM && !values)
+        ERR(l, DOSM_D_MISSING, spec->at, "enum %s needs 'values'", key->text);
+    else if (f->type != TYPE_ENUM && values)
+        ERR(l, DOSM_D_VALUE, values->at, "only an enum has 'values'");
+    else if (values) {
+        f->values = get_names(l, values, IDENT_NAME, "enum value",
+                              &f->value_count);
+        if (f->value_count == 0 && values->kind != NODE_MAP)
+            ERR(l, DOSM_D_VALUE, values->at, "an enum needs at least one value");
+    }
+}
+
+static field *load_fields(ld *l, const node *map, int payload, uint32_t *count)
+{
+    field *fs;
+    const node *k;
+    uint32_t i = 0;
+    *count = 0;
+    if (node_is_null(map) ||
+        !want(l, map, NODE_MAP, payload ? "payload" : "attributes"))
+        return NULL;
+    fs = arena_array(&l->d->mem, map->count / 2, sizeof *fs);
+    if (!fs && map->count)
+        return nomem(l), NULL;
+    for (k = map->first; k; k = k->next->next)
+        load_field(l, k, k->next, &fs[i++], payload);
+    *count = i;
+    return fs;
+}
+
+static named *load_named(ld *l, const node *map, const char *what,
+                         uint32_t *count)
+{
+    named *ns;
+    const node *k;
+    uint32_t i = 0;
+    *count = 0;
+    if (node_is_null(map) || !want(l, map, NODE_MAP, what))
+        return NULL;
+    ns = arena_array(&l->d->mem, map->count / 2, sizeof *ns);
+    if (!ns && map->count)
+        return nomem(l), NULL;
+    for (k = map->first; k; k = k->next->next, i++) {
+        ns[i].name = get_ident(l, k, IDENT_NAME, what);
+        ns[i].at = k->at;
+        ns[i].description =
+            node_is_null(k->next) ? "" : text_of(l, k->next, "a description");
+    }
+    *count = i;
+    return ns;
+}
+
+/* ---- states ---- */
+
+/* First pass: what a state says about itself, so that all ids and labels
+ * are known before anything refers to them. */
+static void load_state_own(ld *l, const node *key, const node *spec, state_def *s)
+{
+    const node *n;
+    s->at = key->at;
+    s->parent = s->fallback = s->timeout_event = -1;
+    s->attention = DOSM_WHITE;
+    s->id = get_ident(l, key, IDENT_STATE, "state id");
+    if (!s->id)
+        s->id = arena_strdup(&l->d->mem, key->text, key->len);
+    if (!s->id || !want(l, spec, NODE_MAP, s->id)) {
+        s->label = s->id ? s->id : "";
+        return;
+    }
+    check_known(l, spec, "a state", state_keys);
+    s->label = get_text(l, spec, "label", 1, s->id);
+    if (!s->label)
+        s->label = s->id;
+    s->description = get_text(l, spec, "description", 0, "description");
+    s->final = get_bool(l, spec, "final", 0);
+    if ((n = map_get(spec, "attention")) != NULL) {
+        int a = get_word(l, n, attention_names, "attention");
+        s->attention = a < 0 ? DOSM_WHITE : a;
+    }
+    if ((n = map_get(spec, "rank")) != NULL) {
+        int64_t r = 0;
+        get_int(l, n, INT32_MIN, INT32_MAX, "rank", &r);
+        s->rank = (int32_t)r;
+    }
+    s->tags = get_names(l, map_get(spec, "tags"), IDENT_NAME, "tag",
+                        &s->tag_count);
+    s->renamed = get_names(l, map_get(spec, "renamed_from"), IDENT_STATE,
+                           "renamed_from id", &s->renamed_count);
+}
+
+static void load_external(ld *l, const node *map, state_def *s)
+{
+    const node *k;
+    uint32_t i = 0;
+    if (node_is_null(map) || !want(l, map, NODE_MAP, "external"))
+        return;
+    s->vocab = arena_array(&l->d->mem, map->count / 2, sizeof *s->vocab);
+    s->vocab_value = arena_array(&l->d->mem, map->count / 2,
+                                 sizeof *s->vocab_value);
+    if (!s->vocab || !s->vocab_value) {
+        nomem(l);
+        return;
+    }
+    for (k = map->first; k; k = k->next->next) {
+        const char *vocab = get_ident(l, k, IDENT_NAME, "vocabulary");
+        const char *v = text_of(l, k->next, "an external name");
+        if (!vocab || !v)
+            continue;
+        if (strcmp(vocab, "fhir") == 0 && word_index(fhir_task_status, v) < 0) {
+            ERR(l, DOSM_D_VALUE, k->next->at,
+                "'%s' is not a FHIR Task status (draft, requested, received, "
+                "accepted, rejected, ready, cancelled, in-progress, on-hold, "
+                "failed, completed, entered-in-error)",
+                v);
+            continue;
+        }
+        s->vocab[i] = vocab;
+        s->vocab_value[i++] = v;
+    }
+    s->vocab_count = i;
+}
+
+static void load_timeout(ld *l, const node *n, state_def *s)
+{
+    const node *after, *ev;
+    if (!want(l, n, NODE_MAP, "timeout"))
+        return;
+    check_known(l, n, "a timeout", timeout_keys);
+    after = map_get(n, "after");
+    ev = map_get(n, "event");
+    if (!after || !ev) {
+        ERR(l, DOSM_D_MISSING, n->at, "a timeout needs '%s'",
+            after ? "event" : "after");
+        return;
+    }
+    if (want(l, after, NODE_SCALAR, "after") &&
+        !text_parse_duration(after->text, &s->timeout))
+        ERR(l, DOSM_D_VALUE, after->at,
+            "'%s' is not a duration such as 90s, 30m, 12h, 7d, 2w or 1d12h",
+            after->text);
+    s->timeout_event = event_ref(l, ev);
+}
+
+/* Second pass: what a state says about others. */
+static void load_state_links(ld *l, const node *spec, state_def *s)
+{
+    const node *n;
+    if (spec->kind != NODE_MAP)
+        return;
+    if ((n = map_get(spec, "parent")) != NULL)
+        s->parent = state_ref(l, n);
+    if ((n = map_get(spec, "transient")) != NULL)
+        s->fallback = state_ref(l, n);
+    if ((n = map_get(spec, "timeout")) != NULL)
+        load_timeout(l, n, s);
+    load_external(l, map_get(spec, "external"), s);
+}
+
+static int load_states(ld *l, const node *map)
+{
+    dosm_def *d = l->d;
+    const node *k;
+    uint32_t i = 0;
+    name_clash clash = {on_clash, NULL};
+    if (!want(l, map, NODE_MAP, "states"))
+        return 0;
+    if (map->count / 2 > l->lim->max_states) {
+        ERR(l, DOSM_D_LIMIT, map->at, "%u states; the limit is %u",
+            map->count / 2, l->lim->max_states);
+        return 0;
+    }
+    if (map->count == 0) {
+        ERR(l, DOSM_D_MISSING, map->at, "a workflow needs at least one state");
+        return 0;
+    }
+    d->states = arena_array(&d->mem, map->count / 2, sizeof *d->states);
+    if (!d->states)
+        return nomem(l);
+    for (k = map->first; k; k = k->next->next)
+        load_state_own(l, k, k->next, &d->states[i++]);
+    d->state_count = i;
+    clash.user = l;
+    return build_index(l, &d->state_ix, table_of_states(d), i, 1, clash);
+}
+
+/* ---- events and transitions ---- */
+
+static int load_events(ld *l, const node *map)
+{
+    dosm_def *d = l->d;
+    const node *k;
+    uint32_t i = 0;
+    name_clash none = {on_name_clash, NULL};
+    if (!want(l, map, NODE_MAP, "events"))
+        return 0;
+    d->events = arena_array(&d->mem, map->count / 2, sizeof *d->events);
+    if (!d->events && map->count)
+        return nomem(l);
+    for (k = map->first; k; k = k->next->next, i++) {
+        event_def *e = &d->events[i];
+        const node *spec = k->next;
+        e->at = k->at;
+        e->name = get_ident(l, k, IDENT_NAME, "event");
+        if (!e->name)
+            e->name = arena_strdup(&d->mem, k->text, k->len);
+        e->description = "";
+        if (node_is_null(spec) || !want(l, spec, NODE_MAP, "an event"))
+            continue;
+        check_known(l, spec, "an event", event_keys);
+        e->description = get_text(l, spec, "description", 0, "description");
+        e->payload = load_fields(l, map_get(spec, "payload"), 1,
+                                 &e->payload_count);
+    }
+    d->event_count = i;
+    return build_index(l, &d->event_ix, table_of_events(d), i, 0, none);
+}
+
+static void load_from(ld *l, const node *n, transition_def *t)
+{
+    const node *item;
+    uint32_t j;
+    if (n->kind == NODE_SCALAR && strcmp(n->text, "any") == 0 && n->plain) {
+        t->from_any = 1;
+        return;
+    }
+    if (n->kind == NODE_MAP) {
+        want(l, n, NODE_SEQ, "from");
+        return;
+    }
+    t->from = arena_array(&l->d->mem, n->kind == NODE_SEQ ? n->count : 1,
+                          sizeof *t->from);
+    if (!t->from) {
+        nomem(l);
+        return;
+    }
+    for (item = n->kind == NODE_SEQ ? n->first : n; item;
+         item = n->kind == NODE_SEQ ? item->next : NULL) {
+        int32_t s = state_ref(l, item);
+        if (s < 0)
+            continue;
+        for (j = 0; j < t->from_count && t->from[j] != s; j++)
+            ;
+        if (j < t->from_count)
+            ERR(l, DOSM_D_VALUE, item->at, "state %s is listed twice in from",
+                l->d->states[s].id);
+        else
+            t->from[t->from_count++] = s;
+    }
+    if (n->kind == NODE_SEQ && n->count == 0)
+        ERR(l, DOSM_D_VALUE, n->at, "'from' lists no state");
+}
+
+static void load_effects(ld *l, const node *n, transition_def *t)
+{
+    uint32_t i, count;
+    const char **names = get_names(l, n, IDENT_NAME, "effect", &count);
+    name_table tab = table_of_effects(l->d);
+    t->effects = arena_array(&l->d->mem, count, sizeof *t->effects);
+    if (!t->effects && count) {
+        nomem(l);
+        return;
+    }
+    t->effect_names = names;
+    for (i = 0; i < count; i++) {
+        int32_t e = names_find(&l->d->effect_ix, &tab, names[i]);
+        if (e < 0) {
+            const char *near = nearest_in(&tab, l->d->effect_count, names[i],
+                                          tab.offset);
+            ERR(l, DOSM_D_REF, n->at,
+                "unknown effect '%s'%s%s%s (declare it under 'effects')",
+                names[i], near ? "; did you mean '" : "", near ? near : "",
+                near ? "'?" : "");
+        }
+        t->effects[i] = e;
+    }
+    t->effect_count = count;
+}
+
+static void load_transition(ld *l, const node *spec, transition_def *t)
+{
+    const node *n;
+    t->at = spec->at;
+    t->event = t->to = -1;
+    t->description = "";
+    if (!want(l, spec, NODE_MAP, "a transition"))
+        return;
+    check_known(l, spec, "a transition", transition_keys);
+    t->description = get_text(l, spec, "description", 0, "description");
+    if ((n = map_get(spec, "event")) != NULL)
+        t->event = event_ref(l, n);
+    else
+        ERR(l, DOSM_D_MISSING, spec->at, "a transition needs 'event'");
+    if ((n = map_get(spec, "from")) != NULL)
+        load_from(l, n, t);
+    else
+        ERR(l, DOSM_D_MISSING, spec->at, "a transition needs 'from'");
+    if ((n = map_get(spec, "to")) == NULL)
+        ERR(l, DOSM_D_MISSING, spec->at, "a transition needs 'to'");
+    else if (n->kind == NODE_SCALAR && n->plain &&
+             strcmp(n->text, "previous") == 0)
+        t->to = TO_PREVIOUS;
+    else if ((t->to = state_ref(l, n)) >= 0 && l->d->states[t->to].is_parent)
+        ERR(l, DOSM_D_PARENT, n->at,
+            "%s is a parent state; a transition must lead to one of its "
+            "children",
+            l->d->states[t->to].id);
+    if ((n = map_get(spec, "guard")) != NULL && !node_is_null(n) &&
+        want(l, n, NODE_SCALAR, "guard")) {
+        const char *text = text_of(l, n, "guard");
+        /* The guard's columns count from the first character of its text. */
+        mark at = n->at;
+        if (!n->plain)
+            at.col++;
+        if (text)
+            t->guard = guard_parse(l->d, text, at, l->sink);
+    }
+    if ((n = map_get(spec, "effects")) != NULL)
+        load_effects(l, n, t);
+}
+
+static int load_transitions(ld *l, const node *seq)
+{
+    dosm_def *d = l->d;
+    const node *n;
+    uint32_t i = 0;
+    if (!want(l, seq, NODE_SEQ, "transitions"))
+        return 0;
+    if (seq->count > l->lim->max_transitions) {
+        ERR(l, DOSM_D_LIMIT, seq->at, "%u transitions; the limit is %u",
+            seq->count, l->lim->max_transitions);
+        return 0;
+    }
+    d->trans = arena_array(&d->mem, seq->count, sizeof *d->trans);
+    if (!d->trans && seq->count)
+        return nomem(l);
+    for (n = seq->first; n && !diag_full(l->sink); n = n->next)
+        load_transition(l, n, &d->trans[i++]);
+    d->trans_count = i;
+    return 1;
+}
+
+/* ---- the top level ---- */
+
+static void mark_parents(ld *l)
+{
+    uint32_t i;
+    for (i = 0; i < l->d->state_count; i++) {
+        int32_t p = l->d->states[i].parent;
+        if (p >= 0)
+            l->d->states[p].is_parent = 1;
+    }
+}
+
+static void load_header(ld *l, const node *root)
+{
+    dosm_def *d = l->d;
+    const node *n;
+    int64_t v;
+    if ((n = map_get(root, "dosm")) == NULL)
+        ERR(l, DOSM_D_MISSING, root->at,
+            "a definition starts with 'dosm: 1' (the format version)");
+    else if (n->kind != NODE_SCALAR || strcmp(n->text, "1") != 0)
+        ERR(l, DOSM_D_FORMAT, n->at,
+            "format version '%s' is not supported; this library reads 1",
+            n->kind == NODE_SCALAR ? n->text : "?");
+    if ((n = map_get(root, "name")) == NULL)
+        ERR(l, DOSM_D_MISSING, root->at, "the definition needs a 'name'");
+    else
+        d->name = get_ident(l, n, IDENT_WORKFLOW, "workflow name");
+    d->title = get_text(l, root, "title", 1, "the definition");
+    d->source = get_text(l, root, "source", 0, "source");
+    d->description = get_text(l, root, "description", 0, "description");
+    if ((n = map_get(root, "revision")) == NULL)
+        ERR(l, DOSM_D_MISSING, root->at, "the definition needs a 'revision'");
+    else if (get_int(l, n, 1, UINT32_MAX, "revision", &v))
+        d->revision = (uint32_t)v;
+}
+
+static void load_rollup(ld *l, const node *n)
+{
+    const node *m;
+    if (!want(l, n, NODE_MAP, "rollup"))
+        return;
+    check_known(l, n, "rollup", rollup_keys);
+    if ((m = map_get(n, "mixed")) != NULL &&
+        (l->d->mixed = state_ref(l, m)) >= 0 && l->d->states[l->d->mixed].is_parent)
+        ERR(l, DOSM_D_PARENT, m->at, "rollup.mixed cannot be a parent state");
+}
+
+static void check_guard_names(ld *l)
+{
+    name_table attrs = table_of_attrs(l->d);
+    uint32_t i;
+    for (i = 0; i < l->d->guard_count; i++) {
+        const named *g = &l->d->guards[i];
+        if (g->name && names_find(&l->d->attr_ix, &attrs, g->name) >= 0)
+            ERR(l, DOSM_D_CLASH, g->at,
+                "guard '%s' has the name of an attribute", g->name);
+    }
+}
+
+int loader_build(dosm_def *d, const node *root, const limits *lim,
+                 diag_sink *sink)
+{
+    ld l = {d, sink, lim};
+    name_clash none = {on_name_clash, NULL};
+    const node *states, *n;
+    const node *k;
+    uint32_t i;
+
+    d->initial = d->mixed = -1;
+    if (!root || root->kind != NODE_MAP) {
+        ERR(&l, DOSM_D_TYPE, root ? root->at : (mark){1, 1},
+            "a definition must be a YAML mapping (dosm: 1, name: ..., ...)");
+        return sink->error->code;
+    }
+    check_known(&l, root, "the definition", top_keys);
+    load_header(&l, root);
+    d->attrs = load_fields(&l, map_get(root, "attributes"), 0, &d->attr_count);
+    d->guards = load_named(&l, map_get(root, "guards"), "guard",
+                           &d->guard_count);
+    d->effects = load_named(&l, map_get(root, "effects"), "effect",
+                            &d->effect_count);
+    if (!build_index(&l, &d->attr_ix, table_of_attrs(d), d->attr_count, 0,
+                     none) ||
+        !build_index(&l, &d->guard_ix, table_of_guards(d), d->guard_count, 0,
+                     none) ||
+        !build_index(&l, &d->effect_ix, table_of_effects(d), d->effect_count,
+                     0, none))
+        return DOSM_E_NOMEM;
+    check_guard_names(&l);
+
+    states = map_get(root, "states");
+    n = map_get(root, "events");
+    if (!states || !n || !map_get(root, "transitions")) {
+        ERR(&l, DOSM_D_MISSING, root->at, "the definition needs '%s'",
+            !states ? "states" : !n ? "events" : "transitions");
+        return sink->error->code;
+    }
+    if (!load_states(&l, states) || !load_events(&l, n))
+        return sink->error->code;
+    i = 0;
+    for (k = states->first; k; k = k->next->next)
+        load_state_links(&l, k->next, &d->states[i++]);
+    mark_parents(&l);
+    if ((n = map_get(root, "initial")) == NULL)
+        ERR(&l, DOSM_D_INITIAL, root->at,
+            "the definition needs 'initial' (the state a new order starts in)");
+    else if ((d->initial = state_ref(&l, n)) >= 0 &&
+             d->states[d->initial].is_parent)
+        ERR(&l, DOSM_D_INITIAL, n->at,
+            "the initial state %s is a parent state; name one of its children",
+            d->states[d->initial].id);
+    if ((n = map_get(root, "rollup")) != NULL)
+        load_rollup(&l, n);
+    load_transitions(&l, map_get(root, "transitions"));
+    return sink->errors ? sink->error->code : DOSM_OK;
+}

@@ -1,0 +1,78 @@
+/* Open-addressing hash index from names to element indexes. One index type
+ * serves every named table (states by id and label, events, attributes,
+ * guards, effects) so lookups cost the same whatever the table's size. */
+#include "internal.h"
+
+#include <string.h>
+
+static const char *name_at(const name_table *t, int32_t i, size_t off)
+{
+    const char *elem = (const char *)t->table + (size_t)i * t->stride;
+    const char *name;
+    memcpy(&name, elem + off, sizeof name);
+    return name;
+}
+
+static int same(const name_index *ix, const char *a, const char *b)
+{
+    return ix->fold_case ? text_casecmp(a, b) == 0 : strcmp(a, b) == 0;
+}
+
+/* Finds the slot holding `name`, or the empty slot where it would go;
+ * *owner receives the element index found there (or -1). */
+static uint32_t probe(const name_index *ix, const name_table *t,
+                      const char *name, int32_t *owner)
+{
+    uint32_t i = text_hash(TEXT_HASH_SEED, name, ix->fold_case) & ix->mask;
+    for (;; i = (i + 1) & ix->mask) {
+        int32_t e = ix->slots[i] - 1;
+        *owner = e;
+        if (e < 0 || same(ix, name_at(t, e, t->offset), name) ||
+            (t->offset2 != (size_t)-1 &&
+             same(ix, name_at(t, e, t->offset2), name)))
+            return i;
+    }
+}
+
+static void insert(name_index *ix, const name_table *t, const char *name,
+                   int32_t i, const name_clash *clash)
+{
+    int32_t owner;
+    uint32_t slot = probe(ix, t, name, &owner);
+    if (owner < 0)
+        ix->slots[slot] = i + 1;
+    else if (owner != i && clash)
+        clash->fn(clash->user, owner, i, name);
+}
+
+/* Returns DOSM_OK or DOSM_E_NOMEM. Each name that collides with an earlier
+ * element's is reported to `clash` and left out of the index. */
+int names_build(name_index *ix, arena *ar, const name_table *t, size_t count,
+                int fold_case, const name_clash *clash)
+{
+    uint32_t size = 8;
+    size_t i;
+    while (size < count * 2 + 2)
+        size *= 2;
+    ix->slots = arena_array(ar, size, sizeof *ix->slots);
+    if (!ix->slots)
+        return DOSM_E_NOMEM;
+    ix->mask = size - 1;
+    ix->fold_case = fold_case;
+    for (i = 0; i < count; i++) {
+        int32_t e = (int32_t)i;
+        insert(ix, t, name_at(t, e, t->offset), e, clash);
+        if (t->offset2 != (size_t)-1)
+            insert(ix, t, name_at(t, e, t->offset2), e, clash);
+    }
+    return DOSM_OK;
+}
+
+int32_t names_find(const name_index *ix, const name_table *t, const char *name)
+{
+    int32_t owner;
+    if (!ix->slots || !name)
+        return -1;
+    probe(ix, t, name, &owner);
+    return owner;
+}

@@ -1,0 +1,217 @@
+/* Shortest legal paths, and reconciling an instance with a status observed
+ * on a remote server whose intermediate statuses may have been missed. The
+ * search is breadth-first over the compiled per-state tables, and each
+ * step is what firing would choose, guards and priorities included. */
+#include "internal.h"
+
+#include <string.h>
+
+typedef struct search {
+    const dosm_def *d;
+    const dosm_host *h;
+    const dosm_request *req;
+    int32_t *from, *via, *queue;
+    uint16_t *previous; /* what `previous` would be on arrival */
+    dosm_step *steps;
+    uint32_t seq;
+} search;
+
+static void visit(search *s, int32_t u, int32_t trans, int32_t v,
+                  uint32_t *tail)
+{
+    if (v < 0 || v == (int32_t)DOSM_NO_STATE || s->from[v] != -2)
+        return;
+    s->from[v] = u;
+    s->via[v] = trans;
+    s->previous[v] = v == u ? s->previous[u] : (uint16_t)u;
+    s->queue[(*tail)++] = v;
+}
+
+/* Breadth-first from `start`; with guards, each event contributes the one
+ * transition fire would take, else every transition counts. */
+static int reaches(search *s, const dosm_instance *start, int32_t target,
+                   int use_guards)
+{
+    const dosm_def *d = s->d;
+    uint32_t head = 0, tail = 0, k;
+    for (k = 0; k < d->state_count; k++)
+        s->from[k] = -2;
+    s->from[start->state] = -1;
+    s->previous[start->state] = start->previous;
+    s->queue[tail++] = start->state;
+    while (head < tail) {
+        int32_t u = s->queue[head++];
+        const state_def *st = &d->states[u];
+        dosm_instance here;
+        if (u == target)
+            return 1;
+        here.state = (uint16_t)u;
+        here.previous = s->previous[u];
+        here.seq = s->seq;
+        for (k = st->cand_first; k < st->cand_first + st->cand_count; k++) {
+            const transition_def *t = &d->trans[d->cand[k]];
+            if (use_guards) {
+                eval_ctx ctx;
+                choice c;
+                if (k > st->cand_first && d->cand_event[k - 1] == t->event)
+                    continue; /* one choice per event_def */
+                c = runtime_choose(d, s->h, &here, t->event, s->req, &ctx);
+                if (c.code == DOSM_OK)
+                    visit(s, u, c.trans, c.target, &tail);
+            } else {
+                visit(s, u, (int32_t)d->cand[k],
+                      t->to == TO_PREVIOUS ? (int32_t)here.previous : t->to,
+                      &tail);
+            }
+        }
+    }
+    return 0;
+}
+
+/* Finds the path into s->steps; returns its length, or -1 with the reason
+ * in out. */
+static long find(search *s, const dosm_instance *inst, int32_t target,
+                 dosm_outcome *out)
+{
+    const dosm_def *d = s->d;
+    long n = 0, i;
+    int32_t v;
+    if (!reaches(s, inst, target, 1)) {
+        int statically = reaches(s, inst, target, 0);
+        out->code = DOSM_R_NO_PATH;
+        text_format(out->text, sizeof out->text,
+                    "%s cannot become %s: %s", d->states[inst->state].id,
+                    d->states[target].id,
+                    statically ? "the order's attributes or the guards "
+                                 "block every path"
+                               : "no sequence of transitions leads there");
+        return -1;
+    }
+    for (v = target; s->from[v] >= 0; v = s->from[v])
+        n++;
+    for (i = n - 1, v = target; i >= 0; i--, v = s->from[v]) {
+        s->steps[i].from = s->from[v];
+        s->steps[i].to = v;
+        s->steps[i].transition = s->via[v];
+        s->steps[i].event = d->trans[s->via[v]].event;
+    }
+    out->code = DOSM_OK;
+    out->text[0] = '\0';
+    return n;
+}
+
+/* One allocation holds every array of a search. */
+static void *search_open(search *s, const dosm_def *d, const dosm_host *h,
+                         const dosm_request *req, const dosm_instance *inst)
+{
+    size_t n = d->state_count;
+    size_t bytes = n * (3 * sizeof(int32_t) + sizeof(uint16_t) +
+                        sizeof(dosm_step)) + 16;
+    unsigned char *block = mem_alloc(&d->mem.alloc, bytes);
+    if (!block)
+        return NULL;
+    s->d = d;
+    s->h = h;
+    s->req = req;
+    s->seq = inst->seq;
+    s->steps = (dosm_step *)(void *)block;
+    s->from = (int32_t *)(void *)(s->steps + n);
+    s->via = s->from + n;
+    s->queue = s->via + n;
+    s->previous = (uint16_t *)(void *)(s->queue + n);
+    return block;
+}
+
+static int check_args(const dosm_def *d, const dosm_instance *inst,
+                      dosm_outcome *out)
+{
+    out->text[0] = '\0';
+    out->has_deadline = 0;
+    if (!d || !inst)
+        return out->code = DOSM_E_ARG;
+    if (inst->state & BUSY)
+        return out->code = DOSM_E_REENTRANT;
+    if (!instance_valid(d, inst))
+        return out->code = DOSM_E_STATE;
+    return DOSM_OK;
+}
+
+int dosm_path(const dosm_def *d, const dosm_host *h, const dosm_instance *inst,
+              int target, const dosm_request *req, dosm_step *steps,
+              size_t capacity, size_t *length, dosm_outcome *outcome)
+{
+    dosm_outcome local;
+    search s;
+    void *block;
+    long n;
+    int rc;
+    if (!outcome)
+        outcome = &local;
+    if ((rc = check_args(d, inst, outcome)) != DOSM_OK)
+        return rc;
+    if (!length || target < 0 || (uint32_t)target >= d->state_count ||
+        d->states[target].is_parent || (capacity && !steps))
+        return outcome->code = DOSM_E_ARG;
+    *length = 0;
+    if (target == inst->state)
+        return DOSM_OK;
+    block = search_open(&s, d, h, req, inst);
+    if (!block)
+        return outcome->code = DOSM_E_NOMEM;
+    n = find(&s, inst, target, outcome);
+    if (n >= 0) {
+        *length = (size_t)n;
+        if ((size_t)n > capacity)
+            outcome->code = DOSM_E_BUFFER;
+        else
+            memcpy(steps, s.steps, (size_t)n * sizeof *steps);
+    }
+    mem_free(&d->mem.alloc, block);
+    return outcome->code;
+}
+
+int dosm_reconcile(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
+                   const char *observed, const dosm_request *req,
+                   dosm_outcome *outcome)
+{
+    dosm_outcome local;
+    search s;
+    void *block;
+    long n, i;
+    int32_t target;
+    int rc;
+    if (!outcome)
+        outcome = &local;
+    if ((rc = check_args(d, inst, outcome)) != DOSM_OK)
+        return rc;
+    target = dosm_state_find(d, observed);
+    if (target < 0 || d->states[target].is_parent) {
+        text_format(outcome->text, sizeof outcome->text,
+                    "'%s' is not a state of workflow %s",
+                    observed ? observed : "", d->name);
+        return outcome->code = DOSM_E_NAME;
+    }
+    if (target == inst->state)
+        return outcome->code = DOSM_OK;
+    block = search_open(&s, d, h, req, inst);
+    if (!block)
+        return outcome->code = DOSM_E_NOMEM;
+    n = find(&s, inst, target, outcome);
+    for (i = 0; i < n; i++) {
+        /* Fire each step as fire would: a host guard may have changed its
+         * mind since the search, and then we stop where we are. */
+        eval_ctx ctx;
+        const dosm_step *st = &s.steps[i];
+        choice c = runtime_choose(d, h, inst, st->event, req, &ctx);
+        if (c.code == DOSM_OK && c.trans != st->transition)
+            c.code = DOSM_R_GUARD;
+        if (c.code != DOSM_OK) {
+            runtime_explain(d, inst, st->event, d->events[st->event].name, c,
+                            &ctx, outcome);
+            break;
+        }
+        runtime_apply(d, h, inst, c.trans, c.target, req, outcome);
+    }
+    mem_free(&d->mem.alloc, block);
+    return outcome->code;
+}

@@ -1,0 +1,432 @@
+/* Firing events: choose the transition (own state, parents, `any`), check
+ * guards and payload, apply it and dispatch callbacks. Nothing here
+ * allocates; the cost depends on the state's own transitions only. */
+#include "internal.h"
+
+#include <string.h>
+
+/* The first candidate of `event` in state s, by binary search. */
+static uint32_t first_candidate(const dosm_def *d, const state_def *s,
+                                int32_t event, uint32_t *end)
+{
+    uint32_t lo = s->cand_first, hi = s->cand_first + s->cand_count;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (d->cand_event[mid] < event)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (*end = lo; *end < s->cand_first + s->cand_count &&
+                    d->cand_event[*end] == event;)
+        ++*end;
+    return lo;
+}
+
+choice runtime_choose(const dosm_def *d, const dosm_host *h,
+                      const dosm_instance *inst, int32_t event,
+                      const dosm_request *req, eval_ctx *ctx)
+{
+    const state_def *s = &d->states[inst->state];
+    choice c = {-1, -1, DOSM_R_NOT_ALLOWED};
+    uint32_t k, end;
+
+    memset(ctx, 0, sizeof *ctx);
+    ctx->def = d;
+    ctx->host = h;
+    ctx->inst = inst;
+    ctx->request = req;
+    if (s->final) {
+        c.code = DOSM_R_FINAL;
+        return c;
+    }
+    for (k = first_candidate(d, s, event, &end); k < end; k++) {
+        const transition_def *t = &d->trans[d->cand[k]];
+        if (c.trans < 0)
+            c.trans = (int32_t)d->cand[k]; /* explain by the first */
+        if (!guard_eval(t->guard, ctx))
+            continue;
+        c.trans = (int32_t)d->cand[k];
+        c.target = t->to == TO_PREVIOUS ? (int32_t)inst->previous : t->to;
+        c.code = c.target == (int32_t)DOSM_NO_STATE ? DOSM_R_NO_HISTORY
+                                                    : DOSM_OK;
+        return c;
+    }
+    if (c.trans >= 0)
+        c.code = ctx->missing ? DOSM_R_MISSING_ATTR : DOSM_R_GUARD;
+    return c;
+}
+
+/* ---- explaining rejections in words a person can act on ---- */
+
+typedef struct sentence {
+    char *buf;
+    size_t size, len;
+} sentence;
+
+static void say(sentence *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (s->len < s->size)
+        s->len += text_vformat(s->buf + s->len, s->size - s->len, fmt, ap);
+    va_end(ap);
+}
+
+/* "only in A, B or C": where the event can happen at all. */
+static void say_where(sentence *out, const dosm_def *d, int32_t event)
+{
+    const event_def *e = &d->events[event];
+    uint32_t i, j, listed = 0, total = 0;
+    for (i = 0; i < e->trans_count; i++) {
+        const transition_def *t = &d->trans[d->by_event[e->trans_first + i]];
+        if (t->from_any) {
+            say(out, "; %s applies in any state that is not final", e->name);
+            return;
+        }
+        total += t->from_count;
+    }
+    if (total == 0) {
+        say(out, "; no transition takes %s", e->name);
+        return;
+    }
+    say(out, ": %s applies only in ", e->name);
+    for (i = 0; i < e->trans_count; i++) {
+        const transition_def *t = &d->trans[d->by_event[e->trans_first + i]];
+        for (j = 0; j < t->from_count; j++, listed++) {
+            if (listed == 6) {
+                say(out, ", ...");
+                return;
+            }
+            say(out, "%s%s", listed == 0 ? "" : listed + 1 == total ? " or " : ", ",
+                d->states[t->from[j]].id);
+        }
+    }
+}
+
+void runtime_explain(const dosm_def *d, const dosm_instance *inst,
+                     int32_t event, const char *event_name, choice c,
+                     const eval_ctx *ctx, dosm_outcome *out)
+{
+    sentence s = {out->text, sizeof out->text, 0};
+    const char *here = d->states[inst->state].id;
+    out->code = c.code;
+    out->text[0] = '\0';
+    switch (c.code) {
+    case DOSM_R_UNKNOWN_EVENT:
+        say(&s, "'%s' is not an event of workflow %s", event_name, d->name);
+        break;
+    case DOSM_R_FINAL:
+        say(&s, "%s is not allowed in %s: %s is final", event_name, here, here);
+        break;
+    case DOSM_R_NOT_ALLOWED:
+        say(&s, "%s is not allowed in %s", event_name, here);
+        say_where(&s, d, event);
+        break;
+    case DOSM_R_MISSING_ATTR:
+        say(&s, "%s in %s needs the attribute %s, which the order does not "
+                "have",
+            event_name, here, ctx->missing);
+        break;
+    case DOSM_R_GUARD:
+        if (d->trans[c.trans].guard)
+            say(&s, "%s in %s needs %s", event_name, here,
+                d->trans[c.trans].guard->text);
+        else
+            say(&s, "%s in %s is no longer allowed by the host", event_name,
+                here);
+        if (ctx->bad_name)
+            say(&s, " (%s is '%s', which does not read as its type)",
+                ctx->bad_name, ctx->bad_value);
+        break;
+    case DOSM_R_NO_HISTORY:
+        say(&s, "%s in %s returns to the previous state, but the order has "
+                "none",
+            event_name, here);
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---- applying a step ---- */
+
+dosm_instance instance_next(const dosm_instance *before, int32_t to)
+{
+    dosm_instance after;
+    after.state = (uint16_t)to;
+    /* previous is where the order was before it entered its state, so an
+     * internal step (same state) keeps it. */
+    after.previous = to == before->state ? before->previous : before->state;
+    after.seq = before->seq + 1;
+    return after;
+}
+
+void runtime_record(const dosm_def *d, const dosm_instance *before,
+                    const dosm_instance *after, int32_t trans,
+                    const dosm_request *req, dosm_outcome *out)
+{
+    dosm_record *r = &out->record;
+    const state_def *to = &d->states[after->state];
+    const transition_def *t = trans >= 0 ? &d->trans[trans] : NULL;
+    out->code = DOSM_OK;
+    out->text[0] = '\0';
+    r->workflow = d->name;
+    r->revision = d->revision;
+    r->seq = after->seq;
+    r->from = d->states[before->state].id;
+    r->event = t ? d->events[t->event].name : DOSM_EVENT_RESTART;
+    r->to = to->id;
+    r->effect_count = t ? t->effect_count : 0;
+    r->effects = t ? t->effect_names : NULL;
+    r->time = req ? req->now : 0;
+    out->has_deadline = to->timeout > 0 && after->state != before->state;
+    if (out->has_deadline) {
+        out->deadline.at = r->time + to->timeout;
+        out->deadline.event = d->events[to->timeout_event].name;
+        out->deadline.seq = after->seq;
+    } else {
+        memset(&out->deadline, 0, sizeof out->deadline);
+    }
+}
+
+/* Is a an ancestor of s, or s itself? */
+static int contains(const dosm_def *d, int32_t a, int32_t s)
+{
+    for (; s >= 0; s = d->states[s].parent)
+        if (s == a)
+            return 1;
+    return 0;
+}
+
+static void dispatch(const dosm_def *d, const dosm_host *h,
+                     const transition_def *t, dosm_event_info *info)
+{
+    int32_t from = info->before->state, to = info->after->state, s;
+    int32_t chain[DOSM_MAX_NESTING + 1];
+    uint32_t n = 0, k;
+
+    if (from != to) {
+        for (s = from; s >= 0 && !contains(d, s, to); s = d->states[s].parent) {
+            info->state = d->states[s].id;
+            host_call(h, DOSM_ON_EXIT, info);
+        }
+    }
+    info->state = NULL;
+    host_call(h, DOSM_ON_TRANSITION, info);
+    for (k = 0; t && k < t->effect_count; k++) {
+        info->effect = t->effect_names[k];
+        host_effect(h, t->effects[k], info);
+    }
+    info->effect = NULL;
+    if (from == to)
+        return;
+    for (s = to; s >= 0 && !contains(d, s, from); s = d->states[s].parent)
+        chain[n++] = s;
+    while (n--) {
+        info->state = d->states[chain[n]].id;
+        host_call(h, DOSM_ON_ENTER, info);
+    }
+}
+
+int runtime_apply(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
+                  int32_t trans, int32_t target, const dosm_request *req,
+                  dosm_outcome *out)
+{
+    dosm_instance before = *inst, after = instance_next(&before, target);
+    dosm_event_info info;
+
+    runtime_record(d, &before, &after, trans, req, out);
+    *inst = after;
+    if (!h)
+        return DOSM_OK;
+    memset(&info, 0, sizeof info);
+    info.def = d;
+    info.before = &before;
+    info.after = &after;
+    info.event = out->record.event;
+    info.record = &out->record;
+    info.context = req ? req->context : NULL;
+    inst->state |= BUSY; /* a callback firing on this instance is refused */
+    dispatch(d, h, &d->trans[trans], &info);
+    *inst = after;
+    return DOSM_OK;
+}
+
+static int reject(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
+                  const dosm_request *req, dosm_outcome *out)
+{
+    dosm_event_info info;
+    dosm_instance before = *inst;
+    if (h) {
+        memset(&info, 0, sizeof info);
+        info.def = d;
+        info.before = info.after = &before;
+        info.event = req->event;
+        info.outcome = out;
+        info.context = req->context;
+        inst->state |= BUSY;
+        host_call(h, DOSM_ON_REJECT, &info);
+        *inst = before;
+    }
+    return out->code;
+}
+
+/* ---- payloads and timers ---- */
+
+static int check_payload(const dosm_def *d, const event_def *e,
+                         const dosm_request *req, dosm_outcome *out)
+{
+    const dosm_values *p = req->payload;
+    sentence s = {out->text, sizeof out->text, 0};
+    uint32_t i, j;
+    value v;
+    for (i = 0; p && i < p->count; i++) {
+        for (j = 0; j < e->payload_count &&
+                    strcmp(e->payload[j].name, p->pairs[i].name) != 0;
+             j++)
+            ;
+        if (j == e->payload_count) {
+            say(&s, "%s carries no field '%s'", e->name, p->pairs[i].name);
+            return out->code = DOSM_R_PAYLOAD;
+        }
+    }
+    for (i = 0; i < e->payload_count; i++) {
+        const field *f = &e->payload[i];
+        const char *text = values_get(p, f->name);
+        if (!text && f->required) {
+            say(&s, "%s needs the payload field %s", e->name, f->name);
+            return out->code = DOSM_R_PAYLOAD;
+        }
+        if (text && !value_read(f, text, &v)) {
+            say(&s, "the payload field %s of %s is '%s', which does not read "
+                    "as its type",
+                f->name, e->name, text);
+            return out->code = DOSM_R_PAYLOAD;
+        }
+    }
+    (void)d;
+    return DOSM_OK;
+}
+
+static int timer_is_current(const dosm_def *d, const dosm_instance *inst,
+                            int32_t event, const dosm_request *req,
+                            dosm_outcome *out)
+{
+    sentence s = {out->text, sizeof out->text, 0};
+    const state_def *st = &d->states[inst->state];
+    if (req->timer_seq == inst->seq && st->timeout_event == event)
+        return 1;
+    say(&s, "the timer %s is stale: it was set at seq %u, the order is now "
+            "in %s at seq %u",
+        req->event, req->timer_seq, st->id, inst->seq);
+    out->code = DOSM_R_STALE;
+    return 0;
+}
+
+/* Decides what firing would do; fills out and returns its code. */
+static int decide(const dosm_def *d, const dosm_host *h,
+                  const dosm_instance *inst, const dosm_request *req,
+                  choice *c, dosm_outcome *out)
+{
+    eval_ctx ctx;
+    int32_t event;
+    memset(&ctx, 0, sizeof ctx);
+    c->trans = c->target = -1;
+    out->text[0] = '\0';
+    out->has_deadline = 0;
+    if (!d || !inst || !req || !req->event) {
+        out->code = DOSM_E_ARG;
+        return DOSM_E_ARG;
+    }
+    if (inst->state & BUSY) {
+        out->code = DOSM_E_REENTRANT;
+        return DOSM_E_REENTRANT;
+    }
+    if (!instance_valid(d, inst)) {
+        out->code = DOSM_E_STATE;
+        return DOSM_E_STATE;
+    }
+    event = dosm_event_find(d, req->event);
+    if (event < 0) {
+        c->code = DOSM_R_UNKNOWN_EVENT;
+        runtime_explain(d, inst, event, req->event, *c, &ctx, out);
+        return out->code;
+    }
+    if (req->timer && !timer_is_current(d, inst, event, req, out))
+        return out->code;
+    if (check_payload(d, &d->events[event], req, out) != DOSM_OK)
+        return out->code;
+    *c = runtime_choose(d, h, inst, event, req, &ctx);
+    if (c->code != DOSM_OK)
+        runtime_explain(d, inst, event, req->event, *c, &ctx, out);
+    return out->code = c->code;
+}
+
+int dosm_fire(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
+              const dosm_request *req, dosm_outcome *outcome)
+{
+    dosm_outcome local;
+    choice c;
+    int code;
+    if (!outcome)
+        outcome = &local;
+    code = decide(d, h, inst, req, &c, outcome);
+    if (code == DOSM_OK)
+        return runtime_apply(d, h, inst, c.trans, c.target, req, outcome);
+    if (DOSM_IS_REJECTION(code))
+        return reject(d, h, inst, req, outcome);
+    return code;
+}
+
+int dosm_try(const dosm_def *d, const dosm_host *h, const dosm_instance *inst,
+             const dosm_request *req, dosm_outcome *outcome)
+{
+    dosm_outcome local;
+    choice c;
+    int code;
+    if (!outcome)
+        outcome = &local;
+    code = decide(d, h, inst, req, &c, outcome);
+    if (code == DOSM_OK) {
+        dosm_instance after = instance_next(inst, c.target);
+        runtime_record(d, inst, &after, c.trans, req, outcome);
+    }
+    return code;
+}
+
+size_t dosm_options_for(const dosm_def *d, const dosm_host *h,
+                        const dosm_instance *inst, const dosm_request *req,
+                        dosm_option *out, size_t capacity)
+{
+    const state_def *s;
+    uint32_t k, end;
+    size_t n = 0;
+    if (!d || !inst || (inst->state & BUSY) || !instance_valid(d, inst))
+        return 0;
+    s = &d->states[inst->state];
+    for (k = s->cand_first; k < s->cand_first + s->cand_count; k = end) {
+        eval_ctx ctx;
+        int32_t event = d->cand_event[k];
+        uint32_t j;
+        choice c = runtime_choose(d, h, inst, event, req, &ctx);
+        first_candidate(d, s, event, &end);
+        for (j = k; j < end; j++, n++) {
+            const transition_def *t = &d->trans[d->cand[j]];
+            if (!out || n >= capacity)
+                continue;
+            out[n].event = event;
+            out[n].transition = (int)d->cand[j];
+            out[n].target = t->to == TO_PREVIOUS ? (int)inst->previous : t->to;
+            if (c.trans == (int32_t)d->cand[j])
+                out[n].code = c.code;
+            else if (guard_eval(t->guard, &ctx))
+                out[n].code = DOSM_R_GUARD; /* shadowed by an earlier one */
+            else
+                out[n].code = ctx.missing ? DOSM_R_MISSING_ATTR : DOSM_R_GUARD;
+            if (out[n].target == (int)DOSM_NO_STATE)
+                out[n].code = DOSM_R_NO_HISTORY;
+        }
+    }
+    return n;
+}
