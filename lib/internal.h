@@ -35,6 +35,7 @@ size_t text_format(char *buf, size_t size, const char *fmt, ...);
 size_t text_vformat(char *buf, size_t size, const char *fmt, va_list ap);
 int text_casecmp(const char *a, const char *b);
 unsigned text_distance(const char *a, const char *b); /* edit distance */
+int text_is_near(const char *typed, const char *known);
 uint32_t text_hash(uint32_t h, const char *s, int fold_case);
 #define TEXT_HASH_SEED 2166136261u
 

@@ -55,18 +55,36 @@ static int word_index(const char *const *words, const char *s)
     return -1;
 }
 
-static const char *nearest_word(const char *const *words, const char *s)
+/* The known name nearest to a typo, or NULL; `name_at` lists them. */
+static const char *nearest(const char *typed,
+                           const char *(*name_at)(const void *, size_t),
+                           const void *list, size_t count)
 {
     const char *best = NULL;
-    unsigned best_d = (unsigned)strlen(s) / 3 + 2, i;
-    for (i = 0; words[i]; i++) {
-        unsigned dist = text_distance(s, words[i]);
-        if (dist < best_d) {
-            best_d = dist;
-            best = words[i];
+    unsigned best_d = 1000;
+    size_t i;
+    for (i = 0; i < count; i++) {
+        const char *name = name_at(list, i);
+        if (name && text_is_near(typed, name) &&
+            text_distance(typed, name) < best_d) {
+            best_d = text_distance(typed, name);
+            best = name;
         }
     }
     return best;
+}
+
+static const char *word_at(const void *list, size_t i)
+{
+    return ((const char *const *)list)[i];
+}
+
+static const char *nearest_word(const char *const *words, const char *s)
+{
+    size_t n = 0;
+    while (words[n])
+        n++;
+    return nearest(s, word_at, words, n);
 }
 
 static const node *map_get(const node *map, const char *key)
@@ -232,22 +250,19 @@ static const char **get_names(ld *l, const node *n, ident_kind kind,
 
 /* ---- names: finding what a definition declares ---- */
 
-static const char *nearest_in(const name_table *t, size_t count,
-                              const char *s, size_t off)
+static const char *table_name_at(const void *table, size_t i)
 {
-    const char *best = NULL;
-    unsigned best_d = (unsigned)strlen(s) / 3 + 2;
-    size_t i;
-    for (i = 0; i < count; i++) {
-        const char *name;
-        memcpy(&name, (const char *)t->table + i * t->stride + off,
-               sizeof name);
-        if (name && text_distance(s, name) < best_d) {
-            best_d = text_distance(s, name);
-            best = name;
-        }
-    }
-    return best;
+    const name_table *t = table;
+    const char *name;
+    memcpy(&name, (const char *)t->table + i * t->stride + t->offset,
+           sizeof name);
+    return name;
+}
+
+static const char *nearest_in(const name_table *t, size_t count,
+                              const char *s)
+{
+    return nearest(s, table_name_at, t, count);
 }
 
 /* Resolves a reference by name, reporting an unknown one with a hint. */
@@ -261,7 +276,7 @@ static int32_t resolve(ld *l, const name_index *ix, const name_table *t,
     i = names_find(ix, t, n->text);
     if (i >= 0)
         return i;
-    near = nearest_in(t, count, n->text, t->offset);
+    near = nearest_in(t, count, n->text);
     if (near)
         ERR(l, DOSM_D_REF, n->at, "unknown %s '%s'; did you mean '%s'?", kind,
             n->text, near);
@@ -293,7 +308,8 @@ static void on_clash(void *user, int32_t first, int32_t second,
 {
     ld *l = user;
     const state_def *s = &l->d->states[second];
-    (void)first;
+    if (strcmp(s->id, l->d->states[first].id) == 0)
+        return; /* the same key twice: reported as a duplicate key */
     ERR(l, DOSM_D_CLASH, s->at,
         "state %s: '%s' is already the id or label of state %s (ignoring "
         "case)",
@@ -411,7 +427,7 @@ static void load_state_own(ld *l, const node *key, const node *spec, state_def *
         return;
     }
     check_known(l, spec, "a state", state_keys);
-    s->label = get_text(l, spec, "label", 1, s->id);
+    s->label = get_text(l, spec, "label", 1, "a state");
     if (!s->label)
         s->label = s->id;
     s->description = get_text(l, spec, "description", 0, "description");
@@ -593,28 +609,36 @@ static void load_from(ld *l, const node *n, transition_def *t)
         ERR(l, DOSM_D_VALUE, n->at, "'from' lists no state");
 }
 
+static int32_t effect_ref(ld *l, const node *n)
+{
+    name_table t = table_of_effects(l->d);
+    return resolve(l, &l->d->effect_ix, &t, l->d->effect_count, n, "effect");
+}
+
 static void load_effects(ld *l, const node *n, transition_def *t)
 {
-    uint32_t i, count;
-    const char **names = get_names(l, n, IDENT_NAME, "effect", &count);
-    name_table tab = table_of_effects(l->d);
-    t->effects = arena_array(&l->d->mem, count, sizeof *t->effects);
-    if (!t->effects && count) {
+    const node *item;
+    uint32_t count = 0;
+    if (node_is_null(n))
+        return;
+    if (n->kind == NODE_MAP) {
+        want(l, n, NODE_SEQ, "effects");
+        return;
+    }
+    t->effects = arena_array(&l->d->mem, n->count + 1, sizeof *t->effects);
+    t->effect_names = arena_array(&l->d->mem, n->count + 1,
+                                  sizeof *t->effect_names);
+    if (!t->effects || !t->effect_names) {
         nomem(l);
         return;
     }
-    t->effect_names = names;
-    for (i = 0; i < count; i++) {
-        int32_t e = names_find(&l->d->effect_ix, &tab, names[i]);
-        if (e < 0) {
-            const char *near = nearest_in(&tab, l->d->effect_count, names[i],
-                                          tab.offset);
-            ERR(l, DOSM_D_REF, n->at,
-                "unknown effect '%s'%s%s%s (declare it under 'effects')",
-                names[i], near ? "; did you mean '" : "", near ? near : "",
-                near ? "'?" : "");
-        }
-        t->effects[i] = e;
+    for (item = n->kind == NODE_SEQ ? n->first : n; item;
+         item = n->kind == NODE_SEQ ? item->next : NULL) {
+        int32_t e = effect_ref(l, item);
+        if (e < 0)
+            continue;
+        t->effects[count] = e;
+        t->effect_names[count++] = l->d->effects[e].name;
     }
     t->effect_count = count;
 }
@@ -786,11 +810,17 @@ int loader_build(dosm_def *d, const node *root, const limits *lim,
     for (k = states->first; k; k = k->next->next)
         load_state_links(&l, k->next, &d->states[i++]);
     mark_parents(&l);
+    d->initial = -1;
     if ((n = map_get(root, "initial")) == NULL)
         ERR(&l, DOSM_D_INITIAL, root->at,
             "the definition needs 'initial' (the state a new order starts in)");
-    else if ((d->initial = state_ref(&l, n)) >= 0 &&
-             d->states[d->initial].is_parent)
+    else if (n->kind != NODE_SCALAR ||
+             (d->initial = dosm_state_find(d, n->text)) < 0 ||
+             strcmp(d->states[d->initial].id, n->text) != 0)
+        ERR(&l, DOSM_D_INITIAL, n->at,
+            "the initial state '%s' is not a state of this workflow",
+            n->kind == NODE_SCALAR ? n->text : "?");
+    else if (d->states[d->initial].is_parent)
         ERR(&l, DOSM_D_INITIAL, n->at,
             "the initial state %s is a parent state; name one of its children",
             d->states[d->initial].id);

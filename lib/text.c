@@ -91,31 +91,43 @@ int text_casecmp(const char *a, const char *b)
     return lower((unsigned char)*a) - lower((unsigned char)*b);
 }
 
-/* Levenshtein distance of short names, for "did you mean" hints. Longer
- * strings are simply far apart. */
+/* Edit distance of short names counting a swap of neighbours as one edit
+ * (optimal string alignment), for "did you mean" hints: "og" is one edit
+ * from "go". Longer strings are simply far apart. */
 unsigned text_distance(const char *a, const char *b)
 {
-    unsigned row[65], i, j;
+    unsigned rows[3][65], i, j;
     size_t la = strlen(a), lb = strlen(b);
     if (la > 64 || lb > 64)
         return 1000;
     for (j = 0; j <= lb; j++)
-        row[j] = j;
-    for (i = 1; i <= la; i++) {
-        unsigned diag = row[0];
-        row[0] = i;
+        rows[0][j] = j;
+    for (i = 1; i <= la; i++) { /* row i lives in rows[i % 3] */
+        unsigned *prev2 = rows[(i + 1) % 3], *prev = rows[(i + 2) % 3];
+        unsigned *cur = rows[i % 3];
+        cur[0] = i;
         for (j = 1; j <= lb; j++) {
-            unsigned up = row[j];
-            unsigned best = diag + (a[i - 1] != b[j - 1]);
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
+            unsigned best = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            if (prev[j] + 1 < best)
+                best = prev[j] + 1;
+            if (cur[j - 1] + 1 < best)
+                best = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                prev2[j - 2] + 1 < best)
+                best = prev2[j - 2] + 1;
+            cur[j] = best;
         }
     }
-    return row[lb];
+    return rows[la % 3][lb];
+}
+
+/* Close enough to suggest: a third of the name may be wrong, at least one
+ * character of names longer than one. */
+int text_is_near(const char *typed, const char *known)
+{
+    size_t len = strlen(typed);
+    size_t allowed = len / 3 > 1 ? len / 3 : 1;
+    return len > 1 && text_distance(typed, known) <= allowed;
 }
 
 uint32_t text_hash(uint32_t h, const char *s, int fold_case)
