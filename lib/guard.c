@@ -506,6 +506,7 @@ static int attribute(eval_ctx *ctx, int32_t ref, value *v)
     if (!text) {
         if (!ctx->missing)
             ctx->missing = f->name;
+        ctx->unreadable = 1;
         return 0;
     }
     if (!value_read(f, text, v)) {
@@ -513,6 +514,7 @@ static int attribute(eval_ctx *ctx, int32_t ref, value *v)
             ctx->bad_name = f->name;
             ctx->bad_value = text;
         }
+        ctx->unreadable = 1;
         return 0;
     }
     return 1;
@@ -545,9 +547,17 @@ static int eval(const guard_expr *g, int32_t i, eval_ctx *ctx)
     return 0;
 }
 
+/* A guard that reads an attribute the order lacks (or whose value does
+ * not read) is false as a whole, even under `not`: the library never
+ * guesses what a missing value would have said. */
 int guard_eval(const guard_expr *g, eval_ctx *ctx)
 {
-    return !g || eval(g, g->root, ctx);
+    int holds_now;
+    if (!g)
+        return 1;
+    ctx->unreadable = 0;
+    holds_now = eval(g, g->root, ctx);
+    return holds_now && !ctx->unreadable;
 }
 
 /* ---- static analysis: can two guards both hold? ----

@@ -248,6 +248,7 @@ typedef struct eval_ctx {
     const char *missing;  /* set: an attribute the order lacks */
     const char *bad_name; /* set: an attribute whose value did not read */
     const char *bad_value;
+    int unreadable;       /* the guard being evaluated read one of those */
 } eval_ctx;
 
 int guard_eval(const guard_expr *g, eval_ctx *ctx);

@@ -1,1 +1,588 @@
-int main(void){return 0;}
+/* Firing events: transitions, parents, guards of each type, payloads,
+ * timers, callbacks and their order, re-entrancy, rejections and their
+ * sentences, and the queries that do not fire. */
+#include "support.h"
+#include "lab_yaml.h"
+
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+static dosm_def *def;
+
+static int setup(void **state)
+{
+    (void)state;
+    def = load_text(lab_yaml);
+    return def ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    dosm_def_free(def);
+    return 0;
+}
+
+static int S(const char *id)
+{
+    int s = dosm_state_find(def, id);
+    if (s < 0)
+        fail_msg("no state %s", id);
+    return s;
+}
+
+static dosm_instance at(const char *id)
+{
+    dosm_instance inst = dosm_instance_initial(def);
+    inst.state = (uint16_t)S(id);
+    return inst;
+}
+
+/* Fires `event` with attributes given as "name=value" strings. */
+static int fire_with(const dosm_host *h, dosm_instance *inst, const char *event,
+                     dosm_outcome *out, int n, ...)
+{
+    dosm_pair pairs[8];
+    char buf[8][64];
+    dosm_values attrs;
+    dosm_request req;
+    va_list ap;
+    int i;
+    va_start(ap, n);
+    for (i = 0; i < n; i++) {
+        char *eq;
+        snprintf(buf[i], sizeof buf[i], "%s", va_arg(ap, const char *));
+        eq = strchr(buf[i], '=');
+        *eq = '\0';
+        pairs[i].name = buf[i];
+        pairs[i].value = eq + 1;
+    }
+    va_end(ap);
+    memset(&attrs, 0, sizeof attrs);
+    attrs.pairs = pairs;
+    attrs.count = (size_t)n;
+    memset(&req, 0, sizeof req);
+    req.event = event;
+    req.attributes = &attrs;
+    req.now = 1000;
+    return dosm_fire(def, h, inst, &req, out);
+}
+
+#define FIRE(inst, ev, ...) fire_with(NULL, inst, ev, &out, __VA_ARGS__)
+
+static void test_definition_reads_back(void **state)
+{
+    dosm_state_info si;
+    dosm_transition_info ti;
+    int order[16];
+    const char *expect[] = {"OPTIMIZING", "DESIGN", "MILLING", "UPLOADING",
+                            "ON_HOLD", "MIXED", "REVIEW", "SCANNING",
+                            "NEW", "SHIPPED", "CANCELLED"};
+    size_t i, n;
+    (void)state;
+    assert_string_equal(dosm_def_name(def), "lab");
+    assert_string_equal(dosm_def_title(def), "Test lab");
+    assert_int_equal(dosm_def_revision(def), 3);
+    assert_int_equal(dosm_state_count(def), 12);
+    assert_int_equal(dosm_event_count(def), 12);
+    assert_int_equal(dosm_transition_count(def), 15);
+    assert_int_equal(dosm_state_find(def, "in REVIEW"), S("REVIEW"));
+    assert_int_equal(dosm_state_find(def, "review"), S("REVIEW"));
+    assert_int_equal(dosm_state_find(def, "Reviewing"), -1);
+    assert_int_equal(dosm_state_get(def, S("MILLING"), &si), DOSM_OK);
+    assert_string_equal(si.label, "Milling");
+    assert_int_equal(si.parent, S("PRODUCTION"));
+    assert_int_equal(si.timeout, 7 * 86400);
+    assert_string_equal(dosm_event_name(def, si.timeout_event), "overdue");
+    assert_int_equal(dosm_state_get(def, S("UPLOADING"), &si), DOSM_OK);
+    assert_int_equal(si.fallback, S("MILLING"));
+    assert_int_equal(dosm_state_get(def, S("PRODUCTION"), &si), DOSM_OK);
+    assert_int_equal(si.is_parent, 1);
+    assert_int_equal(dosm_state_get(def, S("REVIEW"), &si), DOSM_OK);
+    assert_int_equal(si.attention, DOSM_RED);
+    assert_int_equal(si.rank, 1);
+    assert_int_equal(si.tag_count, 2);
+    assert_string_equal(si.tags[1], "notify");
+    assert_string_equal(dosm_state_external(def, S("ON_HOLD"), "fhir"), "on-hold");
+    assert_null(dosm_state_external(def, S("PRODUCTION"), "fhir"));
+    assert_int_equal(dosm_state_get(def, 99, &si), DOSM_E_ARG);
+    n = dosm_states_ranked(def, order, 16);
+    assert_int_equal(n, 11);
+    for (i = 0; i < n; i++)
+        assert_string_equal(dosm_state_id(def, order[i]), expect[i]);
+    n = dosm_states_tagged(def, "get_orders", order, 1);
+    assert_int_equal(n, 2); /* counts all, writes what fits */
+    assert_int_equal(order[0], S("REVIEW"));
+    assert_int_equal(dosm_transition_get(def, 9, &ti), DOSM_OK);
+    assert_string_equal(dosm_event_name(def, ti.event), "hold");
+    assert_int_equal(ti.from_count, 3);
+    assert_int_equal(ti.from[2], S("PRODUCTION"));
+    assert_int_equal(ti.line, 56);
+    assert_int_equal(dosm_transition_get(def, 10, &ti), DOSM_OK);
+    assert_int_equal(ti.target, -1);
+    assert_string_equal(ti.effects[0], "reset_due_date");
+}
+
+static void test_simple_fire(void **state)
+{
+    dosm_instance inst = dosm_instance_initial(def);
+    dosm_outcome out;
+    (void)state;
+    assert_int_equal(sizeof inst, 8);
+    assert_int_equal(FIRE(&inst, "scan", 0), DOSM_OK);
+    assert_int_equal(inst.state, S("SCANNING"));
+    assert_int_equal(inst.previous, S("NEW"));
+    assert_int_equal(inst.seq, 1);
+    assert_string_equal(out.record.workflow, "lab");
+    assert_int_equal(out.record.revision, 3);
+    assert_string_equal(out.record.from, "NEW");
+    assert_string_equal(out.record.event, "scan");
+    assert_string_equal(out.record.to, "SCANNING");
+    assert_int_equal(out.record.seq, 1);
+    assert_int_equal(out.record.time, 1000);
+    assert_int_equal(out.record.effect_count, 0);
+    assert_int_equal(out.has_deadline, 0);
+}
+
+static void test_version_and_enum_guards(void **state)
+{
+    static const struct {
+        const char *version, *scan, *to;
+    } cases[] = {
+        {"2.2", "full_arch", "OPTIMIZING"}, {"2.1", "full_arch", "OPTIMIZING"},
+        {"2.1.0", "full_arch", "OPTIMIZING"}, {"2.3.1", "full_arch", "OPTIMIZING"},
+        {"2.3.2", "full_arch", "REVIEW"},   {"2.0.9", "full_arch", "REVIEW"},
+        {"3", "full_arch", "REVIEW"},       {"2.2", "quick", "REVIEW"},
+    };
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        dosm_instance inst = at("SCANNING");
+        dosm_outcome out;
+        char v[32], s[32];
+        snprintf(v, sizeof v, "software_version=%s", cases[i].version);
+        snprintf(s, sizeof s, "scan_type=%s", cases[i].scan);
+        assert_int_equal(FIRE(&inst, "scanned", 2, v, s), DOSM_OK);
+        assert_string_equal(dosm_state_id(def, inst.state), cases[i].to);
+    }
+}
+
+static void test_missing_attribute_rejects(void **state)
+{
+    dosm_instance inst = at("SCANNING"), before = inst;
+    dosm_outcome out;
+    (void)state;
+    /* Even under `not`, a guard that reads a missing attribute is false. */
+    assert_int_equal(FIRE(&inst, "scanned", 1, "software_version=2.2"),
+                     DOSM_R_MISSING_ATTR);
+    assert_memory_equal(&inst, &before, sizeof inst);
+    assert_string_equal(out.text, "scanned in SCANNING needs the attribute "
+                                  "scan_type, which the order does not have");
+    assert_int_equal(FIRE(&inst, "scanned", 2, "software_version=two",
+                          "scan_type=quick"),
+                     DOSM_R_GUARD);
+    assert_non_null(strstr(out.text, "(software_version is 'two', which does "
+                                     "not read as its type)"));
+}
+
+static int files_ok(const dosm_def *d, const dosm_instance *inst,
+                    const dosm_request *req, void *user)
+{
+    (void)d; (void)inst; (void)req;
+    return *(int *)user;
+}
+
+static void test_named_guard_integer_boolean(void **state)
+{
+    dosm_host *h = dosm_host_new(def, NULL);
+    dosm_instance inst = at("REVIEW");
+    dosm_outcome out;
+    int ok = 0;
+    (void)state;
+    assert_non_null(h);
+    /* Unbound: the named guard is false. */
+    assert_int_equal(fire_with(h, &inst, "approve", &out, 1, "units=2"),
+                     DOSM_R_GUARD);
+    assert_string_equal(out.text, "approve in REVIEW needs files_ok and "
+                                  "(units <= 4 or rush)");
+    assert_int_equal(dosm_host_guard(h, "files_ok", files_ok, &ok), DOSM_OK);
+    assert_int_equal(dosm_host_guard(h, "files_okay", files_ok, &ok), DOSM_E_NAME);
+    assert_int_equal(fire_with(h, &inst, "approve", &out, 1, "units=2"),
+                     DOSM_R_GUARD);
+    ok = 1;
+    assert_int_equal(fire_with(h, &inst, "approve", &out, 2, "units=9",
+                               "rush=false"),
+                     DOSM_R_GUARD);
+    assert_int_equal(fire_with(h, &inst, "approve", &out, 2, "units=9",
+                               "rush=true"),
+                     DOSM_OK);
+    assert_int_equal(inst.state, S("DESIGN"));
+    assert_int_equal(out.record.effect_count, 1);
+    assert_string_equal(out.record.effects[0], "notify");
+    inst = at("REVIEW");
+    assert_int_equal(fire_with(h, &inst, "approve", &out, 1, "units=4"), DOSM_OK);
+    inst = at("REVIEW");
+    assert_int_equal(fire_with(h, &inst, "approve", &out, 1, "units=-3"), DOSM_OK);
+    dosm_host_free(h);
+}
+
+static void test_string_guard_and_parents(void **state)
+{
+    dosm_instance inst = at("MILLING");
+    dosm_outcome out;
+    (void)state;
+    /* cancel is written once, from PRODUCTION, and MILLING inherits it. */
+    assert_int_equal(FIRE(&inst, "cancel", 1, "site=remote"), DOSM_R_GUARD);
+    assert_string_equal(out.text,
+                        "cancel in MILLING needs site != 'remote'");
+    assert_int_equal(FIRE(&inst, "cancel", 1, "site=local"), DOSM_OK);
+    assert_int_equal(inst.state, S("CANCELLED"));
+    inst = at("NEW");
+    assert_int_equal(FIRE(&inst, "cancel", 0), DOSM_OK);
+}
+
+static void test_rejection_sentences(void **state)
+{
+    dosm_instance inst = at("REVIEW"), before = inst;
+    dosm_outcome out;
+    (void)state;
+    assert_int_equal(FIRE(&inst, "cancel", 0), DOSM_R_NOT_ALLOWED);
+    assert_string_equal(out.text, "cancel is not allowed in REVIEW: cancel "
+                                  "applies only in PRODUCTION, NEW or ON_HOLD");
+    assert_int_equal(FIRE(&inst, "teleport", 0), DOSM_R_UNKNOWN_EVENT);
+    assert_string_equal(out.text, "'teleport' is not an event of workflow lab");
+    inst = at("SHIPPED");
+    assert_int_equal(FIRE(&inst, "cancel", 0), DOSM_R_FINAL);
+    assert_string_equal(out.text, "cancel is not allowed in SHIPPED: SHIPPED "
+                                  "is final");
+    inst = before;
+    inst.previous = DOSM_NO_STATE;
+    inst.state = (uint16_t)S("ON_HOLD");
+    assert_int_equal(FIRE(&inst, "resume", 0), DOSM_R_NO_HISTORY);
+    assert_int_equal(inst.state, S("ON_HOLD"));
+}
+
+static void test_history_target(void **state)
+{
+    dosm_instance inst = at("DESIGN");
+    dosm_outcome out;
+    (void)state;
+    inst.previous = (uint16_t)S("REVIEW");
+    assert_int_equal(FIRE(&inst, "hold", 0), DOSM_OK);
+    assert_int_equal(inst.state, S("ON_HOLD"));
+    assert_int_equal(inst.previous, S("DESIGN"));
+    assert_int_equal(FIRE(&inst, "resume", 0), DOSM_OK);
+    assert_int_equal(inst.state, S("DESIGN"));
+    assert_int_equal(inst.previous, S("ON_HOLD"));
+    assert_string_equal(out.record.to, "DESIGN");
+    assert_string_equal(out.record.effects[0], "reset_due_date");
+}
+
+static void test_payload(void **state)
+{
+    dosm_instance inst = at("MILLING");
+    dosm_outcome out;
+    dosm_pair p[2] = {{"tracking_number", "1Z999"}, {"parcels", "two"}};
+    dosm_values payload = {p, 0, NULL, NULL};
+    dosm_request req;
+    (void)state;
+    memset(&req, 0, sizeof req);
+    req.event = "ship";
+    req.payload = &payload;
+    assert_int_equal(dosm_fire(def, NULL, &inst, &req, &out), DOSM_R_PAYLOAD);
+    assert_string_equal(out.text, "ship needs the payload field tracking_number");
+    payload.count = 2;
+    assert_int_equal(dosm_fire(def, NULL, &inst, &req, &out), DOSM_R_PAYLOAD);
+    assert_string_equal(out.text, "the payload field parcels of ship is "
+                                  "'two', which does not read as its type");
+    p[1].name = "weight";
+    assert_int_equal(dosm_fire(def, NULL, &inst, &req, &out), DOSM_R_PAYLOAD);
+    assert_string_equal(out.text, "ship carries no field 'weight'");
+    p[1].name = "parcels";
+    p[1].value = "2";
+    assert_int_equal(dosm_fire(def, NULL, &inst, &req, &out), DOSM_OK);
+    assert_int_equal(inst.state, S("SHIPPED"));
+    assert_int_equal(out.record.effect_count, 2);
+    assert_string_equal(out.record.effects[1], "reset_due_date");
+}
+
+static void test_timer(void **state)
+{
+    dosm_instance inst = at("UPLOADING");
+    dosm_outcome out;
+    dosm_request req;
+    dosm_deadline d;
+    (void)state;
+    inst.seq = 41;
+    assert_int_equal(FIRE(&inst, "uploaded", 0), DOSM_OK);
+    assert_int_equal(out.has_deadline, 1);
+    assert_int_equal(out.deadline.at, 1000 + 7 * 86400);
+    assert_string_equal(out.deadline.event, "overdue");
+    assert_int_equal(out.deadline.seq, 42);
+    d = out.deadline;
+    memset(&req, 0, sizeof req);
+    req.event = d.event;
+    req.timer = 1;
+    req.timer_seq = d.seq;
+    assert_int_equal(dosm_fire(def, NULL, &inst, &req, &out), DOSM_OK);
+    /* An internal step keeps the state and issues no new deadline. */
+    assert_int_equal(inst.state, S("MILLING"));
+    assert_int_equal(out.has_deadline, 0);
+    assert_int_equal(inst.seq, 43);
+    assert_int_equal(dosm_fire(def, NULL, &inst, &req, &out), DOSM_R_STALE);
+    assert_string_equal(out.text, "the timer overdue is stale: it was set at "
+                                  "seq 42, the order is now in MILLING at "
+                                  "seq 43");
+    inst = at("DESIGN");
+    inst.seq = 42;
+    assert_int_equal(dosm_fire(def, NULL, &inst, &req, &out), DOSM_R_STALE);
+}
+
+/* ---- callbacks ---- */
+
+typedef struct log {
+    char lines[16][64];
+    int n;
+    dosm_instance *watched;
+    int reentry;
+} log_t;
+
+static void note(const dosm_event_info *info, void *user, const char *kind)
+{
+    log_t *log = user;
+    if (log->n < 16)
+        snprintf(log->lines[log->n++], 64, "%s %s", kind,
+                 info->state ? info->state
+                 : info->effect ? info->effect
+                                : info->event);
+}
+
+static void on_enter(const dosm_event_info *i, void *u) { note(i, u, "enter"); }
+static void on_exit(const dosm_event_info *i, void *u) { note(i, u, "exit"); }
+static void on_effect(const dosm_event_info *i, void *u) { note(i, u, "effect"); }
+static void on_reject(const dosm_event_info *i, void *u)
+{
+    log_t *log = u;
+    note(i, u, "reject");
+    assert_true(DOSM_IS_REJECTION(i->outcome->code));
+    assert_memory_equal(i->before, i->after, sizeof *i->before);
+    assert_null(i->record);
+    strncat(log->lines[log->n - 1], " ", 63 - strlen(log->lines[log->n - 1]));
+    strncat(log->lines[log->n - 1], dosm_code_name(i->outcome->code),
+            63 - strlen(log->lines[log->n - 1]));
+}
+static void on_transition(const dosm_event_info *i, void *u)
+{
+    log_t *log = u;
+    note(i, u, "transition");
+    assert_int_equal(i->after->seq, i->before->seq + 1);
+    assert_string_equal(i->record->to, dosm_state_id(i->def, i->after->state));
+    if (log->watched) {
+        dosm_request req;
+        dosm_instance other = dosm_instance_initial(i->def);
+        memset(&req, 0, sizeof req);
+        req.event = "scan";
+        log->reentry = dosm_fire(i->def, NULL, log->watched, &req, NULL);
+        /* Another instance is fine. */
+        assert_int_equal(dosm_fire(i->def, NULL, &other, &req, NULL), DOSM_OK);
+    }
+}
+
+static dosm_host *logging_host(log_t *log)
+{
+    dosm_host *h = dosm_host_new(def, NULL);
+    assert_non_null(h);
+    dosm_host_on(h, DOSM_ON_ENTER, on_enter, log);
+    dosm_host_on(h, DOSM_ON_EXIT, on_exit, log);
+    dosm_host_on(h, DOSM_ON_TRANSITION, on_transition, log);
+    dosm_host_on(h, DOSM_ON_REJECT, on_reject, log);
+    dosm_host_on_effect(h, "notify", on_effect, log);
+    dosm_host_on_effect(h, "reset_due_date", on_effect, log);
+    return h;
+}
+
+static void expect_log(const log_t *log, int n, ...)
+{
+    va_list ap;
+    int i;
+    va_start(ap, n);
+    for (i = 0; i < n && i < log->n; i++)
+        assert_string_equal(log->lines[i], va_arg(ap, const char *));
+    va_end(ap);
+    assert_int_equal(log->n, n);
+}
+
+static void test_callback_order(void **state)
+{
+    log_t log;
+    dosm_host *h;
+    dosm_instance inst;
+    dosm_outcome out;
+    int yes = 1;
+    (void)state;
+    memset(&log, 0, sizeof log);
+    h = logging_host(&log);
+    dosm_host_guard(h, "files_ok", files_ok, &yes);
+
+    inst = at("REVIEW"); /* into a child: enter the parent first */
+    assert_int_equal(fire_with(h, &inst, "approve", &out, 1, "units=1"), DOSM_OK);
+    expect_log(&log, 5, "exit REVIEW", "transition approve", "effect notify",
+               "enter PRODUCTION", "enter DESIGN");
+
+    log.n = 0; /* between siblings: the parent stays */
+    assert_int_equal(fire_with(h, &inst, "upload", &out, 0), DOSM_OK);
+    expect_log(&log, 3, "exit DESIGN", "transition upload", "enter UPLOADING");
+
+    log.n = 0;
+    inst = at("MILLING"); /* out of the parent: exit it last */
+    assert_int_equal(fire_with(h, &inst, "ship", &out, 0), DOSM_R_PAYLOAD);
+    expect_log(&log, 1, "reject ship DOSM_R_PAYLOAD");
+    log.n = 0;
+    assert_int_equal(fire_with(h, &inst, "overdue", &out, 0), DOSM_OK);
+    expect_log(&log, 2, "transition overdue", "effect notify");
+
+    log.n = 0;
+    assert_int_equal(fire_with(h, &inst, "hold", &out, 0), DOSM_OK);
+    expect_log(&log, 4, "exit MILLING", "exit PRODUCTION", "transition hold",
+               "enter ON_HOLD");
+    log.n = 0;
+    assert_int_equal(fire_with(h, &inst, "upload", &out, 0), DOSM_R_NOT_ALLOWED);
+    expect_log(&log, 1, "reject upload DOSM_R_NOT_ALLOWED");
+    dosm_host_free(h);
+}
+
+static void test_reentrancy_detected(void **state)
+{
+    log_t log;
+    dosm_host *h;
+    dosm_instance inst = dosm_instance_initial(def);
+    dosm_outcome out;
+    (void)state;
+    memset(&log, 0, sizeof log);
+    h = logging_host(&log);
+    log.watched = &inst;
+    assert_int_equal(fire_with(h, &inst, "scan", &out, 0), DOSM_OK);
+    assert_int_equal(log.reentry, DOSM_E_REENTRANT);
+    assert_int_equal(inst.state, S("SCANNING"));
+    assert_int_equal(inst.seq, 1);
+    dosm_host_free(h);
+}
+
+static void test_host_check(void **state)
+{
+    dosm_host *h = dosm_host_new(def, NULL);
+    dosm_error err;
+    int yes = 1;
+    (void)state;
+    assert_int_equal(dosm_host_check(h, &err), DOSM_E_UNBOUND);
+    assert_string_equal(err.text, "effect 'notify' of workflow lab has no callback");
+    assert_int_equal(dosm_host_on_effect(h, "notfy", on_effect, NULL), DOSM_E_NAME);
+    dosm_host_on_effect(h, "notify", on_effect, NULL);
+    dosm_host_on_effect(h, "reset_due_date", on_effect, NULL);
+    assert_int_equal(dosm_host_check(h, &err), DOSM_E_UNBOUND);
+    assert_string_equal(err.text, "guard 'files_ok' of workflow lab has no callback");
+    dosm_host_guard(h, "files_ok", files_ok, &yes);
+    assert_int_equal(dosm_host_check(h, &err), DOSM_OK);
+    assert_int_equal(dosm_host_on(h, (dosm_hook)7, on_enter, NULL), DOSM_E_ARG);
+    dosm_host_free(h);
+}
+
+static const char *lookup(void *user, const char *name)
+{
+    (void)user;
+    return strcmp(name, "software_version") == 0 ? "2.2"
+           : strcmp(name, "scan_type") == 0      ? "full_arch"
+                                                 : NULL;
+}
+
+static void test_try_options_and_lookup(void **state)
+{
+    dosm_instance inst = at("SCANNING"), before = inst;
+    dosm_values attrs = {NULL, 0, lookup, NULL};
+    dosm_request req;
+    dosm_outcome out;
+    dosm_option opts[8];
+    size_t n;
+    (void)state;
+    memset(&req, 0, sizeof req);
+    req.event = "scanned";
+    req.attributes = &attrs;
+    assert_int_equal(dosm_try(def, NULL, &inst, &req, &out), DOSM_OK);
+    assert_string_equal(out.record.to, "OPTIMIZING");
+    assert_memory_equal(&inst, &before, sizeof inst);
+    n = dosm_options_for(def, NULL, &inst, &req, opts, 8);
+    assert_int_equal(n, 3);
+    assert_string_equal(dosm_event_name(def, opts[0].event), "scanned");
+    assert_int_equal(opts[0].target, S("OPTIMIZING"));
+    assert_int_equal(opts[0].code, DOSM_OK);
+    assert_int_equal(opts[1].target, S("REVIEW"));
+    assert_int_equal(opts[1].code, DOSM_R_GUARD);
+    assert_string_equal(dosm_event_name(def, opts[2].event), "hold");
+    assert_int_equal(opts[2].code, DOSM_OK);
+    req.attributes = NULL;
+    n = dosm_options_for(def, NULL, &inst, &req, opts, 1);
+    assert_int_equal(n, 3);
+    assert_int_equal(opts[0].code, DOSM_R_MISSING_ATTR);
+}
+
+static void test_bad_calls(void **state)
+{
+    dosm_instance inst = dosm_instance_initial(def);
+    dosm_request req;
+    dosm_outcome out;
+    (void)state;
+    memset(&req, 0, sizeof req);
+    assert_int_equal(dosm_fire(def, NULL, &inst, &req, &out), DOSM_E_ARG);
+    req.event = "scan";
+    assert_int_equal(dosm_fire(NULL, NULL, &inst, &req, &out), DOSM_E_ARG);
+    assert_int_equal(dosm_fire(def, NULL, NULL, &req, &out), DOSM_E_ARG);
+    inst.state = 999;
+    assert_int_equal(dosm_fire(def, NULL, &inst, &req, &out), DOSM_E_STATE);
+    inst.state = (uint16_t)S("PRODUCTION"); /* a parent is never occupied */
+    assert_int_equal(dosm_fire(def, NULL, &inst, &req, &out), DOSM_E_STATE);
+    assert_int_equal(dosm_sort_key(def, &inst), UINT32_MAX);
+    inst = dosm_instance_initial(def);
+    inst.previous = 500;
+    assert_int_equal(dosm_try(def, NULL, &inst, &req, NULL), DOSM_E_STATE);
+    assert_string_equal(dosm_code_name(DOSM_R_GUARD), "DOSM_R_GUARD");
+    assert_string_equal(dosm_code_name(12345), "DOSM_UNKNOWN");
+    assert_string_equal(dosm_code_text(DOSM_E_NOMEM), "out of memory");
+    assert_true(DOSM_IS_REJECTION(DOSM_R_STALE));
+    assert_false(DOSM_IS_REJECTION(DOSM_E_STATE));
+}
+
+static void test_sort_key_follows_rank(void **state)
+{
+    dosm_instance review = at("REVIEW"), fresh = at("NEW"), design = at("DESIGN");
+    (void)state;
+    assert_true(dosm_sort_key(def, &design) < dosm_sort_key(def, &review));
+    assert_true(dosm_sort_key(def, &review) < dosm_sort_key(def, &fresh));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_definition_reads_back),
+        cmocka_unit_test(test_simple_fire),
+        cmocka_unit_test(test_version_and_enum_guards),
+        cmocka_unit_test(test_missing_attribute_rejects),
+        cmocka_unit_test(test_named_guard_integer_boolean),
+        cmocka_unit_test(test_string_guard_and_parents),
+        cmocka_unit_test(test_rejection_sentences),
+        cmocka_unit_test(test_history_target),
+        cmocka_unit_test(test_payload),
+        cmocka_unit_test(test_timer),
+        cmocka_unit_test(test_callback_order),
+        cmocka_unit_test(test_reentrancy_detected),
+        cmocka_unit_test(test_host_check),
+        cmocka_unit_test(test_try_options_and_lookup),
+        cmocka_unit_test(test_bad_calls),
+        cmocka_unit_test(test_sort_key_follows_rank),
+    };
+    return cmocka_run_group_tests_name("runtime", tests, setup, teardown);
+}
