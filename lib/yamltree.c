@@ -9,6 +9,15 @@
 #include <string.h>
 #include <yaml.h>
 
+/* A finding held back until the whole stream has parsed: if the text is
+ * not YAML at all, the syntax error is the one thing worth saying. */
+typedef struct pending {
+    struct pending *next;
+    int code;
+    mark at;
+    char text[DOSM_TEXT_MAX];
+} pending;
+
 typedef struct reader {
     const limits *lim;
     arena *ar;
@@ -19,7 +28,35 @@ typedef struct reader {
     size_t nodes;
     node *root;
     int documents;
+    int skipping;     /* refused already: parse on, build nothing */
+    pending *first, **tail;
 } reader;
+
+static int defer(reader *r, int code, mark at, const char *fmt, ...)
+{
+    va_list ap;
+    pending *p = arena_alloc(r->ar, sizeof *p);
+    if (!p) {
+        diag_report(r->sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
+                    "out of memory");
+        return 0;
+    }
+    p->code = code;
+    p->at = at;
+    va_start(ap, fmt);
+    text_vformat(p->text, sizeof p->text, fmt, ap);
+    va_end(ap);
+    *r->tail = p;
+    r->tail = &p->next;
+    return 1;
+}
+
+static void flush_deferred(reader *r)
+{
+    const pending *p;
+    for (p = r->first; p; p = p->next)
+        diag_report(r->sink, DOSM_ERROR, p->code, p->at, "%s", p->text);
+}
 
 static mark mark_of(yaml_mark_t m)
 {
@@ -91,10 +128,10 @@ static int check_keys(reader *r, const node *map)
     uint32_t n = 0, i;
 
     for (k = map->first; k; k = k->next->next) {
-        if (k->kind != NODE_SCALAR)
-            diag_report(r->sink, DOSM_ERROR, DOSM_D_TYPE, k->at,
-                        "a key must be plain text, not a %s",
-                        k->kind == NODE_MAP ? "mapping" : "list");
+        if (k->kind != NODE_SCALAR &&
+            !defer(r, DOSM_D_TYPE, k->at, "a key must be plain text, not a %s",
+                   k->kind == NODE_MAP ? "mapping" : "list"))
+            return DOSM_E_NOMEM;
     }
     keys = arena_array(r->ar, map->count / 2 + 1, sizeof *keys);
     if (!keys)
@@ -105,10 +142,11 @@ static int check_keys(reader *r, const node *map)
     qsort(keys, n, sizeof *keys, key_order);
     for (i = 1; i < n; i++)
         if (keys[i]->len == keys[i - 1]->len &&
-            memcmp(keys[i]->text, keys[i - 1]->text, keys[i]->len) == 0)
-            diag_report(r->sink, DOSM_ERROR, DOSM_D_DUPLICATE_KEY,
-                        keys[i]->at, "duplicate key '%s' (first at line %u)",
-                        keys[i]->text, keys[i - 1]->at.line);
+            memcmp(keys[i]->text, keys[i - 1]->text, keys[i]->len) == 0 &&
+            !defer(r, DOSM_D_DUPLICATE_KEY, keys[i]->at,
+                   "duplicate key '%s' (first at line %u)", keys[i]->text,
+                   keys[i - 1]->at.line))
+            return DOSM_E_NOMEM;
     return DOSM_OK;
 }
 
@@ -163,21 +201,23 @@ static int on_event(reader *r, const yaml_event_t *ev)
     const yaml_char_t *anchor = NULL;
     node *n;
 
+    if (r->skipping)
+        return 1;
     switch (ev->type) {
     case YAML_DOCUMENT_START_EVENT:
         if (++r->documents > 1) {
-            diag_report(r->sink, DOSM_ERROR, DOSM_D_YAML,
-                        mark_of(ev->start_mark),
-                        "a definition is one YAML document; a second one "
-                        "starts here");
-            return 0;
+            r->skipping = 1;
+            return defer(r, DOSM_D_YAML, mark_of(ev->start_mark),
+                         "a definition is one YAML document; a second one "
+                         "starts here");
         }
         return 1;
     case YAML_ALIAS_EVENT:
-        diag_report(r->sink, DOSM_ERROR, DOSM_D_ALIAS, mark_of(ev->start_mark),
-                    "YAML aliases (*%s) are not supported: write the value out",
-                    (const char *)ev->data.alias.anchor);
-        return 0;
+        r->skipping = 1;
+        return defer(r, DOSM_D_ALIAS, mark_of(ev->start_mark),
+                     "YAML aliases (*%s) are not supported: write the value "
+                     "out",
+                     (const char *)ev->data.alias.anchor);
     case YAML_SCALAR_EVENT:
         anchor = ev->data.scalar.anchor;
         break;
@@ -201,10 +241,11 @@ static int on_event(reader *r, const yaml_event_t *ev)
         return 1;
     }
     if (anchor) {
-        diag_report(r->sink, DOSM_ERROR, DOSM_D_ALIAS, mark_of(ev->start_mark),
-                    "YAML anchors (&%s) are not supported",
-                    (const char *)anchor);
-        return 0;
+        /* Refuse anchors outright, so no alias is ever expanded. */
+        r->skipping = 1;
+        return defer(r, DOSM_D_ALIAS, mark_of(ev->start_mark),
+                     "YAML anchors (&%s) are not supported",
+                     (const char *)anchor);
     }
     if (ev->type == YAML_SCALAR_EVENT) {
         n = add_node(r, NODE_SCALAR, ev);
@@ -241,6 +282,7 @@ int yamltree_read(const char *buf, size_t len, const limits *lim,
         return sink->error->code;
     }
     memset(&r, 0, sizeof r);
+    r.tail = &r.first;
     r.lim = lim;
     r.ar = scratch;
     r.sink = sink;
@@ -273,10 +315,12 @@ int yamltree_read(const char *buf, size_t len, const limits *lim,
             break;
     }
     yaml_parser_delete(&parser);
-    *root = r.root;
+    if (done)
+        flush_deferred(&r);
+    *root = r.skipping ? NULL : r.root;
     /* A complete tree may still hold duplicate keys: those are reported, and
      * the loader goes on to find more errors in it. */
-    return done && !sink->nomem ? DOSM_OK : sink->error->code;
+    return done && !sink->nomem && !r.skipping ? DOSM_OK : sink->error->code;
 }
 
 int node_is_null(const node *n)
