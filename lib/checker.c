@@ -107,9 +107,9 @@ static void check_overlaps(const dosm_def *d, diag_sink *sink,
                     !guards_can_both_hold(d, ta->guard, tb->guard))
                     continue;
                 ERR(sink, DOSM_D_OVERLAP, tb->at,
-                    "in state %s, '%s' would always take the transition of "
-                    "line %u when this one's guard holds too; make the "
-                    "guards exclusive",
+                    "in state %s, '%s' could take this transition and the "
+                    "one of line %u at once; make the guards exclusive "
+                    "(write an otherwise as not (...))",
                     s->id, d->events[tb->event].name, ta->at.line);
                 reported[cand[b]] = 1;
                 break;

@@ -85,3 +85,14 @@ dosm_def *load_text(const char *yaml)
                  err.column, err.text);
     return def;
 }
+
+dosm_def *load_lab(void)
+{
+    char *yaml = read_file(LAB_PATH, NULL);
+    dosm_def *def;
+    if (!yaml)
+        fail_msg("cannot read %s", LAB_PATH);
+    def = load_text(yaml);
+    free(yaml);
+    return def;
+}

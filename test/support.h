@@ -22,4 +22,10 @@ dosm_allocator test_allocator(test_alloc *t);
 /* Loads YAML text; fails the test with the first error if it does not. */
 dosm_def *load_text(const char *yaml);
 
+/* The test workflow "lab" (test/defs/good/lab.yaml): parents, guards of
+ * every type, a named guard, effects, a history target, a timeout, a
+ * payload, a transient state and a rollup status. */
+#define LAB_PATH DOSM_SOURCE_DIR "/test/defs/good/lab.yaml"
+dosm_def *load_lab(void);
+
 #endif

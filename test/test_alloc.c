@@ -2,7 +2,6 @@
  * allocates: fail the 1st, 2nd, ... Nth until the call succeeds, and check
  * each time the documented error, no leak, and the caller's data intact. */
 #include "support.h"
-#include "lab_yaml.h"
 
 #include <dirent.h>
 #include <stdarg.h>
@@ -44,11 +43,28 @@ static long sweep_load(const char *yaml, size_t len)
     }
 }
 
+static char *lab;
+static size_t lab_len;
+
+static int setup(void **state)
+{
+    (void)state;
+    lab = read_file(LAB_PATH, &lab_len);
+    return lab ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    free(lab);
+    return 0;
+}
+
 static void test_load_sweep(void **state)
 {
     long n;
     (void)state;
-    n = sweep_load(lab_yaml, strlen(lab_yaml));
+    n = sweep_load(lab, lab_len);
     print_message("lab: %ld allocations failed in turn\n", n);
     assert_true(n >= 5);
 }
@@ -109,7 +125,7 @@ static void test_failing_load_with_errors_does_not_leak(void **state)
 
 static void test_host_and_path_sweep(void **state)
 {
-    dosm_def *def = load_text(lab_yaml);
+    dosm_def *def = load_lab();
     test_alloc t;
     dosm_allocator a = test_allocator(&t);
     dosm_host *h;
@@ -145,7 +161,7 @@ static void test_reconcile_sweep(void **state)
     memset(&t, 0, sizeof t);
     dosm_options_init(&opt);
     opt.allocator = &a;
-    assert_int_equal(dosm_load(lab_yaml, strlen(lab_yaml), "r", &opt, &def, NULL),
+    assert_int_equal(dosm_load(lab, lab_len, "r", &opt, &def, NULL),
                      DOSM_OK);
     before = inst = dosm_instance_initial(def);
     base = t.count;
@@ -183,7 +199,7 @@ static void test_fire_does_not_allocate(void **state)
     memset(&t, 0, sizeof t);
     dosm_options_init(&opt);
     opt.allocator = &a;
-    assert_int_equal(dosm_load(lab_yaml, strlen(lab_yaml), "f", &opt, &def, NULL),
+    assert_int_equal(dosm_load(lab, lab_len, "f", &opt, &def, NULL),
                      DOSM_OK);
     before = t.count;
     inst = dosm_instance_initial(def);
@@ -210,5 +226,5 @@ int main(void)
         cmocka_unit_test(test_reconcile_sweep),
         cmocka_unit_test(test_fire_does_not_allocate),
     };
-    return cmocka_run_group_tests_name("alloc_failure", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("alloc_failure", tests, setup, teardown);
 }

@@ -1,7 +1,6 @@
 /* Instances as values: snapshots and their corruptions, renamed states,
  * restart fallback, paths and reconciliation, rollups and history replay. */
 #include "support.h"
-#include "lab_yaml.h"
 
 #include <stdarg.h>
 #include <setjmp.h>
@@ -17,7 +16,7 @@ static char hash[9];
 static int setup(void **state)
 {
     (void)state;
-    def = load_text(lab_yaml);
+    def = load_lab();
     if (!def)
         return -1;
     snprintf(hash, sizeof hash, "%08x", (unsigned)dosm_def_hash(def));

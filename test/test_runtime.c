@@ -2,7 +2,6 @@
  * timers, callbacks and their order, re-entrancy, rejections and their
  * sentences, and the queries that do not fire. */
 #include "support.h"
-#include "lab_yaml.h"
 
 #include <stdarg.h>
 #include <setjmp.h>
@@ -17,7 +16,7 @@ static dosm_def *def;
 static int setup(void **state)
 {
     (void)state;
-    def = load_text(lab_yaml);
+    def = load_lab();
     return def ? 0 : -1;
 }
 
@@ -122,7 +121,7 @@ static void test_definition_reads_back(void **state)
     assert_string_equal(dosm_event_name(def, ti.event), "hold");
     assert_int_equal(ti.from_count, 3);
     assert_int_equal(ti.from[2], S("PRODUCTION"));
-    assert_int_equal(ti.line, 56);
+    assert_int_equal(ti.line, 57);
     assert_int_equal(dosm_transition_get(def, 10, &ti), DOSM_OK);
     assert_int_equal(ti.target, -1);
     assert_string_equal(ti.effects[0], "reset_due_date");

@@ -2,7 +2,6 @@
  * its own instances: the results equal a single-threaded run (and the
  * sanitizer build finds no race). */
 #include "support.h"
-#include "lab_yaml.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -61,7 +60,7 @@ static void *run_walk(void *arg)
 
 static void test_shared_definition(void **state)
 {
-    dosm_def *def = load_text(lab_yaml);
+    dosm_def *def = load_lab();
     walk alone[THREADS], shared[THREADS];
     pthread_t th[THREADS];
     int i;

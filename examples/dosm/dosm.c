@@ -96,8 +96,11 @@ static void emit(lint_state *ls, const char *file, unsigned line,
     else
         ls->errors++;
     if (!ls->json) {
-        fprintf(stderr, "%s:%u:%u: %s: %s\n", file, line, col,
-                warning ? "warning" : "error", text);
+        if (line) /* the form compilers use, for editors and CI */
+            fprintf(stderr, "%s:%u:%u: %s: %s\n", file, line, col,
+                    warning ? "warning" : "error", text);
+        else
+            fprintf(stderr, "%s: error: %s\n", progname, text);
         return;
     }
     printf("%s\n  {\"file\": ", ls->first ? "" : ",");
