@@ -84,7 +84,7 @@ int dosm_load(const char *yaml, size_t length, const char *source,
         checker_run(d, &scratch, &sink);
     arena_free(&scratch);
     if (sink.nomem || sink.errors) {
-        arena_free(&d->mem);
+        dosm_def_free(d);
         return error->code;
     }
     *out = d;

@@ -96,7 +96,7 @@ void *arena_array(arena *ar, size_t count, size_t size)
 char *arena_strdup(arena *ar, const char *s, size_t len)
 {
     char *p = arena_alloc(ar, len + 1);
-    if (p)
+    if (p && len) /* s may be NULL when len is 0 */
         memcpy(p, s, len);
     return p;
 }
