@@ -64,13 +64,13 @@ static int build_from_lists(const dosm_def *d, arena *scratch, from_lists *fl)
  * transition with a fixed-size stack. */
 static int parents_acyclic(const dosm_def *d, diag_sink *sink)
 {
-    uint32_t i, steps;
+    uint32_t i, depth;
     int ok = 1;
     for (i = 0; i < d->state_count; i++) {
         int32_t p = d->states[i].parent;
-        for (steps = 0; p >= 0 && steps <= DOSM_MAX_NESTING; steps++)
+        for (depth = 0; p >= 0 && depth <= DOSM_MAX_NESTING; depth++)
             p = d->states[p].parent;
-        if (p >= 0) {
+        if (depth > DOSM_MAX_NESTING) {
             diag_report(sink, DOSM_ERROR, DOSM_D_PARENT, d->states[i].at,
                         "the parents of state %s go round in a circle or "
                         "nest deeper than %u levels",

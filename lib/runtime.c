@@ -203,7 +203,7 @@ static void dispatch(const dosm_def *d, const dosm_host *h,
                      const transition_def *t, dosm_event_info *info)
 {
     int32_t from = info->before->state, to = info->after->state, s;
-    int32_t chain[DOSM_MAX_NESTING + 1];
+    int32_t chain[DOSM_MAX_NESTING + 1]; /* a state and its ancestors */
     uint32_t n = 0, k;
 
     if (from != to) {

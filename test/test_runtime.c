@@ -563,6 +563,55 @@ static void test_sort_key_follows_rank(void **state)
     assert_true(dosm_sort_key(def, &review) < dosm_sort_key(def, &fresh));
 }
 
+static void count_call(const dosm_event_info *info, void *user)
+{
+    (void)info;
+    ++*(int *)user;
+}
+
+/* A state with the most ancestors allowed: entering it from outside calls
+ * enter for all 17 levels, leaving it calls exit for all 17. */
+static void test_deepest_nesting(void **state)
+{
+    char yaml[4096];
+    size_t len = 0;
+    int i, enters = 0, exits = 0;
+    dosm_def *deep;
+    dosm_host *h;
+    dosm_instance inst;
+    dosm_request req;
+    (void)state;
+    len += (size_t)sprintf(yaml + len, "dosm: 1\nname: deep\ntitle: D\nrevision: 1\n"
+                           "initial: A\nstates:\n");
+    for (i = 0; i < 15; i++)
+        len += (size_t)sprintf(yaml + len, "  P%d: { label: P%d, parent: P%d }\n",
+                               i, i, i + 1);
+    len += (size_t)sprintf(yaml + len, "  P15: { label: P15 }\n");
+    len += (size_t)sprintf(yaml + len,
+        "  LEAF: { label: Leaf, parent: P0, external: { fhir: ready } }\n"
+        "  A: { label: A, external: { fhir: requested } }\n"
+        "  Z: { label: Z, final: true, external: { fhir: completed } }\n"
+        "events:\n  in:\n  out:\ntransitions:\n"
+        "  - { event: in, from: A, to: LEAF }\n"
+        "  - { event: out, from: P15, to: Z }\n");
+    deep = load_text(yaml);
+    h = dosm_host_new(deep, NULL);
+    dosm_host_on(h, DOSM_ON_ENTER, count_call, &enters);
+    dosm_host_on(h, DOSM_ON_EXIT, count_call, &exits);
+    inst = dosm_instance_initial(deep);
+    memset(&req, 0, sizeof req);
+    req.event = "in";
+    assert_int_equal(dosm_fire(deep, h, &inst, &req, NULL), DOSM_OK);
+    assert_int_equal(enters, 17);
+    assert_int_equal(exits, 1);
+    req.event = "out"; /* inherited from the outermost parent */
+    assert_int_equal(dosm_fire(deep, h, &inst, &req, NULL), DOSM_OK);
+    assert_int_equal(exits, 18);
+    assert_int_equal(enters, 18);
+    dosm_host_free(h);
+    dosm_def_free(deep);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -582,6 +631,7 @@ int main(void)
         cmocka_unit_test(test_try_options_and_lookup),
         cmocka_unit_test(test_bad_calls),
         cmocka_unit_test(test_sort_key_follows_rank),
+        cmocka_unit_test(test_deepest_nesting),
     };
     return cmocka_run_group_tests_name("runtime", tests, setup, teardown);
 }
