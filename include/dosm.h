@@ -317,6 +317,15 @@ DOSM_API int dosm_transition_count(const dosm_def *def);
 DOSM_API int dosm_transition_get(const dosm_def *def, int transition,
                                  dosm_transition_info *info);
 
+/**
+ * Checks an order attribute as a host would give it: DOSM_OK when the
+ * definition declares attribute @p name and @p value reads as its type
+ * (and, for an enum, is one of its values); DOSM_E_NAME for an unknown
+ * attribute; DOSM_E_ARG for a value of the wrong type or NULL arguments.
+ */
+DOSM_API int dosm_attribute_check(const dosm_def *def, const char *name,
+                                  const char *value);
+
 /* ------------------------------------------------------------------ */
 /* Instances                                                          */
 /* ------------------------------------------------------------------ */
@@ -434,6 +443,8 @@ typedef struct dosm_request {
 /** The result of firing or trying an event. */
 typedef struct dosm_outcome {
     int code;                  /**< DOSM_OK, a DOSM_R_* or DOSM_E_* code */
+    int transition;            /**< the transition taken (or that would
+                                    be), -1 for none or a restart */
     char text[DOSM_TEXT_MAX];  /**< a sentence a person can act on */
     dosm_record record;        /**< when accepted */
     int has_deadline;          /**< 1 when the new state has a timeout */
@@ -458,6 +469,7 @@ typedef struct dosm_event_info {
     const char *state;            /**< entered/exited state id, or NULL */
     const char *effect;           /**< the effect, for effect callbacks */
     const dosm_outcome *outcome;  /**< for a rejection: code and text */
+    int transition;               /**< transition index, -1 if none */
     void *context;                /**< dosm_request::context */
 } dosm_event_info;
 

@@ -243,3 +243,18 @@ int dosm_rollup(const dosm_def *d, const dosm_instance *items, size_t count)
         return items[0].state;
     return d->mixed >= 0 ? d->mixed : least;
 }
+
+int dosm_attribute_check(const dosm_def *d, const char *name,
+                         const char *text)
+{
+    name_table t;
+    int32_t a;
+    value v;
+    if (!d || !name || !text)
+        return DOSM_E_ARG;
+    t = table_of_attrs(d);
+    a = names_find(&d->attr_ix, &t, name);
+    if (a < 0)
+        return DOSM_E_NAME;
+    return value_read(&d->attrs[a], text, &v) ? DOSM_OK : DOSM_E_ARG;
+}

@@ -127,6 +127,7 @@ static int check_args(const dosm_def *d, const dosm_instance *inst,
 {
     out->text[0] = '\0';
     out->has_deadline = 0;
+    out->transition = -1;
     if (!d || !inst)
         return out->code = DOSM_E_ARG;
     if (inst->state & BUSY)

@@ -112,6 +112,7 @@ void runtime_explain(const dosm_def *d, const dosm_instance *inst,
     const char *here = d->states[inst->state].id;
     out->code = c.code;
     out->text[0] = '\0';
+    out->transition = -1;
     switch (c.code) {
     case DOSM_R_UNKNOWN_EVENT:
         say(&s, "'%s' is not an event of workflow %s", event_name, d->name);
@@ -171,6 +172,7 @@ void runtime_record(const dosm_def *d, const dosm_instance *before,
     const transition_def *t = trans >= 0 ? &d->trans[trans] : NULL;
     out->code = DOSM_OK;
     out->text[0] = '\0';
+    out->transition = trans;
     r->workflow = d->name;
     r->revision = d->revision;
     r->seq = after->seq;
@@ -246,6 +248,7 @@ int runtime_apply(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
     info.after = &after;
     info.event = out->record.event;
     info.record = &out->record;
+    info.transition = trans;
     info.context = req ? req->context : NULL;
     inst->state |= BUSY; /* a callback firing on this instance is refused */
     dispatch(d, h, &d->trans[trans], &info);
@@ -264,6 +267,7 @@ static int reject(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
         info.before = info.after = &before;
         info.event = req->event;
         info.outcome = out;
+        info.transition = -1;
         info.context = req->context;
         inst->state |= BUSY;
         host_call(h, DOSM_ON_REJECT, &info);
@@ -334,6 +338,7 @@ static int decide(const dosm_def *d, const dosm_host *h,
     memset(&ctx, 0, sizeof ctx);
     c->trans = c->target = -1;
     out->text[0] = '\0';
+    out->transition = -1;
     out->has_deadline = 0;
     if (!d || !inst || !req || !req->event) {
         out->code = DOSM_E_ARG;

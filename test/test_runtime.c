@@ -146,6 +146,25 @@ static void test_simple_fire(void **state)
     assert_int_equal(out.record.time, 1000);
     assert_int_equal(out.record.effect_count, 0);
     assert_int_equal(out.has_deadline, 0);
+    assert_int_equal(out.transition, 0);
+    assert_int_equal(FIRE(&inst, "scan", 0), DOSM_R_NOT_ALLOWED);
+    assert_int_equal(out.transition, -1);
+}
+
+static void test_attribute_check(void **state)
+{
+    (void)state;
+    assert_int_equal(dosm_attribute_check(def, "software_version", "2.3.1"), DOSM_OK);
+    assert_int_equal(dosm_attribute_check(def, "software_version", "2.x"), DOSM_E_ARG);
+    assert_int_equal(dosm_attribute_check(def, "scan_type", "quick"), DOSM_OK);
+    assert_int_equal(dosm_attribute_check(def, "scan_type", "partial"), DOSM_E_ARG);
+    assert_int_equal(dosm_attribute_check(def, "units", "12"), DOSM_OK);
+    assert_int_equal(dosm_attribute_check(def, "units", "12.5"), DOSM_E_ARG);
+    assert_int_equal(dosm_attribute_check(def, "units", "99999999999999999999"), DOSM_E_ARG);
+    assert_int_equal(dosm_attribute_check(def, "rush", "yes"), DOSM_E_ARG);
+    assert_int_equal(dosm_attribute_check(def, "site", "anything"), DOSM_OK);
+    assert_int_equal(dosm_attribute_check(def, "colour", "red"), DOSM_E_NAME);
+    assert_int_equal(dosm_attribute_check(def, NULL, "red"), DOSM_E_ARG);
 }
 
 static void test_version_and_enum_guards(void **state)
@@ -617,6 +636,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_definition_reads_back),
         cmocka_unit_test(test_simple_fire),
+        cmocka_unit_test(test_attribute_check),
         cmocka_unit_test(test_version_and_enum_guards),
         cmocka_unit_test(test_missing_attribute_rejects),
         cmocka_unit_test(test_named_guard_integer_boolean),
