@@ -55,7 +55,8 @@ static void check_graph(const dosm_def *d, diag_sink *sink)
     }
     for (i = 0; i < d->state_count; i++) {
         const state_def *s = &d->states[i];
-        if (s->is_parent)
+        /* The rollup status is computed for orders, not entered by items. */
+        if (s->is_parent || (int32_t)i == d->mixed)
             continue;
         if (s->distance < 0)
             ERR(sink, DOSM_D_UNREACHABLE, s->at,

@@ -164,12 +164,14 @@ static const char *get_ident(ld *l, const node *n, ident_kind kind,
     static const char *const forms[] = {
         "UPPER_SNAKE_CASE (A-Z, 0-9, _)", "lower_snake_case (a-z, 0-9, _)",
         "lower case with dashes (a-z, 0-9, -)"};
+    static const char *const starts[] = {"a letter", "a letter",
+                                         "a letter or digit"};
     const char *s = text_of(l, n, what);
     if (s && !text_is_ident(s, kind)) {
         ERR(l, DOSM_D_IDENT, n->at,
-            "%s '%s' must be %s, start with a letter and have at most 64 "
+            "%s '%s' must be %s, start with %s and have at most 64 "
             "characters",
-            what, s, forms[kind]);
+            what, s, forms[kind], starts[kind]);
         return NULL;
     }
     return s;

@@ -146,7 +146,9 @@ int text_is_ident(const char *s, ident_kind kind)
     char lo = kind == IDENT_STATE ? 'A' : 'a';
     char hi = kind == IDENT_STATE ? 'Z' : 'z';
     char sep = kind == IDENT_WORKFLOW ? '-' : '_';
-    if (!(*s >= lo && *s <= hi))
+    /* Workflow names may start with a digit: "3shape-communicate". */
+    if (!(*s >= lo && *s <= hi) &&
+        !(kind == IDENT_WORKFLOW && *s >= '0' && *s <= '9'))
         return 0;
     for (; *s; s++, n++) {
         if (!((*s >= lo && *s <= hi) || (*s >= '0' && *s <= '9') ||
