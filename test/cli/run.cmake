@@ -1,9 +1,12 @@
 # Runs one dosm command and compares its exit code, stdout and stderr with
 # the expected ones exactly. Variables: DOSM, ARGS (a ;-list), RC, and
-# optional OUT and ERR files; missing files mean "empty".
-separate_arguments(ARGS)
+# optional OUT, ERR and INPUT (stdin) files; missing files mean "empty".
+separate_arguments(ARGS UNIX_COMMAND "${ARGS}")
+if(NOT INPUT)
+  set(INPUT /dev/null)
+endif()
 execute_process(COMMAND ${DOSM} ${ARGS}
-  WORKING_DIRECTORY ${WORKDIR}
+  WORKING_DIRECTORY ${WORKDIR} INPUT_FILE ${INPUT}
   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 set(want_out "")
 set(want_err "")

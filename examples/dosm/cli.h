@@ -1,0 +1,78 @@
+/* The dosm tool: shared declarations. The tool is a host program on
+ * libdosm's public API; it owns the I/O the library does not have. */
+#ifndef DOSM_CLI_H
+#define DOSM_CLI_H
+
+#include <dosm.h>
+
+#include <stddef.h>
+
+#define EXIT_FAILED 1
+#define EXIT_USAGE 2
+#define MAX_PAIRS 64
+
+/* Prints "dosm: MESSAGE" and a hint to stderr; returns EXIT_USAGE. */
+int usage(const char *fmt, ...);
+
+/* Reads a whole file (NUL-terminated); NULL with errno on failure. */
+char *read_file(const char *path, size_t *len);
+
+/* How diagnostics are printed: as compilers do, or as JSON. */
+typedef struct report {
+    int json, first;
+    unsigned errors, warnings;
+} report;
+
+void report_diagnostic(report *r, const char *file, unsigned line,
+                       unsigned col, int warning, const char *code,
+                       const char *text);
+/* Loads a workflow file, printing its diagnostics; NULL on failure. */
+dosm_def *load_workflow(const char *path, report *r);
+/* Loads quietly unless it fails (then as lint prints). */
+dosm_def *load_one(const char *path);
+
+/* name=value pairs from --set options or event lines. */
+typedef struct pairs {
+    dosm_pair items[MAX_PAIRS];
+    char *storage[MAX_PAIRS];
+    size_t count;
+    dosm_values values;
+} pairs;
+
+/* Adds "NAME=VALUE" (copied); 0 when malformed or full. */
+int pairs_add(pairs *p, const char *assignment);
+void pairs_free(pairs *p);
+/* Checks every pair as an attribute of def; prints a usage error. */
+int pairs_check_attributes(const pairs *p, const dosm_def *def);
+
+/* A STATE argument: id or label, case-insensitive; -1 after a usage
+ * message when it names no state an order can be in. */
+int state_arg(const dosm_def *def, const char *name);
+
+/* Common options of the reading commands: FILE, STATE..., --set, flags. */
+typedef struct args {
+    const char *file;
+    const char *positional[4];
+    int npositional;
+    pairs set;
+    int all, observe;
+    const char *from, *tag;
+} args;
+
+/* Parses argv for a command that takes FILE then `want` positionals and
+ * the options in `allowed` (a string of flag names like "set,all").
+ * Returns 0 or EXIT_USAGE. */
+int parse_args(const char *command, int argc, char **argv, int want,
+               const char *allowed, args *a);
+
+int cmd_lint(int argc, char **argv);
+int cmd_states(int argc, char **argv);
+int cmd_next(int argc, char **argv);
+int cmd_path(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_dot(int argc, char **argv);
+int cmd_mermaid(int argc, char **argv);
+int cmd_test(int argc, char **argv);
+int cmd_cover(int argc, char **argv);
+
+#endif

@@ -1,0 +1,273 @@
+/* What every command shares: files, diagnostics, --set, STATE arguments. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int usage(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("dosm: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\nTry 'dosm help'.\n", stderr);
+    return EXIT_USAGE;
+}
+
+char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t cap = 0, n = 0;
+    if (!f)
+        return NULL;
+    for (;;) {
+        size_t got;
+        if (n == cap) {
+            char *bigger;
+            cap = cap ? cap * 2 : 65536;
+            bigger = realloc(buf, cap + 1);
+            if (!bigger) {
+                free(buf);
+                fclose(f);
+                errno = ENOMEM;
+                return NULL;
+            }
+            buf = bigger;
+        }
+        got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        int e = errno ? errno : EIO;
+        free(buf);
+        fclose(f);
+        errno = e;
+        return NULL;
+    }
+    fclose(f);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+static void json_string(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            printf("\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", stdout);
+        else if (c < 0x20)
+            printf("\\u%04x", c);
+        else
+            putchar(c);
+    }
+    putchar('"');
+}
+
+void report_diagnostic(report *r, const char *file, unsigned line,
+                       unsigned col, int warning, const char *code,
+                       const char *text)
+{
+    if (warning)
+        r->warnings++;
+    else
+        r->errors++;
+    if (!r->json) {
+        if (line) /* the form compilers use, for editors and CI */
+            fprintf(stderr, "%s:%u:%u: %s: %s\n", file, line, col,
+                    warning ? "warning" : "error", text);
+        else
+            fprintf(stderr, "dosm: error: %s\n", text);
+        return;
+    }
+    printf("%s\n  {\"file\": ", r->first ? "" : ",");
+    r->first = 0;
+    json_string(file);
+    printf(", \"line\": %u, \"column\": %u, \"severity\": \"%s\", "
+           "\"code\": \"%s\", \"message\": ",
+           line, col, warning ? "warning" : "error", code);
+    json_string(text);
+    putchar('}');
+}
+
+static void on_diagnostic(void *user, const dosm_diagnostic *d)
+{
+    report_diagnostic(user, d->source, d->line, d->column,
+                      d->severity == DOSM_WARNING, dosm_code_name(d->code),
+                      d->text);
+}
+
+dosm_def *load_workflow(const char *path, report *r)
+{
+    dosm_options opt;
+    dosm_error err;
+    dosm_def *def = NULL;
+    size_t len = 0;
+    char *buf = read_file(path, &len);
+    if (!buf) {
+        char text[512];
+        snprintf(text, sizeof text, "cannot read %s: %s", path,
+                 strerror(errno));
+        report_diagnostic(r, path, 0, 0, 0, "DOSM_E_ARG", text);
+        return NULL;
+    }
+    dosm_options_init(&opt);
+    opt.on_diagnostic = on_diagnostic;
+    opt.diagnostic_user = r;
+    if (dosm_load(buf, len, path, &opt, &def, &err) == DOSM_E_NOMEM)
+        report_diagnostic(r, path, 0, 0, 0, "DOSM_E_NOMEM", err.text);
+    free(buf);
+    return def;
+}
+
+/* Reading commands print only errors: lint is the place for warnings. */
+static void errors_only(void *user, const dosm_diagnostic *d)
+{
+    if (d->severity == DOSM_ERROR)
+        on_diagnostic(user, d);
+}
+
+dosm_def *load_one(const char *path)
+{
+    report r = {0, 1, 0, 0};
+    dosm_options opt;
+    dosm_error err;
+    dosm_def *def = NULL;
+    size_t len = 0;
+    char *buf = read_file(path, &len);
+    if (!buf) {
+        fprintf(stderr, "dosm: error: cannot read %s: %s\n", path,
+                strerror(errno));
+        return NULL;
+    }
+    dosm_options_init(&opt);
+    opt.on_diagnostic = errors_only;
+    opt.diagnostic_user = &r;
+    if (dosm_load(buf, len, path, &opt, &def, &err) == DOSM_E_NOMEM)
+        fprintf(stderr, "dosm: error: %s\n", err.text);
+    free(buf);
+    return def;
+}
+
+int pairs_add(pairs *p, const char *assignment)
+{
+    const char *eq = strchr(assignment, '=');
+    char *copy;
+    if (!eq || eq == assignment || p->count == MAX_PAIRS)
+        return 0;
+    copy = malloc(strlen(assignment) + 1);
+    if (!copy)
+        return 0;
+    strcpy(copy, assignment);
+    copy[eq - assignment] = '\0';
+    p->storage[p->count] = copy;
+    p->items[p->count].name = copy;
+    p->items[p->count].value = copy + (eq - assignment) + 1;
+    p->count++;
+    p->values.pairs = p->items;
+    p->values.count = p->count;
+    return 1;
+}
+
+void pairs_free(pairs *p)
+{
+    size_t i;
+    for (i = 0; i < p->count; i++)
+        free(p->storage[i]);
+    p->count = 0;
+    p->values.count = 0;
+}
+
+int pairs_check_attributes(const pairs *p, const dosm_def *def)
+{
+    size_t i;
+    for (i = 0; i < p->count; i++) {
+        int rc = dosm_attribute_check(def, p->items[i].name, p->items[i].value);
+        if (rc == DOSM_E_NAME)
+            return usage("--set %s: workflow %s has no attribute '%s'",
+                         p->items[i].name, dosm_def_name(def),
+                         p->items[i].name);
+        if (rc != DOSM_OK)
+            return usage("--set %s=%s: the value does not fit the "
+                         "attribute's type",
+                         p->items[i].name, p->items[i].value);
+    }
+    return 0;
+}
+
+int state_arg(const dosm_def *def, const char *name)
+{
+    int s = dosm_state_find(def, name);
+    dosm_state_info info;
+    if (s < 0) {
+        usage("workflow %s has no state '%s'", dosm_def_name(def), name);
+        return -1;
+    }
+    dosm_state_get(def, s, &info);
+    if (info.is_parent) {
+        usage("%s is a parent state; name one of its children", info.id);
+        return -1;
+    }
+    return s;
+}
+
+static int allows(const char *allowed, const char *flag)
+{
+    size_t n = strlen(flag);
+    const char *p = allowed;
+    while ((p = strstr(p, flag)) != NULL) {
+        if ((p == allowed || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+            return 1;
+        p += n;
+    }
+    return 0;
+}
+
+int parse_args(const char *command, int argc, char **argv, int want,
+               const char *allowed, args *a)
+{
+    int i;
+    memset(a, 0, sizeof *a);
+    for (i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        int has_value = i + 1 < argc;
+        if (strcmp(arg, "--set") == 0 && allows(allowed, "set")) {
+            if (!has_value || !pairs_add(&a->set, argv[++i]))
+                return usage("%s: --set needs NAME=VALUE", command);
+        } else if (strcmp(arg, "--from") == 0 && allows(allowed, "from")) {
+            if (!has_value)
+                return usage("%s: --from needs a STATE", command);
+            a->from = argv[++i];
+        } else if (strcmp(arg, "--tag") == 0 && allows(allowed, "tag")) {
+            if (!has_value)
+                return usage("%s: --tag needs a TAG", command);
+            a->tag = argv[++i];
+        } else if (strcmp(arg, "--all") == 0 && allows(allowed, "all")) {
+            a->all = 1;
+        } else if (strcmp(arg, "--observe") == 0 && allows(allowed, "observe")) {
+            a->observe = 1;
+        } else if (arg[0] == '-' && arg[1]) {
+            return usage("%s: unknown option '%s'", command, arg);
+        } else if (!a->file) {
+            a->file = arg;
+        } else if (a->npositional < want) {
+            a->positional[a->npositional++] = arg;
+        } else {
+            return usage("%s: unexpected argument '%s'", command, arg);
+        }
+    }
+    if (!a->file || a->npositional < want)
+        return usage("%s: missing argument; see 'dosm help %s'", command,
+                     command);
+    return 0;
+}

@@ -1,0 +1,138 @@
+/* dosm states, next and path: reading a workflow without firing. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cmd_states(int argc, char **argv)
+{
+    args a;
+    dosm_def *def;
+    int *order, rc;
+    size_t n, k;
+    if ((rc = parse_args("states", argc, argv, 0, "tag", &a)) != 0)
+        return rc;
+    if (!(def = load_one(a.file)))
+        return EXIT_FAILED;
+    n = dosm_states_tagged(def, a.tag, NULL, 0);
+    order = malloc((n + 1) * sizeof *order);
+    if (!order) {
+        dosm_def_free(def);
+        return EXIT_FAILED;
+    }
+    dosm_states_tagged(def, a.tag, order, n);
+    for (k = 0; k < n; k++) {
+        dosm_state_info si;
+        size_t t;
+        dosm_state_get(def, order[k], &si);
+        printf("%s\t%s\t%s\t", si.id, si.label,
+               dosm_attention_name(si.attention));
+        for (t = 0; t < si.tag_count; t++)
+            printf("%s%s", t ? "," : "", si.tags[t]);
+        putchar('\n');
+    }
+    free(order);
+    dosm_def_free(def);
+    return 0;
+}
+
+/* Loads FILE, checks --set and resolves the STATE positionals. */
+static dosm_def *prepare(args *a, int *states, int n)
+{
+    dosm_def *def = load_one(a->file);
+    int i;
+    if (!def)
+        return NULL;
+    if (pairs_check_attributes(&a->set, def) != 0)
+        goto usage_error;
+    for (i = 0; i < n; i++)
+        if ((states[i] = state_arg(def, a->positional[i])) < 0)
+            goto usage_error;
+    return def;
+usage_error:
+    dosm_def_free(def);
+    a->npositional = -1; /* tells the caller: usage, not failure */
+    return NULL;
+}
+
+static int failed(const args *a)
+{
+    return a->npositional < 0 ? EXIT_USAGE : EXIT_FAILED;
+}
+
+int cmd_next(int argc, char **argv)
+{
+    args a;
+    dosm_def *def;
+    dosm_instance inst;
+    dosm_request req;
+    dosm_option opts[256];
+    size_t n, i;
+    int state, rc;
+    if ((rc = parse_args("next", argc, argv, 1, "set,all", &a)) != 0)
+        return rc;
+    if (!(def = prepare(&a, &state, 1)))
+        return failed(&a);
+    inst = dosm_instance_initial(def);
+    inst.state = (uint16_t)state;
+    memset(&req, 0, sizeof req);
+    req.attributes = &a.set.values;
+    n = dosm_options_for(def, NULL, &inst, &req, opts, 256);
+    for (i = 0; i < n && i < 256; i++) {
+        const char *event = dosm_event_name(def, opts[i].event);
+        const char *target = opts[i].target == (int)DOSM_NO_STATE
+                                 ? "previous"
+                                 : dosm_state_id(def, opts[i].target);
+        if (opts[i].code == DOSM_OK) {
+            printf("%s\t%s\n", event, target);
+        } else if (a.all) {
+            dosm_outcome out;
+            req.event = event;
+            if (dosm_try(def, NULL, &inst, &req, &out) == DOSM_OK)
+                snprintf(out.text, sizeof out.text,
+                         "%s leads to %s instead", event, out.record.to);
+            printf("%s\t%s\trejected: %s\n", event, target, out.text);
+        }
+    }
+    pairs_free(&a.set);
+    dosm_def_free(def);
+    return 0;
+}
+
+int cmd_path(int argc, char **argv)
+{
+    args a;
+    dosm_def *def;
+    dosm_instance inst;
+    dosm_request req;
+    dosm_outcome out;
+    dosm_step *steps;
+    size_t n = 0, i;
+    int ends[2], rc;
+    if ((rc = parse_args("path", argc, argv, 2, "set", &a)) != 0)
+        return rc;
+    if (!(def = prepare(&a, ends, 2)))
+        return failed(&a);
+    inst = dosm_instance_initial(def);
+    inst.state = (uint16_t)ends[0];
+    memset(&req, 0, sizeof req);
+    req.attributes = &a.set.values;
+    steps = malloc((size_t)dosm_state_count(def) * sizeof *steps);
+    rc = steps ? dosm_path(def, NULL, &inst, ends[1], &req, steps,
+                           (size_t)dosm_state_count(def), &n, &out)
+               : DOSM_E_NOMEM;
+    if (rc == DOSM_OK) {
+        for (i = 0; i < n; i++)
+            printf("%s\t%s\t%s\n", dosm_state_id(def, steps[i].from),
+                   dosm_event_name(def, steps[i].event),
+                   dosm_state_id(def, steps[i].to));
+    } else {
+        fprintf(stderr, "dosm: no path: %s\n",
+                rc == DOSM_R_NO_PATH ? out.text : dosm_code_text(rc));
+    }
+    free(steps);
+    pairs_free(&a.set);
+    dosm_def_free(def);
+    return rc == DOSM_OK ? 0 : EXIT_FAILED;
+}

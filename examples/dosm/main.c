@@ -1,0 +1,104 @@
+/* dosm: check, read, try, draw and test workflow definitions.
+ * Exit status: 0 success, 1 the files, events or scenarios failed, 2 usage. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *synopsis, *help;
+} command;
+
+static const command commands[] = {
+    {"lint", cmd_lint, "lint [--format text|json] [--werror] FILE...",
+     "Load and check each workflow file. Diagnostics go to stderr as\n"
+     "FILE:LINE:COL: error: TEXT (or warning: TEXT); with --format json, to\n"
+     "stdout as a JSON array of {file, line, column, severity, code,\n"
+     "message}. Exit 0 when no file has errors, else 1. --werror counts\n"
+     "warnings as errors."},
+    {"states", cmd_states, "states FILE [--tag TAG]",
+     "One line per state, ID<TAB>LABEL<TAB>ATTENTION<TAB>TAGS (comma-\n"
+     "separated), in the definition's rank order (most action needed\n"
+     "first); with --tag, only the states carrying TAG."},
+    {"next", cmd_next, "next FILE STATE [--set NAME=VALUE]... [--all]",
+     "One line per transition that would be accepted from STATE,\n"
+     "EVENT<TAB>TARGET_ID. With --all, also those whose guard fails, as\n"
+     "EVENT<TAB>TARGET_ID<TAB>rejected: REASON. A target 'previous' means\n"
+     "the state before STATE, unknown here."},
+    {"path", cmd_path, "path FILE FROM TO [--set NAME=VALUE]...",
+     "The shortest legal path from FROM to TO, one step per line,\n"
+     "FROM_ID<TAB>EVENT<TAB>TO_ID. Exit 0 when a path exists (no lines when\n"
+     "FROM is TO), 1 when none does, with the reason on stderr."},
+    {"run", cmd_run, "run FILE [--from STATE] [--set NAME=VALUE]... [--observe]",
+     "Read events from standard input, one per line: EVENT [NAME=VALUE]...\n"
+     "(payload fields). After each accepted step print the new state id and\n"
+     "its effects (ID<TAB>EFFECT,EFFECT); a rejected event prints\n"
+     "'rejected: EVENT in STATE: REASON' on stderr and the run goes on.\n"
+     "With --observe, lines name observed states (id or label), reconciled\n"
+     "along the shortest legal path, one line per step. Blank lines and\n"
+     "lines starting with # are skipped. Exit 0 when everything was\n"
+     "accepted, else 1."},
+    {"dot", cmd_dot, "dot FILE",
+     "The workflow as a Graphviz graph: states with id, label and attention\n"
+     "colour, parents as clusters, final states double-bordered, transient\n"
+     "states dashed, transitions labelled 'event [guard] / effects'.\n"
+     "Render with: dosm dot FILE | dot -Tsvg > FILE.svg"},
+    {"mermaid", cmd_mermaid, "mermaid FILE",
+     "The workflow as a Mermaid state diagram (stateDiagram-v2), for\n"
+     "Markdown pages that render Mermaid."},
+    {"test", cmd_test, "test [--coverage] [--min-coverage PERCENT] SCENARIO...",
+     "Run scenario files (see 'Scenarios' in states/README.md) and print\n"
+     "TAP. --coverage adds, per workflow, the share of transitions taken\n"
+     "and those never taken; --min-coverage fails below PERCENT. Exit 1 on\n"
+     "any failure."},
+    {"cover", cmd_cover, "cover FILE",
+     "Print a small set of event sequences from the initial state that\n"
+     "together take every transition at least once, as a scenario file\n"
+     "(guards to satisfy are noted in comments)."},
+};
+
+#define COUNT (sizeof commands / sizeof commands[0])
+
+static int help(const char *name)
+{
+    size_t i;
+    for (i = 0; name && i < COUNT; i++)
+        if (strcmp(commands[i].name, name) == 0) {
+            printf("usage: dosm %s\n\n%s\n", commands[i].synopsis,
+                   commands[i].help);
+            return 0;
+        }
+    if (name)
+        return usage("help: no command '%s'", name);
+    printf("usage: dosm COMMAND [ARGS]\n\nCheck, read, try, draw and test "
+           "libdosm workflow definitions.\n\nCommands:\n");
+    for (i = 0; i < COUNT; i++)
+        printf("  %s\n", commands[i].synopsis);
+    printf("  help [COMMAND]\n  --version\n\nSTATE arguments take a state id "
+           "or its exact label, ignoring case.\n--set gives order "
+           "attributes; an unknown attribute, a value of the\nwrong type or "
+           "an unknown state is a usage error. Named guards, which\nhosts "
+           "implement, are false here.\n\nExit status: 0 success, 1 "
+           "failure, 2 usage error.\n'dosm help COMMAND' explains one "
+           "command.\n");
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    size_t i;
+    if (argc < 2)
+        return usage("missing COMMAND");
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("dosm %s\n", dosm_version());
+        return 0;
+    }
+    if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0)
+        return help(argc > 2 ? argv[2] : NULL);
+    for (i = 0; i < COUNT; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 2, argv + 2);
+    return usage("unknown command '%s'", argv[1]);
+}

@@ -1,0 +1,502 @@
+/* dosm test: run scenario files (format in states/README.md) and print
+ * TAP, with per-workflow transition coverage; dosm cover: event sequences
+ * that together take every transition. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+/* ---- reading scenario YAML with libyaml's document API ---- */
+
+static yaml_node_t *get(yaml_document_t *doc, yaml_node_t *map, const char *key)
+{
+    yaml_node_pair_t *p;
+    if (!map || map->type != YAML_MAPPING_NODE)
+        return NULL;
+    for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = yaml_document_get_node(doc, p->key);
+        if (k && k->type == YAML_SCALAR_NODE &&
+            strcmp((const char *)k->data.scalar.value, key) == 0)
+            return yaml_document_get_node(doc, p->value);
+    }
+    return NULL;
+}
+
+static const char *text(yaml_node_t *n)
+{
+    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value
+                                            : NULL;
+}
+
+/* Adds or replaces NAME=VALUE pairs from a mapping. */
+static void set_pairs(yaml_document_t *doc, yaml_node_t *map, pairs *p)
+{
+    yaml_node_pair_t *kv;
+    if (!map || map->type != YAML_MAPPING_NODE)
+        return;
+    for (kv = map->data.mapping.pairs.start; kv < map->data.mapping.pairs.top; kv++) {
+        const char *k = text(yaml_document_get_node(doc, kv->key));
+        const char *v = text(yaml_document_get_node(doc, kv->value));
+        char buf[512];
+        size_t i;
+        if (!k || !v)
+            continue;
+        for (i = 0; i < p->count && strcmp(p->items[i].name, k) != 0; i++)
+            ;
+        if (i < p->count) { /* replace: drop the old one */
+            free(p->storage[i]);
+            p->storage[i] = p->storage[p->count - 1];
+            p->items[i] = p->items[p->count - 1];
+            p->count--;
+            p->values.count = p->count;
+        }
+        snprintf(buf, sizeof buf, "%s=%s", k, v);
+        pairs_add(p, buf);
+    }
+}
+
+/* ---- coverage, per workflow ---- */
+
+typedef struct coverage {
+    dosm_def *def;
+    unsigned char *taken;
+    struct coverage *next;
+} coverage;
+
+static coverage *coverage_for(coverage **all, dosm_def *def)
+{
+    coverage *c;
+    for (c = *all; c; c = c->next)
+        if (strcmp(dosm_def_name(c->def), dosm_def_name(def)) == 0 &&
+            dosm_def_hash(c->def) == dosm_def_hash(def)) {
+            dosm_def_free(def);
+            return c;
+        }
+    c = calloc(1, sizeof *c);
+    if (!c || !(c->taken = calloc((size_t)dosm_transition_count(def) + 1, 1))) {
+        free(c);
+        dosm_def_free(def);
+        return NULL;
+    }
+    c->def = def;
+    c->next = *all;
+    *all = c;
+    return c;
+}
+
+/* ---- running one scenario ---- */
+
+typedef struct run {
+    coverage *cov;
+    char effects[1024];  /* effects of the current step, comma-separated */
+    char why[1024];      /* the first failure */
+} run;
+
+static void on_transition(const dosm_event_info *info, void *user)
+{
+    run *r = user;
+    size_t i, n = strlen(r->effects);
+    if (info->transition >= 0)
+        r->cov->taken[info->transition] = 1;
+    for (i = 0; i < info->record->effect_count; i++)
+        n += (size_t)snprintf(r->effects + n, sizeof r->effects - n, "%s%s",
+                              n ? "," : "", info->record->effects[i]);
+}
+
+static int failf(run *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->why, sizeof r->why, fmt, ap);
+    va_end(ap);
+    return 0;
+}
+
+static void list_of(yaml_document_t *doc, yaml_node_t *seq, char *out, size_t size)
+{
+    yaml_node_item_t *it;
+    size_t n = 0;
+    out[0] = '\0';
+    if (!seq || seq->type != YAML_SEQUENCE_NODE)
+        return;
+    for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++)
+        n += (size_t)snprintf(out + n, n < size ? size - n : 0, "%s%s",
+                              n ? "," : "", text(yaml_document_get_node(doc, *it)));
+}
+
+/* Performs one step and checks it; 0 (with r->why) on failure. */
+static int step(run *r, yaml_document_t *doc, yaml_node_t *st,
+                const dosm_host *host, dosm_instance *inst, pairs *attrs,
+                int index)
+{
+    const dosm_def *def = r->cov->def;
+    yaml_node_t *ev = get(doc, st, "event"), *ob = get(doc, st, "observe");
+    yaml_node_t *rs = get(doc, st, "restart"), *set = get(doc, st, "set");
+    const char *expect = text(get(doc, st, "expect"));
+    const char *reject = text(get(doc, st, "reject"));
+    const char *says = text(get(doc, st, "says"));
+    yaml_node_t *effects = get(doc, st, "effects");
+    dosm_instance before = *inst;
+    dosm_request req;
+    dosm_outcome out;
+    pairs payload;
+    const char *what;
+    int rc = DOSM_OK;
+
+    memset(&req, 0, sizeof req);
+    memset(&payload, 0, sizeof payload);
+    memset(&out, 0, sizeof out);
+    req.attributes = &attrs->values;
+    r->effects[0] = '\0';
+    if ((ev != NULL) + (ob != NULL) + (rs != NULL) + (set != NULL) != 1)
+        return failf(r, "step %d: needs exactly one of event, observe, "
+                        "restart, set", index);
+    if (set) {
+        set_pairs(doc, set, attrs);
+        what = "set";
+    } else if (ev) {
+        what = text(ev);
+        set_pairs(doc, get(doc, st, "payload"), &payload);
+        req.event = what;
+        req.payload = &payload.values;
+        rc = dosm_fire(def, host, inst, &req, &out);
+    } else if (ob) {
+        what = text(ob);
+        rc = dosm_reconcile(def, host, inst, what, &req, &out);
+    } else {
+        what = "restart";
+        rc = dosm_restore(def, inst, 0, &out);
+    }
+    pairs_free(&payload);
+    if (!what)
+        return failf(r, "step %d: the action needs a value", index);
+    if (reject) {
+        if (rc == DOSM_OK)
+            return failf(r, "step %d (%s): accepted (now %s), expected %s",
+                         index, what, dosm_state_id(def, inst->state), reject);
+        if (strcmp(reject, "true") != 0 && strcmp(reject, dosm_code_name(rc)) != 0)
+            return failf(r, "step %d (%s): rejected with %s (%s), expected %s",
+                         index, what, dosm_code_name(rc), out.text, reject);
+        if (memcmp(&before, inst, sizeof before) != 0)
+            return failf(r, "step %d (%s): rejected but the order moved", index, what);
+    } else if (rc != DOSM_OK) {
+        return failf(r, "step %d (%s): rejected with %s: %s", index, what,
+                     dosm_code_name(rc), out.text);
+    }
+    if (expect) {
+        int s = dosm_state_find(def, expect);
+        if (s < 0)
+            return failf(r, "step %d: expect names no state '%s'", index, expect);
+        if (s != inst->state)
+            return failf(r, "step %d (%s): now %s, expected %s", index, what,
+                         dosm_state_id(def, inst->state), dosm_state_id(def, s));
+    }
+    if (effects) {
+        char want[1024];
+        list_of(doc, effects, want, sizeof want);
+        if (strcmp(want, r->effects) != 0)
+            return failf(r, "step %d (%s): effects [%s], expected [%s]", index,
+                         what, r->effects, want);
+    }
+    if (says && !strstr(out.text, says))
+        return failf(r, "step %d (%s): said \"%s\", expected it to say \"%s\"",
+                     index, what, out.text, says);
+    return 1;
+}
+
+static int scenario(run *r, yaml_document_t *doc, yaml_node_t *sc)
+{
+    const dosm_def *def = r->cov->def;
+    dosm_host *host = dosm_host_new(def, NULL);
+    dosm_instance inst = dosm_instance_initial(def);
+    yaml_node_t *steps = get(doc, sc, "steps");
+    const char *from = text(get(doc, sc, "from"));
+    yaml_node_item_t *it;
+    pairs attrs;
+    int ok = 1, index = 1;
+    memset(&attrs, 0, sizeof attrs);
+    r->why[0] = '\0';
+    if (!host)
+        return failf(r, "out of memory");
+    dosm_host_on(host, DOSM_ON_TRANSITION, on_transition, r);
+    set_pairs(doc, get(doc, sc, "attributes"), &attrs);
+    if (from && (inst.state = (uint16_t)dosm_state_find(def, from)) == (uint16_t)-1)
+        ok = failf(r, "from names no state '%s'", from);
+    if (ok && (!steps || steps->type != YAML_SEQUENCE_NODE))
+        ok = failf(r, "a scenario needs a list of steps");
+    for (it = ok ? steps->data.sequence.items.start : NULL;
+         ok && it < steps->data.sequence.items.top; it++, index++)
+        ok = step(r, doc, yaml_document_get_node(doc, *it), host, &inst, &attrs, index);
+    pairs_free(&attrs);
+    dosm_host_free(host);
+    return ok;
+}
+
+/* ---- files ---- */
+
+static char *sibling_path(const char *file, const char *rel)
+{
+    const char *slash = strrchr(file, '/');
+    size_t dir = slash && rel[0] != '/' ? (size_t)(slash - file) + 1 : 0;
+    char *p = malloc(dir + strlen(rel) + 1);
+    if (p) {
+        memcpy(p, file, dir);
+        strcpy(p + dir, rel);
+    }
+    return p;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* Runs every scenario of a file; returns the number of failures. */
+static int run_file(const char *path, coverage **all, int *number)
+{
+    yaml_parser_t parser;
+    yaml_document_t doc;
+    yaml_node_t *root, *list;
+    yaml_node_item_t *it;
+    size_t len;
+    char *yaml = read_file(path, &len), *wf = NULL;
+    const char *workflow;
+    coverage *cov = NULL;
+    int failures = 0;
+    if (!yaml) {
+        printf("not ok %d - %s: cannot read it\n", ++*number, path);
+        return 1;
+    }
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)yaml, len);
+    if (!yaml_parser_load(&parser, &doc)) {
+        printf("not ok %d - %s: not YAML: %s (line %lu)\n", ++*number, path,
+               parser.problem ? parser.problem : "?",
+               (unsigned long)parser.problem_mark.line + 1);
+        yaml_parser_delete(&parser);
+        free(yaml);
+        return 1;
+    }
+    root = yaml_document_get_root_node(&doc);
+    workflow = text(get(&doc, root, "workflow"));
+    list = get(&doc, root, "scenarios");
+    if (!workflow || !list || list->type != YAML_SEQUENCE_NODE) {
+        printf("not ok %d - %s: needs 'workflow' and a list 'scenarios'\n",
+               ++*number, path);
+        failures = 1;
+    } else if (!(wf = sibling_path(path, workflow)) ||
+               !(cov = coverage_for(all, load_one(wf)))) {
+        printf("not ok %d - %s: cannot load the workflow %s\n", ++*number,
+               path, workflow);
+        failures = 1;
+    }
+    for (it = cov ? list->data.sequence.items.start : NULL;
+         cov && it < list->data.sequence.items.top; it++) {
+        yaml_node_t *sc = yaml_document_get_node(&doc, *it);
+        const char *name = text(get(&doc, sc, "name"));
+        run r;
+        r.cov = cov;
+        if (scenario(&r, &doc, sc)) {
+            printf("ok %d - %s: %s\n", ++*number, base_name(path), name ? name : "?");
+        } else {
+            printf("not ok %d - %s: %s\n  # %s\n", ++*number, base_name(path),
+                   name ? name : "?", r.why);
+            failures++;
+        }
+    }
+    free(wf);
+    yaml_document_delete(&doc);
+    yaml_parser_delete(&parser);
+    free(yaml);
+    return failures;
+}
+
+/* Prints coverage per workflow; returns 1 if one is below min. */
+static int report_coverage(coverage *all, double min, int verbose)
+{
+    coverage *c;
+    int below = 0;
+    for (c = all; c; c = c->next) {
+        int n = dosm_transition_count(c->def), i, taken = 0;
+        double pct;
+        for (i = 0; i < n; i++)
+            taken += c->taken[i];
+        pct = n ? 100.0 * taken / n : 100.0;
+        printf("# coverage %s: %d/%d transitions (%.1f%%)\n",
+               dosm_def_name(c->def), taken, n, pct);
+        for (i = 0; verbose && i < n; i++) {
+            dosm_transition_info t;
+            if (c->taken[i])
+                continue;
+            dosm_transition_get(c->def, i, &t);
+            printf("#   not taken: line %u, %s\n", t.line,
+                   dosm_event_name(c->def, t.event));
+        }
+        below |= pct < min;
+    }
+    return below;
+}
+
+int cmd_test(int argc, char **argv)
+{
+    coverage *all = NULL;
+    int i, number = 0, failures = 0, files = 0, show = 0;
+    double min = 0;
+    for (i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--coverage") == 0)
+            show = 1;
+        else if (strcmp(argv[i], "--min-coverage") == 0 && i + 1 < argc)
+            min = atof(argv[++i]), show = 1;
+        else if (argv[i][0] == '-')
+            return usage("test: unknown option '%s'", argv[i]);
+        else
+            files++;
+    }
+    if (!files)
+        return usage("test needs at least one SCENARIO file");
+    printf("TAP version 13\n");
+    for (i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--min-coverage") == 0)
+            i++;
+        else if (argv[i][0] != '-')
+            failures += run_file(argv[i], &all, &number);
+    }
+    printf("1..%d\n", number);
+    if (show && report_coverage(all, min, 1)) {
+        printf("# coverage below %.1f%%\n", min);
+        failures++;
+    }
+    while (all) {
+        coverage *next = all->next;
+        dosm_def_free(all->def);
+        free(all->taken);
+        free(all);
+        all = next;
+    }
+    return failures ? EXIT_FAILED : 0;
+}
+
+/* ---- cover: sequences that take every transition ---- */
+
+typedef struct hop {
+    int from, option_transition, event, to;
+} hop;
+
+/* Breadth-first from inst to the nearest state with an untaken
+ * transition; fills the hops of the way there plus that transition. */
+static int nearest_untaken(const dosm_def *def, dosm_instance inst,
+                           const unsigned char *taken, hop *path)
+{
+    int n = dosm_state_count(def), head = 0, tail = 0, found = -1, len = 0;
+    int *queue = malloc((size_t)n * sizeof *queue);
+    hop *via = malloc((size_t)n * sizeof *via);
+    uint16_t *prev = malloc((size_t)n * sizeof *prev);
+    char *seen = calloc((size_t)n, 1);
+    hop last = {0, 0, 0, 0};
+    if (!queue || !via || !prev || !seen)
+        goto done;
+    queue[tail++] = inst.state;
+    seen[inst.state] = 1;
+    prev[inst.state] = inst.previous;
+    while (head < tail && found < 0) {
+        int u = queue[head++];
+        dosm_instance here = {(uint16_t)u, prev[u], 0};
+        dosm_option opts[256];
+        size_t k, m = dosm_options_for(def, NULL, &here, NULL, opts, 256);
+        for (k = 0; k < m && k < 256 && found < 0; k++) {
+            int v = opts[k].target;
+            hop h = {u, opts[k].transition, opts[k].event, v};
+            if (v == (int)DOSM_NO_STATE)
+                continue;
+            if (!taken[opts[k].transition]) {
+                found = u;
+                last = h;
+            } else if (!seen[v]) {
+                seen[v] = 1;
+                via[v] = h;
+                prev[v] = (uint16_t)(v == u ? prev[u] : u);
+                queue[tail++] = v;
+            }
+        }
+    }
+    if (found >= 0) {
+        int s, i;
+        for (s = found; s != inst.state; s = via[s].from)
+            len++;
+        path[len] = last;
+        for (i = len, s = found; s != inst.state; s = via[s].from)
+            path[--i] = via[s];
+        len++;
+    }
+done:
+    free(queue);
+    free(via);
+    free(prev);
+    free(seen);
+    return found >= 0 ? len : 0;
+}
+
+int cmd_cover(int argc, char **argv)
+{
+    args a;
+    dosm_def *def;
+    unsigned char *taken;
+    hop *path;
+    int rc, walks = 0, i, n;
+    if ((rc = parse_args("cover", argc, argv, 0, "", &a)) != 0)
+        return rc;
+    if (!(def = load_one(a.file)))
+        return EXIT_FAILED;
+    n = dosm_transition_count(def);
+    taken = calloc((size_t)n + 1, 1);
+    path = malloc(((size_t)dosm_state_count(def) + 1) * sizeof *path);
+    if (!taken || !path) {
+        free(taken);
+        free(path);
+        dosm_def_free(def);
+        return EXIT_FAILED;
+    }
+    printf("# Event sequences that together take every transition of %s.\n"
+           "# Steps marked with a guard need attributes that satisfy it.\n"
+           "workflow: %s\nscenarios:\n",
+           dosm_def_name(def), a.file);
+    for (;;) {
+        dosm_instance inst = dosm_instance_initial(def);
+        int steps = 0, len, k;
+        while ((len = nearest_untaken(def, inst, taken, path)) > 0) {
+            if (!steps)
+                printf("  - name: covering walk %d\n    steps:\n", ++walks);
+            for (k = 0; k < len; k++) {
+                dosm_transition_info t;
+                dosm_transition_get(def, path[k].option_transition, &t);
+                taken[path[k].option_transition] = 1;
+                printf("      - { event: %s, expect: %s }",
+                       dosm_event_name(def, path[k].event),
+                       dosm_state_id(def, path[k].to));
+                if (t.guard)
+                    printf("  # guard: %s", t.guard);
+                putchar('\n');
+                if (path[k].to != inst.state)
+                    inst.previous = inst.state;
+                inst.state = (uint16_t)path[k].to;
+            }
+            steps += len;
+        }
+        if (!steps)
+            break;
+    }
+    for (i = 0; i < n; i++)
+        if (!taken[i]) {
+            dosm_transition_info t;
+            dosm_transition_get(def, i, &t);
+            printf("# no walk reaches the transition of line %u\n", t.line);
+        }
+    free(taken);
+    free(path);
+    dosm_def_free(def);
+    return 0;
+}
