@@ -61,17 +61,25 @@ int dosm_host_on(dosm_host *h, dosm_hook hook, dosm_callback fn, void *user)
     return DOSM_OK;
 }
 
+/* The index of a declared effect or guard, or a DOSM_E_* code (< 0). */
+static int32_t declared(const dosm_host *h, const name_index *ix,
+                        name_table t, const char *name)
+{
+    int32_t i;
+    if (!h || !name)
+        return -DOSM_E_ARG;
+    i = names_find(ix, &t, name);
+    return i < 0 ? -DOSM_E_NAME : i;
+}
+
 int dosm_host_on_effect(dosm_host *h, const char *name, dosm_callback fn,
                         void *user)
 {
-    name_table t;
-    int32_t i;
-    if (!h || !name)
-        return DOSM_E_ARG;
-    t = table_of_effects(h->def);
-    i = names_find(&h->def->effect_ix, &t, name);
+    int32_t i = h ? declared(h, &h->def->effect_ix,
+                             table_of_effects(h->def), name)
+                  : -DOSM_E_ARG;
     if (i < 0)
-        return DOSM_E_NAME;
+        return (int)-i;
     h->effects[i].fn = fn;
     h->effects[i].user = user;
     return DOSM_OK;
@@ -80,14 +88,11 @@ int dosm_host_on_effect(dosm_host *h, const char *name, dosm_callback fn,
 int dosm_host_guard(dosm_host *h, const char *name, dosm_guard_fn fn,
                     void *user)
 {
-    name_table t;
-    int32_t i;
-    if (!h || !name)
-        return DOSM_E_ARG;
-    t = table_of_guards(h->def);
-    i = names_find(&h->def->guard_ix, &t, name);
+    int32_t i = h ? declared(h, &h->def->guard_ix, table_of_guards(h->def),
+                             name)
+                  : -DOSM_E_ARG;
     if (i < 0)
-        return DOSM_E_NAME;
+        return (int)-i;
     h->guards[i].fn = fn;
     h->guards[i].user = user;
     return DOSM_OK;

@@ -368,8 +368,11 @@ static int decide(const dosm_def *d, const dosm_host *h,
     return out->code = c->code;
 }
 
-int dosm_fire(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
-              const dosm_request *req, dosm_outcome *outcome)
+/* Fire and try share everything but the end: fire applies the step (or
+ * reports the rejection to the host), try only describes it. */
+static int run_event(const dosm_def *d, const dosm_host *h,
+                     const dosm_instance *inst, dosm_instance *apply_to,
+                     const dosm_request *req, dosm_outcome *outcome)
 {
     dosm_outcome local;
     choice c;
@@ -377,27 +380,27 @@ int dosm_fire(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
     if (!outcome)
         outcome = &local;
     code = decide(d, h, inst, req, &c, outcome);
-    if (code == DOSM_OK)
-        return runtime_apply(d, h, inst, c.trans, c.target, req, outcome);
-    if (DOSM_IS_REJECTION(code))
-        return reject(d, h, inst, req, outcome);
+    if (code == DOSM_OK && apply_to)
+        return runtime_apply(d, h, apply_to, c.trans, c.target, req, outcome);
+    if (code == DOSM_OK) {
+        dosm_instance after = instance_next(inst, c.target);
+        runtime_record(d, inst, &after, c.trans, req, outcome);
+    } else if (apply_to && DOSM_IS_REJECTION(code)) {
+        return reject(d, h, apply_to, req, outcome);
+    }
     return code;
+}
+
+int dosm_fire(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
+              const dosm_request *req, dosm_outcome *outcome)
+{
+    return run_event(d, h, inst, inst, req, outcome);
 }
 
 int dosm_try(const dosm_def *d, const dosm_host *h, const dosm_instance *inst,
              const dosm_request *req, dosm_outcome *outcome)
 {
-    dosm_outcome local;
-    choice c;
-    int code;
-    if (!outcome)
-        outcome = &local;
-    code = decide(d, h, inst, req, &c, outcome);
-    if (code == DOSM_OK) {
-        dosm_instance after = instance_next(inst, c.target);
-        runtime_record(d, inst, &after, c.trans, req, outcome);
-    }
-    return code;
+    return run_event(d, h, inst, NULL, req, outcome);
 }
 
 size_t dosm_options_for(const dosm_def *d, const dosm_host *h,

@@ -107,7 +107,14 @@ static void on_diagnostic(void *user, const dosm_diagnostic *d)
                       d->text);
 }
 
-dosm_def *load_workflow(const char *path, report *r)
+/* Reading commands print only errors: lint is the place for warnings. */
+static void errors_only(void *user, const dosm_diagnostic *d)
+{
+    if (d->severity == DOSM_ERROR)
+        on_diagnostic(user, d);
+}
+
+static dosm_def *load(const char *path, report *r, int warnings)
 {
     dosm_options opt;
     dosm_error err;
@@ -122,7 +129,7 @@ dosm_def *load_workflow(const char *path, report *r)
         return NULL;
     }
     dosm_options_init(&opt);
-    opt.on_diagnostic = on_diagnostic;
+    opt.on_diagnostic = warnings ? on_diagnostic : errors_only;
     opt.diagnostic_user = r;
     if (dosm_load(buf, len, path, &opt, &def, &err) == DOSM_E_NOMEM)
         report_diagnostic(r, path, 0, 0, 0, "DOSM_E_NOMEM", err.text);
@@ -130,33 +137,15 @@ dosm_def *load_workflow(const char *path, report *r)
     return def;
 }
 
-/* Reading commands print only errors: lint is the place for warnings. */
-static void errors_only(void *user, const dosm_diagnostic *d)
+dosm_def *load_workflow(const char *path, report *r)
 {
-    if (d->severity == DOSM_ERROR)
-        on_diagnostic(user, d);
+    return load(path, r, 1);
 }
 
 dosm_def *load_one(const char *path)
 {
     report r = {0, 1, 0, 0};
-    dosm_options opt;
-    dosm_error err;
-    dosm_def *def = NULL;
-    size_t len = 0;
-    char *buf = read_file(path, &len);
-    if (!buf) {
-        fprintf(stderr, "dosm: error: cannot read %s: %s\n", path,
-                strerror(errno));
-        return NULL;
-    }
-    dosm_options_init(&opt);
-    opt.on_diagnostic = errors_only;
-    opt.diagnostic_user = &r;
-    if (dosm_load(buf, len, path, &opt, &def, &err) == DOSM_E_NOMEM)
-        fprintf(stderr, "dosm: error: %s\n", err.text);
-    free(buf);
-    return def;
+    return load(path, &r, 0);
 }
 
 int pairs_add(pairs *p, const char *assignment)

@@ -53,6 +53,17 @@ static int first_leaf(const dosm_def *def, int parent)
     return -1;
 }
 
+/* The next child of `parent` after state `after` (-1: the first), or -1. */
+static int next_child(const dosm_def *def, int parent, int after,
+                      dosm_state_info *si)
+{
+    int s, n = dosm_state_count(def);
+    for (s = after + 1; s < n; s++)
+        if (dosm_state_get(def, s, si) == DOSM_OK && si->parent == parent)
+            return s;
+    return -1;
+}
+
 static void dot_state(const dosm_def *def, int s, int indent)
 {
     dosm_state_info si;
@@ -75,12 +86,10 @@ static void dot_state(const dosm_def *def, int s, int indent)
 
 static void dot_children(const dosm_def *def, int parent, int indent)
 {
-    int s, n = dosm_state_count(def);
-    for (s = 0; s < n; s++) {
-        dosm_state_info si;
-        dosm_state_get(def, s, &si);
-        if (si.parent != parent)
-            continue;
+    dosm_state_info si;
+    int s;
+    for (s = next_child(def, parent, -1, &si); s >= 0;
+         s = next_child(def, parent, s, &si)) {
         if (!si.is_parent) {
             dot_state(def, s, indent);
             continue;
@@ -174,12 +183,10 @@ int cmd_dot(int argc, char **argv)
 
 static void mermaid_children(const dosm_def *def, int parent, int indent)
 {
-    int s, n = dosm_state_count(def);
-    for (s = 0; s < n; s++) {
-        dosm_state_info si;
-        dosm_state_get(def, s, &si);
-        if (si.parent != parent)
-            continue;
+    dosm_state_info si;
+    int s;
+    for (s = next_child(def, parent, -1, &si); s >= 0;
+         s = next_child(def, parent, s, &si)) {
         printf("%*sstate ", indent, "");
         quoted(si.label);
         printf(" as %s%s\n", si.id, si.is_parent ? " {" : "");
