@@ -91,6 +91,7 @@ static coverage *coverage_for(coverage **all, dosm_def *def)
 
 typedef struct run {
     coverage *cov;
+    pairs guards;        /* how the host answers its named guards */
     char effects[1024];  /* effects of the current step, comma-separated */
     char why[1024];      /* the first failure */
 } run;
@@ -104,6 +105,17 @@ static void on_transition(const dosm_event_info *info, void *user)
     for (i = 0; i < info->record->effect_count; i++)
         n += (size_t)snprintf(r->effects + n, sizeof r->effects - n, "%s%s",
                               n ? "," : "", info->record->effects[i]);
+}
+
+/* A named guard as the scenario says the host answers it. */
+static int scenario_guard(const dosm_def *def, const dosm_instance *inst,
+                          const dosm_request *req, void *user)
+{
+    const char *value = user;
+    (void)def;
+    (void)inst;
+    (void)req;
+    return strcmp(value, "true") == 0;
 }
 
 static int failf(run *r, const char *fmt, ...)
@@ -127,14 +139,32 @@ static void list_of(yaml_document_t *doc, yaml_node_t *seq, char *out, size_t si
                               n ? "," : "", text(yaml_document_get_node(doc, *it)));
 }
 
+/* Binds every guard the scenario names; 0 (with r->why) on failure. */
+static int bind_guards(run *r, yaml_document_t *doc, yaml_node_t *map,
+                       dosm_host *host)
+{
+    size_t i;
+    set_pairs(doc, map, &r->guards);
+    for (i = 0; i < r->guards.count; i++) {
+        const dosm_pair *g = &r->guards.items[i];
+        if (strcmp(g->value, "true") != 0 && strcmp(g->value, "false") != 0)
+            return failf(r, "guard %s must be true or false", g->name);
+        if (dosm_host_guard(host, g->name, scenario_guard, (void *)g->value) !=
+            DOSM_OK)
+            return failf(r, "the workflow declares no guard '%s'", g->name);
+    }
+    return 1;
+}
+
 /* Performs one step and checks it; 0 (with r->why) on failure. */
 static int step(run *r, yaml_document_t *doc, yaml_node_t *st,
-                const dosm_host *host, dosm_instance *inst, pairs *attrs,
+                dosm_host *host, dosm_instance *inst, pairs *attrs,
                 int index)
 {
     const dosm_def *def = r->cov->def;
     yaml_node_t *ev = get(doc, st, "event"), *ob = get(doc, st, "observe");
     yaml_node_t *rs = get(doc, st, "restart"), *set = get(doc, st, "set");
+    yaml_node_t *guards = get(doc, st, "guards");
     const char *expect = text(get(doc, st, "expect"));
     const char *reject = text(get(doc, st, "reject"));
     const char *says = text(get(doc, st, "says"));
@@ -151,10 +181,15 @@ static int step(run *r, yaml_document_t *doc, yaml_node_t *st,
     memset(&out, 0, sizeof out);
     req.attributes = &attrs->values;
     r->effects[0] = '\0';
-    if ((ev != NULL) + (ob != NULL) + (rs != NULL) + (set != NULL) != 1)
+    if ((ev != NULL) + (ob != NULL) + (rs != NULL) + (set != NULL) +
+            (guards != NULL) != 1)
         return failf(r, "step %d: needs exactly one of event, observe, "
-                        "restart, set", index);
-    if (set) {
+                        "restart, set, guards", index);
+    if (guards) {
+        if (!bind_guards(r, doc, guards, host))
+            return 0;
+        what = "guards";
+    } else if (set) {
         set_pairs(doc, set, attrs);
         what = "set";
     } else if (ev) {
@@ -218,12 +253,14 @@ static int scenario(run *r, yaml_document_t *doc, yaml_node_t *sc)
     pairs attrs;
     int ok = 1, index = 1;
     memset(&attrs, 0, sizeof attrs);
+    memset(&r->guards, 0, sizeof r->guards);
     r->why[0] = '\0';
     if (!host)
         return failf(r, "out of memory");
     dosm_host_on(host, DOSM_ON_TRANSITION, on_transition, r);
     set_pairs(doc, get(doc, sc, "attributes"), &attrs);
-    if (from && (inst.state = (uint16_t)dosm_state_find(def, from)) == (uint16_t)-1)
+    ok = bind_guards(r, doc, get(doc, sc, "guards"), host);
+    if (ok && from && (inst.state = (uint16_t)dosm_state_find(def, from)) == (uint16_t)-1)
         ok = failf(r, "from names no state '%s'", from);
     if (ok && (!steps || steps->type != YAML_SEQUENCE_NODE))
         ok = failf(r, "a scenario needs a list of steps");
@@ -231,6 +268,7 @@ static int scenario(run *r, yaml_document_t *doc, yaml_node_t *sc)
          ok && it < steps->data.sequence.items.top; it++, index++)
         ok = step(r, doc, yaml_document_get_node(doc, *it), host, &inst, &attrs, index);
     pairs_free(&attrs);
+    pairs_free(&r->guards);
     dosm_host_free(host);
     return ok;
 }
