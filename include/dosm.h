@@ -448,7 +448,7 @@ typedef struct dosm_outcome {
     char text[DOSM_TEXT_MAX];  /**< a sentence a person can act on */
     dosm_record record;        /**< when accepted */
     int has_deadline;          /**< 1 when the new state has a timeout */
-    dosm_deadline deadline;
+    dosm_deadline deadline;    /**< set only when has_deadline is 1 */
 } dosm_outcome;
 
 /* ------------------------------------------------------------------ */
@@ -539,6 +539,17 @@ DOSM_API int dosm_host_check(const dosm_host *host, dosm_error *error);
 DOSM_API int dosm_fire(const dosm_def *def, const dosm_host *host,
                        dosm_instance *inst, const dosm_request *request,
                        dosm_outcome *outcome);
+
+/**
+ * As dosm_fire, for an event given by its index (from dosm_event_find) so
+ * a host that fires the same events again and again resolves each name
+ * once; @p request->event is ignored. An index out of range is rejected
+ * with DOSM_R_UNKNOWN_EVENT.
+ */
+DOSM_API int dosm_fire_index(const dosm_def *def, const dosm_host *host,
+                             dosm_instance *inst, int event,
+                             const dosm_request *request,
+                             dosm_outcome *outcome);
 
 /** As dosm_fire, but only says whether the event would be accepted and
  *  where it would lead; changes nothing and calls no callback. */

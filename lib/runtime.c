@@ -5,20 +5,26 @@
 
 #include <string.h>
 
-/* The first candidate of `event` in state s, by binary search. */
+/* The candidates of `event` in state s: [first, *end). Most states have a
+ * handful of transitions, where a scan beats a binary search. */
 static uint32_t first_candidate(const dosm_def *d, const state_def *s,
                                 int32_t event, uint32_t *end)
 {
     uint32_t lo = s->cand_first, hi = s->cand_first + s->cand_count;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (d->cand_event[mid] < event)
-            lo = mid + 1;
-        else
-            hi = mid;
+    if (s->cand_count > 8) {
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (d->cand_event[mid] < event)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        hi = s->cand_first + s->cand_count;
+    } else {
+        while (lo < hi && d->cand_event[lo] < event)
+            lo++;
     }
-    for (*end = lo; *end < s->cand_first + s->cand_count &&
-                    d->cand_event[*end] == event;)
+    for (*end = lo; *end < hi && d->cand_event[*end] == event;)
         ++*end;
     return lo;
 }
@@ -31,11 +37,12 @@ choice runtime_choose(const dosm_def *d, const dosm_host *h,
     choice c = {-1, -1, DOSM_R_NOT_ALLOWED};
     uint32_t k, end;
 
-    memset(ctx, 0, sizeof *ctx);
     ctx->def = d;
     ctx->host = h;
     ctx->inst = inst;
     ctx->request = req;
+    ctx->missing = ctx->bad_name = ctx->bad_value = NULL;
+    ctx->unreadable = 0;
     if (s->final) {
         c.code = DOSM_R_FINAL;
         return c;
@@ -182,13 +189,12 @@ void runtime_record(const dosm_def *d, const dosm_instance *before,
     r->effect_count = t ? t->effect_count : 0;
     r->effects = t ? t->effect_names : NULL;
     r->time = req ? req->now : 0;
+    /* deadline is meaningful only when has_deadline says so */
     out->has_deadline = to->timeout > 0 && after->state != before->state;
     if (out->has_deadline) {
         out->deadline.at = r->time + to->timeout;
         out->deadline.event = d->events[to->timeout_event].name;
         out->deadline.seq = after->seq;
-    } else {
-        memset(&out->deadline, 0, sizeof out->deadline);
     }
 }
 
@@ -257,7 +263,8 @@ int runtime_apply(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
 }
 
 static int reject(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
-                  const dosm_request *req, dosm_outcome *out)
+                  const char *event, const dosm_request *req,
+                  dosm_outcome *out)
 {
     dosm_event_info info;
     dosm_instance before = *inst;
@@ -265,7 +272,7 @@ static int reject(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
         memset(&info, 0, sizeof info);
         info.def = d;
         info.before = info.after = &before;
-        info.event = req->event;
+        info.event = event;
         info.outcome = out;
         info.transition = -1;
         info.context = req->context;
@@ -285,6 +292,8 @@ static int check_payload(const dosm_def *d, const event_def *e,
     sentence s = {out->text, sizeof out->text, 0};
     uint32_t i, j;
     value v;
+    if (e->payload_count == 0 && (!p || (p->count == 0 && !p->lookup)))
+        return DOSM_OK;
     for (i = 0; p && i < p->count; i++) {
         for (j = 0; j < e->payload_count &&
                     strcmp(e->payload[j].name, p->pairs[i].name) != 0;
@@ -314,8 +323,8 @@ static int check_payload(const dosm_def *d, const event_def *e,
 }
 
 static int timer_is_current(const dosm_def *d, const dosm_instance *inst,
-                            int32_t event, const dosm_request *req,
-                            dosm_outcome *out)
+                            int32_t event, const char *name,
+                            const dosm_request *req, dosm_outcome *out)
 {
     sentence s = {out->text, sizeof out->text, 0};
     const state_def *st = &d->states[inst->state];
@@ -323,24 +332,24 @@ static int timer_is_current(const dosm_def *d, const dosm_instance *inst,
         return 1;
     say(&s, "the timer %s is stale: it was set at seq %u, the order is now "
             "in %s at seq %u",
-        req->event, req->timer_seq, st->id, inst->seq);
+        name, req->timer_seq, st->id, inst->seq);
     out->code = DOSM_R_STALE;
     return 0;
 }
 
-/* Decides what firing would do; fills out and returns its code. */
+/* Decides what firing `event` (an index; -1 when its name is unknown)
+ * would do; fills out and returns its code. */
 static int decide(const dosm_def *d, const dosm_host *h,
-                  const dosm_instance *inst, const dosm_request *req,
-                  choice *c, dosm_outcome *out)
+                  const dosm_instance *inst, int32_t event,
+                  const dosm_request *req, choice *c, dosm_outcome *out)
 {
     eval_ctx ctx;
-    int32_t event;
-    memset(&ctx, 0, sizeof ctx);
+    const char *name;
     c->trans = c->target = -1;
     out->text[0] = '\0';
-    out->transition = -1;
     out->has_deadline = 0;
-    if (!d || !inst || !req || !req->event) {
+    out->transition = -1;
+    if (!d || !inst || !req) {
         out->code = DOSM_E_ARG;
         return DOSM_E_ARG;
     }
@@ -352,19 +361,21 @@ static int decide(const dosm_def *d, const dosm_host *h,
         out->code = DOSM_E_STATE;
         return DOSM_E_STATE;
     }
-    event = dosm_event_find(d, req->event);
-    if (event < 0) {
+    if (event < 0 || (uint32_t)event >= d->event_count) {
         c->code = DOSM_R_UNKNOWN_EVENT;
-        runtime_explain(d, inst, event, req->event, *c, &ctx, out);
+        ctx.missing = NULL;
+        runtime_explain(d, inst, -1, req->event ? req->event : "?", *c, &ctx,
+                        out);
         return out->code;
     }
-    if (req->timer && !timer_is_current(d, inst, event, req, out))
+    name = d->events[event].name;
+    if (req->timer && !timer_is_current(d, inst, event, name, req, out))
         return out->code;
     if (check_payload(d, &d->events[event], req, out) != DOSM_OK)
         return out->code;
     *c = runtime_choose(d, h, inst, event, req, &ctx);
     if (c->code != DOSM_OK)
-        runtime_explain(d, inst, event, req->event, *c, &ctx, out);
+        runtime_explain(d, inst, event, name, *c, &ctx, out);
     return out->code = c->code;
 }
 
@@ -372,35 +383,69 @@ static int decide(const dosm_def *d, const dosm_host *h,
  * reports the rejection to the host), try only describes it. */
 static int run_event(const dosm_def *d, const dosm_host *h,
                      const dosm_instance *inst, dosm_instance *apply_to,
-                     const dosm_request *req, dosm_outcome *outcome)
+                     int32_t event, const dosm_request *req,
+                     dosm_outcome *outcome)
 {
     dosm_outcome local;
     choice c;
     int code;
     if (!outcome)
         outcome = &local;
-    code = decide(d, h, inst, req, &c, outcome);
+    code = decide(d, h, inst, event, req, &c, outcome);
     if (code == DOSM_OK && apply_to)
         return runtime_apply(d, h, apply_to, c.trans, c.target, req, outcome);
     if (code == DOSM_OK) {
         dosm_instance after = instance_next(inst, c.target);
         runtime_record(d, inst, &after, c.trans, req, outcome);
     } else if (apply_to && DOSM_IS_REJECTION(code)) {
-        return reject(d, h, apply_to, req, outcome);
+        return reject(d, h, apply_to,
+                      event >= 0 && (uint32_t)event < d->event_count
+                          ? d->events[event].name
+                          : req->event,
+                      req, outcome);
     }
     return code;
+}
+
+/* The index of the request's event: -1 when unknown, -2 when missing. */
+static int32_t event_of(const dosm_def *d, const dosm_request *req)
+{
+    if (!d || !req || !req->event)
+        return -2;
+    return dosm_event_find(d, req->event);
+}
+
+static int missing_event(dosm_outcome *outcome)
+{
+    if (outcome) {
+        outcome->code = DOSM_E_ARG;
+        outcome->text[0] = '\0';
+        outcome->transition = -1;
+    }
+    return DOSM_E_ARG;
 }
 
 int dosm_fire(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
               const dosm_request *req, dosm_outcome *outcome)
 {
-    return run_event(d, h, inst, inst, req, outcome);
+    int32_t e = event_of(d, req);
+    return e == -2 ? missing_event(outcome)
+                   : run_event(d, h, inst, inst, e, req, outcome);
+}
+
+int dosm_fire_index(const dosm_def *d, const dosm_host *h,
+                    dosm_instance *inst, int event, const dosm_request *req,
+                    dosm_outcome *outcome)
+{
+    return run_event(d, h, inst, inst, event, req, outcome);
 }
 
 int dosm_try(const dosm_def *d, const dosm_host *h, const dosm_instance *inst,
              const dosm_request *req, dosm_outcome *outcome)
 {
-    return run_event(d, h, inst, NULL, req, outcome);
+    int32_t e = event_of(d, req);
+    return e == -2 ? missing_event(outcome)
+                   : run_event(d, h, inst, NULL, e, req, outcome);
 }
 
 size_t dosm_options_for(const dosm_def *d, const dosm_host *h,

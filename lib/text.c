@@ -130,12 +130,16 @@ int text_is_near(const char *typed, const char *known)
     return len > 1 && text_distance(typed, known) <= allowed;
 }
 
+/* FNV-1a. Two loops rather than a test per character: event names are
+ * hashed on every fire. */
 uint32_t text_hash(uint32_t h, const char *s, int fold_case)
 {
-    for (; *s; s++) {
-        h ^= (uint32_t)(fold_case ? lower((unsigned char)*s)
-                                  : (unsigned char)*s);
-        h *= 16777619u;
+    if (fold_case) {
+        for (; *s; s++)
+            h = (h ^ (uint32_t)lower((unsigned char)*s)) * 16777619u;
+    } else {
+        for (; *s; s++)
+            h = (h ^ (uint32_t)(unsigned char)*s) * 16777619u;
     }
     return h;
 }

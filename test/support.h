@@ -9,15 +9,7 @@
 /* Reads a file into a NUL-terminated buffer (free it); NULL on failure. */
 char *read_file(const char *path, size_t *len);
 
-/* An allocator that counts live blocks and fails the Nth allocation. */
-typedef struct test_alloc {
-    long fail_at;   /* 1-based allocation number to fail; 0: never */
-    long count;     /* allocations so far */
-    long live;      /* blocks not yet freed */
-    size_t bytes, peak;
-} test_alloc;
-
-dosm_allocator test_allocator(test_alloc *t);
+#include "counting_alloc.h"
 
 /* Loads YAML text; fails the test with the first error if it does not. */
 dosm_def *load_text(const char *yaml);

@@ -322,6 +322,26 @@ static void test_rollup(void **state)
     dosm_def_free(small);
 }
 
+/* The document's own example: "the order has 2 prosthesis and one is
+ * manufactured but the other not yet" rolls up to SEVERAL. */
+static void test_dwos_rollup(void **state)
+{
+    char *yaml = read_file(DOSM_SOURCE_DIR "/states/dwos-connect.yaml", NULL);
+    dosm_def *dwos;
+    dosm_instance items[2];
+    (void)state;
+    assert_non_null(yaml);
+    dwos = load_text(yaml);
+    free(yaml);
+    items[0] = items[1] = dosm_instance_initial(dwos);
+    items[0].state = (uint16_t)dosm_state_find(dwos, "MANUFACTURED");
+    items[1].state = (uint16_t)dosm_state_find(dwos, "WAITING_FOR_MANUFACTURING");
+    assert_int_equal(dosm_rollup(dwos, items, 2), dosm_state_find(dwos, "SEVERAL"));
+    items[1].state = items[0].state;
+    assert_int_equal(dosm_rollup(dwos, items, 2), dosm_state_find(dwos, "MANUFACTURED"));
+    dosm_def_free(dwos);
+}
+
 /* Records a real history by firing, as a host would log it. */
 static size_t record_history(dosm_record *log, dosm_instance *end)
 {
@@ -408,6 +428,7 @@ int main(void)
         cmocka_unit_test(test_path_honours_guards),
         cmocka_unit_test(test_reconcile_applies_each_step),
         cmocka_unit_test(test_rollup),
+        cmocka_unit_test(test_dwos_rollup),
         cmocka_unit_test(test_replay),
         cmocka_unit_test(test_replay_restart_record),
     };

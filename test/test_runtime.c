@@ -151,6 +151,30 @@ static void test_simple_fire(void **state)
     assert_int_equal(out.transition, -1);
 }
 
+static void test_fire_by_index(void **state)
+{
+    dosm_instance inst = dosm_instance_initial(def), before;
+    dosm_request req;
+    dosm_outcome out;
+    int scan = dosm_event_find(def, "scan");
+    (void)state;
+    memset(&req, 0, sizeof req); /* no event name: the index decides */
+    assert_int_equal(dosm_fire_index(def, NULL, &inst, scan, &req, &out), DOSM_OK);
+    assert_int_equal(inst.state, S("SCANNING"));
+    assert_string_equal(out.record.event, "scan");
+    before = inst;
+    assert_int_equal(dosm_fire_index(def, NULL, &inst, scan, &req, &out),
+                     DOSM_R_NOT_ALLOWED);
+    assert_string_equal(out.text, "scan is not allowed in SCANNING: scan "
+                                  "applies only in NEW");
+    assert_int_equal(dosm_fire_index(def, NULL, &inst, 99, &req, &out),
+                     DOSM_R_UNKNOWN_EVENT);
+    assert_int_equal(dosm_fire_index(def, NULL, &inst, -1, &req, &out),
+                     DOSM_R_UNKNOWN_EVENT);
+    assert_memory_equal(&inst, &before, sizeof inst);
+    assert_int_equal(dosm_fire_index(def, NULL, &inst, scan, NULL, &out), DOSM_E_ARG);
+}
+
 static void test_attribute_check(void **state)
 {
     (void)state;
@@ -637,6 +661,7 @@ int main(void)
         cmocka_unit_test(test_definition_reads_back),
         cmocka_unit_test(test_simple_fire),
         cmocka_unit_test(test_attribute_check),
+        cmocka_unit_test(test_fire_by_index),
         cmocka_unit_test(test_version_and_enum_guards),
         cmocka_unit_test(test_missing_attribute_rejects),
         cmocka_unit_test(test_named_guard_integer_boolean),

@@ -31,6 +31,41 @@ static const char *text(yaml_node_t *n)
                                             : NULL;
 }
 
+/* The first key of a mapping that is not in `known` or that repeats an
+ * earlier one, or NULL: scenario files are checked as strictly as
+ * workflows, so a misspelt check never passes silently. */
+static const char *bad_key(yaml_document_t *doc, yaml_node_t *map,
+                           const char *const *known, int *duplicate)
+{
+    yaml_node_pair_t *p, *q;
+    *duplicate = 0;
+    if (!map || map->type != YAML_MAPPING_NODE)
+        return NULL;
+    for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        const char *k = text(yaml_document_get_node(doc, p->key));
+        int i;
+        if (!k)
+            return "?";
+        for (i = 0; known[i] && strcmp(known[i], k) != 0; i++)
+            ;
+        if (!known[i])
+            return k;
+        for (q = map->data.mapping.pairs.start; q < p; q++)
+            if (strcmp(text(yaml_document_get_node(doc, q->key)), k) == 0) {
+                *duplicate = 1;
+                return k;
+            }
+    }
+    return NULL;
+}
+
+static const char *const file_keys[] = {"workflow", "scenarios", NULL};
+static const char *const scenario_keys[] = {"name", "attributes", "guards",
+                                            "from", "steps", NULL};
+static const char *const step_keys[] = {
+    "event", "observe", "restart", "set", "guards", "payload",
+    "expect", "reject", "effects", "says", NULL};
+
 /* Adds or replaces NAME=VALUE pairs from a mapping. */
 static void set_pairs(yaml_document_t *doc, yaml_node_t *map, pairs *p)
 {
@@ -176,11 +211,21 @@ static int step(run *r, yaml_document_t *doc, yaml_node_t *st,
     const char *what;
     int rc = DOSM_OK;
 
+    const char *bad;
+    int duplicate;
+
     memset(&req, 0, sizeof req);
     memset(&payload, 0, sizeof payload);
     memset(&out, 0, sizeof out);
     req.attributes = &attrs->values;
     r->effects[0] = '\0';
+    if ((bad = bad_key(doc, st, step_keys, &duplicate)) != NULL)
+        return failf(r, "step %d: %s key '%s'", index,
+                     duplicate ? "duplicate" : "unknown", bad);
+    if (get(doc, st, "payload") && !ev)
+        return failf(r, "step %d: only an event carries a payload", index);
+    if (rs && (!text(rs) || strcmp(text(rs), "true") != 0))
+        return failf(r, "step %d: write restart: true", index);
     if ((ev != NULL) + (ob != NULL) + (rs != NULL) + (set != NULL) +
             (guards != NULL) != 1)
         return failf(r, "step %d: needs exactly one of event, observe, "
@@ -190,8 +235,15 @@ static int step(run *r, yaml_document_t *doc, yaml_node_t *st,
             return 0;
         what = "guards";
     } else if (set) {
+        size_t i;
         set_pairs(doc, set, attrs);
         what = "set";
+        for (i = 0; i < attrs->count; i++)
+            if (dosm_attribute_check(def, attrs->items[i].name,
+                                     attrs->items[i].value) != DOSM_OK)
+                return failf(r, "step %d: attribute %s=%s is not one the "
+                                "workflow declares, or not of its type",
+                             index, attrs->items[i].name, attrs->items[i].value);
     } else if (ev) {
         what = text(ev);
         set_pairs(doc, get(doc, st, "payload"), &payload);
@@ -212,6 +264,10 @@ static int step(run *r, yaml_document_t *doc, yaml_node_t *st,
         if (rc == DOSM_OK)
             return failf(r, "step %d (%s): accepted (now %s), expected %s",
                          index, what, dosm_state_id(def, inst->state), reject);
+        if (!DOSM_IS_REJECTION(rc))
+            return failf(r, "step %d (%s): failed with %s, which is not a "
+                            "rejection: %s",
+                         index, what, dosm_code_name(rc), out.text);
         if (strcmp(reject, "true") != 0 && strcmp(reject, dosm_code_name(rc)) != 0)
             return failf(r, "step %d (%s): rejected with %s (%s), expected %s",
                          index, what, dosm_code_name(rc), out.text, reject);
@@ -258,10 +314,26 @@ static int scenario(run *r, yaml_document_t *doc, yaml_node_t *sc)
     if (!host)
         return failf(r, "out of memory");
     dosm_host_on(host, DOSM_ON_TRANSITION, on_transition, r);
+    const char *bad;
+    int duplicate;
+    size_t i;
     set_pairs(doc, get(doc, sc, "attributes"), &attrs);
     ok = bind_guards(r, doc, get(doc, sc, "guards"), host);
-    if (ok && from && (inst.state = (uint16_t)dosm_state_find(def, from)) == (uint16_t)-1)
-        ok = failf(r, "from names no state '%s'", from);
+    if (ok && (bad = bad_key(doc, sc, scenario_keys, &duplicate)) != NULL)
+        ok = failf(r, "%s key '%s'", duplicate ? "duplicate" : "unknown", bad);
+    for (i = 0; ok && i < attrs.count; i++)
+        if (dosm_attribute_check(def, attrs.items[i].name, attrs.items[i].value) != DOSM_OK)
+            ok = failf(r, "attribute %s=%s is not one the workflow declares, "
+                          "or not of its type",
+                       attrs.items[i].name, attrs.items[i].value);
+    if (ok && from) {
+        dosm_state_info si;
+        int st = dosm_state_find(def, from);
+        if (st < 0 || dosm_state_get(def, st, &si) != DOSM_OK || si.is_parent)
+            ok = failf(r, "from names no state an order can be in: '%s'", from);
+        else
+            inst.state = (uint16_t)st;
+    }
     if (ok && (!steps || steps->type != YAML_SEQUENCE_NODE))
         ok = failf(r, "a scenario needs a list of steps");
     for (it = ok ? steps->data.sequence.items.start : NULL;
@@ -322,7 +394,17 @@ static int run_file(const char *path, coverage **all, int *number)
     root = yaml_document_get_root_node(&doc);
     workflow = text(get(&doc, root, "workflow"));
     list = get(&doc, root, "scenarios");
-    if (!workflow || !list || list->type != YAML_SEQUENCE_NODE) {
+    {
+        int duplicate;
+        const char *bad = bad_key(&doc, root, file_keys, &duplicate);
+        if (bad) {
+            printf("not ok %d - %s: %s key '%s'\n", ++*number, path,
+                   duplicate ? "duplicate" : "unknown", bad);
+            failures = 1;
+            list = NULL;
+        }
+    }
+    if (!failures && (!workflow || !list || list->type != YAML_SEQUENCE_NODE)) {
         printf("not ok %d - %s: needs 'workflow' and a list 'scenarios'\n",
                ++*number, path);
         failures = 1;
@@ -332,8 +414,8 @@ static int run_file(const char *path, coverage **all, int *number)
                path, workflow);
         failures = 1;
     }
-    for (it = cov ? list->data.sequence.items.start : NULL;
-         cov && it < list->data.sequence.items.top; it++) {
+    for (it = cov && list ? list->data.sequence.items.start : NULL;
+         cov && list && it < list->data.sequence.items.top; it++) {
         yaml_node_t *sc = yaml_document_get_node(&doc, *it);
         const char *name = text(get(&doc, sc, "name"));
         run r;

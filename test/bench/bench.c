@@ -1,0 +1,519 @@
+/* libdosm benchmark: fire, load, reconcile, replay and memory, for every
+ * shipped workflow and for generated definitions of 10 to 10,000 states.
+ * Every figure is a median of several runs and is reported beside a
+ * baseline measured in the same run (a hand-written switch for fire,
+ * libyaml's own parse for load). Exits 1 if firing or a query allocates. */
+#define _POSIX_C_SOURCE 200809L
+#include "counting_alloc.h"
+#include "itero_switch.h"
+
+#include <dosm.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <yaml.h>
+
+#define WALK 1000000
+#define MAX_RUNS 15
+
+static int runs = 5, json = 0;
+static const char *only; /* --only NAME: one workload, for profiling */
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, by_value);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static uint32_t rng = 2463534242u;
+static uint32_t next_random(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 17;
+    rng ^= rng << 5;
+    return rng;
+}
+
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("dosm_bench: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(1);
+}
+
+/* ---- inputs ---- */
+
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long n;
+    if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET))
+        die("cannot read %s", path);
+    buf = malloc((size_t)n + 1);
+    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n)
+        die("cannot read %s", path);
+    fclose(f);
+    buf[n] = '\0';
+    *len = (size_t)n;
+    return buf;
+}
+
+/* A definition of n states: a ring (so all are reachable) plus three more
+ * events per state leading pseudo-randomly elsewhere, one of them guarded. */
+static char *generate(int n, size_t *len)
+{
+    size_t cap = (size_t)n * 400 + 1024, used = 0;
+    char *y = malloc(cap);
+    int i;
+#define PUT(...) used += (size_t)snprintf(y + used, cap - used, __VA_ARGS__)
+    PUT("dosm: 1\nname: generated-%d\ntitle: Generated\nrevision: 1\n"
+        "initial: S0\nattributes:\n  units: { type: integer }\nstates:\n", n);
+    for (i = 0; i < n; i++)
+        PUT("  S%d: { label: State %d, rank: %d, external: { fhir: in-progress } }\n",
+            i, i, i % 7);
+    PUT("events:\n  next:\n  jump:\n  skip:\n  check:\ntransitions:\n");
+    for (i = 0; i < n; i++) {
+        PUT("  - { event: next, from: S%d, to: S%d }\n", i, (i + 1) % n);
+        PUT("  - { event: jump, from: S%d, to: S%d }\n", i, (i * 7 + 3) % n);
+        PUT("  - { event: skip, from: S%d, to: S%d }\n", i, (i * 13 + 5) % n);
+        PUT("  - { event: check, from: S%d, to: S%d, guard: \"units > 2\" }\n",
+            i, (i * 31 + 11) % n);
+    }
+#undef PUT
+    *len = used;
+    return y;
+}
+
+typedef struct workload {
+    char name[64];
+    char *yaml;
+    size_t len;
+    dosm_def *def;
+    test_alloc heap;
+    dosm_allocator alloc;
+    const char **walk;  /* event names; NULL means "back to the initial" */
+    int is_itero;
+} workload;
+
+static const dosm_pair attributes[] = {
+    {"software_version", "2.2"}, {"scan_type", "full_arch"},
+    {"physical_model", "true"},   {"request_approval", "true"},
+    {"units", "3"},               {"rush", "false"},
+};
+static const dosm_values attrs = {attributes, 6, NULL, NULL};
+static const dosm_pair payload_pairs[] = {{"tracking_number", "1Z999"}};
+
+static dosm_request request(const char *event)
+{
+    dosm_request r;
+    memset(&r, 0, sizeof r);
+    r.event = event;
+    r.attributes = &attrs;
+    return r;
+}
+
+/* A pseudo-random legal walk, chosen among the accepted options. */
+static void make_walk(workload *w)
+{
+    dosm_instance inst = dosm_instance_initial(w->def);
+    int i;
+    w->walk = malloc(WALK * sizeof *w->walk);
+    for (i = 0; i < WALK; i++) {
+        dosm_option opts[64];
+        dosm_request req = request(NULL);
+        size_t n = dosm_options_for(w->def, NULL, &inst, &req, opts, 64), k, ok = 0;
+        int pick[64];
+        for (k = 0; k < n && k < 64; k++)
+            if (opts[k].code == DOSM_OK)
+                pick[ok++] = (int)k;
+        if (!ok) {
+            w->walk[i] = NULL;
+            inst = dosm_instance_initial(w->def);
+            continue;
+        }
+        w->walk[i] = dosm_event_name(w->def, opts[pick[next_random() % ok]].event);
+        req.event = w->walk[i];
+        if (dosm_fire(w->def, NULL, &inst, &req, NULL) != DOSM_OK)
+            w->walk[i] = NULL, inst = dosm_instance_initial(w->def);
+    }
+}
+
+static void load_workload(workload *w)
+{
+    dosm_options opt;
+    dosm_error err;
+    memset(&w->heap, 0, sizeof w->heap);
+    w->alloc = test_allocator(&w->heap);
+    dosm_options_init(&opt);
+    opt.allocator = &w->alloc;
+    opt.max_input = w->len + 1;
+    opt.max_nodes = w->len; /* generated definitions are big by design */
+    if (dosm_load(w->yaml, w->len, w->name, &opt, &w->def, &err) != DOSM_OK)
+        die("%s:%u:%u: %s", w->name, err.line, err.column, err.text);
+}
+
+/* ---- measurements ---- */
+
+static double fire_ns(workload *w)
+{
+    double t[MAX_RUNS];
+    int r, i;
+    long before = w->heap.count;
+    for (r = 0; r < runs; r++) {
+        dosm_instance inst = dosm_instance_initial(w->def);
+        dosm_outcome out;
+        double t0 = now();
+        for (i = 0; i < WALK; i++) {
+            dosm_request req = request(w->walk[i]);
+            dosm_values payload = {payload_pairs, 1, NULL, NULL};
+            if (!w->walk[i]) {
+                inst = dosm_instance_initial(w->def);
+                continue;
+            }
+            if (w->walk[i][0] == 's' && strcmp(w->walk[i], "ship") == 0)
+                req.payload = &payload;
+            if (dosm_fire(w->def, NULL, &inst, &req, &out) != DOSM_OK)
+                die("%s: step %d (%s) rejected: %s", w->name, i, w->walk[i], out.text);
+        }
+        t[r] = (now() - t0) * 1e9 / WALK;
+    }
+    if (w->heap.count != before)
+        die("FAIL: firing allocated %ld times in %s", w->heap.count - before, w->name);
+    return median(t, runs);
+}
+
+/* The same walk, events resolved to indexes once, as a busy host would. */
+static double fire_index_ns(workload *w)
+{
+    double t[MAX_RUNS];
+    int *events = malloc(WALK * sizeof *events), r, i;
+    long before = w->heap.count;
+    dosm_request req = request(NULL);
+    dosm_values payload = {payload_pairs, 1, NULL, NULL};
+    for (i = 0; i < WALK; i++)
+        events[i] = w->walk[i] ? dosm_event_find(w->def, w->walk[i]) : -1;
+    for (r = 0; r < runs; r++) {
+        dosm_instance inst = dosm_instance_initial(w->def);
+        dosm_outcome out;
+        double t0 = now();
+        for (i = 0; i < WALK; i++) {
+            if (events[i] < 0) {
+                inst = dosm_instance_initial(w->def);
+                continue;
+            }
+            req.payload = w->walk[i][0] == 's' && strcmp(w->walk[i], "ship") == 0
+                              ? &payload : NULL;
+            if (dosm_fire_index(w->def, NULL, &inst, events[i], &req, &out) != DOSM_OK)
+                die("%s: step %d rejected: %s", w->name, i, out.text);
+        }
+        t[r] = (now() - t0) * 1e9 / WALK;
+    }
+    if (w->heap.count != before)
+        die("FAIL: firing allocated in %s", w->name);
+    free(events);
+    return median(t, runs);
+}
+
+static volatile int sink;
+
+static double switch_ns(const workload *w)
+{
+    double t[MAX_RUNS];
+    int *events = malloc(WALK * sizeof *events), r, i, e;
+    for (i = 0; i < WALK; i++) {
+        events[i] = -1;
+        for (e = 0; w->walk[i] && e < EV_COUNT; e++)
+            if (strcmp(w->walk[i], itero_event_names[e]) == 0)
+                events[i] = e;
+    }
+    for (r = 0; r < runs; r++) {
+        int state = IT_SCANNING;
+        uint32_t seq = 0;
+        double t0 = now();
+        for (i = 0; i < WALK; i++) {
+            int to;
+            if (events[i] < 0) {
+                state = IT_SCANNING;
+                continue;
+            }
+            to = itero_switch_fire(state, events[i], 1);
+            if (to < 0)
+                die("switch rejected step %d", i);
+            state = to;
+            seq++;
+        }
+        t[r] = (now() - t0) * 1e9 / WALK;
+        sink = state + (int)seq;
+    }
+    free(events);
+    return median(t, runs);
+}
+
+/* Queries, checked not to allocate. */
+static void check_queries(workload *w)
+{
+    long before = w->heap.count;
+    dosm_instance inst = dosm_instance_initial(w->def);
+    dosm_option opts[64];
+    dosm_request req = request("no_such_event");
+    dosm_outcome out;
+    char text[DOSM_SNAPSHOT_MAX];
+    int s;
+    for (s = 0; s < dosm_state_count(w->def); s++) {
+        dosm_state_info si;
+        dosm_state_get(w->def, s, &si);
+        if (si.is_parent)
+            continue;
+        inst.state = (uint16_t)s;
+        dosm_options_for(w->def, NULL, &inst, &req, opts, 64);
+        dosm_try(w->def, NULL, &inst, &req, &out);
+        dosm_encode(w->def, &inst, text, sizeof text);
+        dosm_decode(w->def, text, &inst, NULL);
+        dosm_state_find(w->def, si.label);
+        dosm_sort_key(w->def, &inst);
+    }
+    if (w->heap.count != before)
+        die("FAIL: a query allocated in %s", w->name);
+}
+
+static double load_us(const workload *w, double *libyaml_us)
+{
+    double t[MAX_RUNS], y[MAX_RUNS];
+    int r, k, reps = w->len > 100000 ? 3 : 200;
+    for (r = 0; r < runs; r++) {
+        double t0 = now();
+        for (k = 0; k < reps; k++) {
+            yaml_parser_t p;
+            yaml_event_t ev;
+            int done = 0;
+            yaml_parser_initialize(&p);
+            yaml_parser_set_input_string(&p, (const unsigned char *)w->yaml, w->len);
+            while (!done && yaml_parser_parse(&p, &ev)) {
+                done = ev.type == YAML_STREAM_END_EVENT;
+                yaml_event_delete(&ev);
+            }
+            yaml_parser_delete(&p);
+        }
+        y[r] = (now() - t0) * 1e6 / reps;
+        t0 = now();
+        for (k = 0; k < reps; k++) {
+            dosm_options opt;
+            dosm_def *d;
+            dosm_options_init(&opt);
+            opt.max_input = w->len + 1;
+            opt.max_nodes = w->len;
+            if (dosm_load(w->yaml, w->len, w->name, &opt, &d, NULL) != DOSM_OK)
+                die("load failed");
+            dosm_def_free(d);
+        }
+        t[r] = (now() - t0) * 1e6 / reps;
+    }
+    *libyaml_us = median(y, runs);
+    return median(t, runs);
+}
+
+static double reconcile_us(const workload *w)
+{
+    double t[MAX_RUNS];
+    int n = dosm_state_count(w->def), r, k, reps = n > 1000 ? 200 : 20000;
+    for (r = 0; r < runs; r++) {
+        double t0 = now();
+        for (k = 0; k < reps; k++) {
+            dosm_instance inst = dosm_instance_initial(w->def);
+            dosm_state_info si;
+            dosm_request req = request(NULL);
+            int from = (int)(next_random() % (uint32_t)n), to = (int)(next_random() % (uint32_t)n);
+            dosm_state_get(w->def, from, &si);
+            if (si.is_parent)
+                continue;
+            inst.state = (uint16_t)from;
+            dosm_reconcile(w->def, NULL, &inst, dosm_state_id(w->def, to), &req, NULL);
+        }
+        t[r] = (now() - t0) * 1e6 / reps;
+    }
+    return median(t, runs);
+}
+
+/* Replays a continuous history of WALK records (iTero never ends). */
+static double replay_ns(const workload *w)
+{
+    dosm_record *log = malloc(WALK * sizeof *log);
+    dosm_instance inst = dosm_instance_initial(w->def), end;
+    double t[MAX_RUNS];
+    int i, n = 0, r;
+    for (i = 0; i < WALK && w->walk[i]; i++) {
+        dosm_request req = request(w->walk[i]);
+        dosm_outcome out;
+        if (dosm_fire(w->def, NULL, &inst, &req, &out) != DOSM_OK)
+            break;
+        log[n++] = out.record;
+    }
+    for (r = 0; r < runs; r++) {
+        size_t bad;
+        double t0 = now();
+        if (dosm_replay(w->def, NULL, log, (size_t)n, &end, &bad, NULL) != DOSM_OK)
+            die("replay failed at %zu", bad);
+        t[r] = (now() - t0) * 1e9 / n;
+    }
+    free(log);
+    if (n < WALK)
+        die("the replay history has only %d records", n);
+    return median(t, runs);
+}
+
+/* ---- report ---- */
+
+static void machine(char *out, size_t size)
+{
+    struct utsname u;
+    char line[256], model[256] = "unknown CPU";
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "model name", 10) == 0) {
+            char *colon = strchr(line, ':');
+            snprintf(model, sizeof model, "%s", colon ? colon + 2 : line);
+            model[strcspn(model, "\n")] = '\0';
+            break;
+        }
+    if (f)
+        fclose(f);
+    uname(&u);
+    snprintf(out, size, "%s %s %s, %s", u.sysname, u.release, u.machine, model);
+}
+
+int main(int argc, char **argv)
+{
+    static const char *const shipped[] = {
+        "vivo", "dwos-connect", "lab-portal", "itero-lab-connector",
+        "3shape-communicate", "fhir-task", "medit-link"};
+    static const int sizes[] = {10, 100, 1000, 10000};
+    workload w[11];
+    int n = 0, i;
+    double itero_fire = 0, itero_index = 0, itero_switch = 0, fire10 = 0,
+           fire10k = 0, index10 = 0, index10k = 0;
+    char host[1024];
+
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0)
+            json = 1;
+        else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
+            runs = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+            only = argv[++i];
+        else
+            die("usage: dosm_bench [--json] [--runs N] [--only NAME]");
+    }
+    if (runs < 1 || runs > MAX_RUNS)
+        die("--runs must be 1 to %d", MAX_RUNS);
+    machine(host, sizeof host);
+    memset(w, 0, sizeof w);
+    for (i = 0; i < 7; i++, n++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/states/%s.yaml", DOSM_SOURCE_DIR, shipped[i]);
+        snprintf(w[n].name, sizeof w[n].name, "%s", shipped[i]);
+        w[n].yaml = read_all(path, &w[n].len);
+        w[n].is_itero = strcmp(shipped[i], "itero-lab-connector") == 0;
+    }
+    for (i = 0; i < 4; i++, n++) {
+        snprintf(w[n].name, sizeof w[n].name, "generated-%d", sizes[i]);
+        w[n].yaml = generate(sizes[i], &w[n].len);
+    }
+
+    if (json)
+        printf("{\n  \"machine\": \"%s\",\n  \"runs\": %d,\n  \"workloads\": [\n", host, runs);
+    else
+        printf("libdosm %s benchmark, median of %d runs\nmachine: %s\n\n"
+               "%-22s %6s %6s %9s %9s %12s %9s %10s %8s %11s %9s %9s %8s %8s\n",
+               dosm_version(), runs, host, "workload", "states", "trans",
+               "ns/fire", "ns/index", "fires/s", "load us", "libyaml us", "ratio",
+               "reconc. us", "B/state", "B/trans", "peak/in", "B/inst");
+    for (i = 0; i < n; i++) {
+        double fire, by_index, load, yaml_us, rec;
+        size_t mem;
+        int states, trans;
+        if (only && strcmp(only, w[i].name) != 0)
+            continue;
+        load_workload(&w[i]);
+        make_walk(&w[i]);
+        fire = fire_ns(&w[i]);
+        by_index = fire_index_ns(&w[i]);
+        check_queries(&w[i]);
+        load = load_us(&w[i], &yaml_us);
+        rec = reconcile_us(&w[i]);
+        states = dosm_state_count(w[i].def);
+        trans = dosm_transition_count(w[i].def);
+        mem = dosm_def_memory(w[i].def);
+        if (w[i].is_itero) {
+            itero_fire = fire;
+            itero_index = by_index;
+            itero_switch = switch_ns(&w[i]);
+        }
+        if (strcmp(w[i].name, "generated-10") == 0)
+            fire10 = fire, index10 = by_index;
+        if (strcmp(w[i].name, "generated-10000") == 0)
+            fire10k = fire, index10k = by_index;
+        if (json)
+            printf("    {\"name\": \"%s\", \"states\": %d, \"transitions\": %d, "
+                   "\"bytes\": %zu, \"fire_ns\": %.1f, \"fire_index_ns\": %.1f, \"load_us\": %.1f, "
+                   "\"libyaml_us\": %.1f, \"load_ratio\": %.2f, "
+                   "\"reconcile_us\": %.2f, \"def_bytes\": %zu, "
+                   "\"load_peak_bytes\": %zu}%s\n",
+                   w[i].name, states, trans, w[i].len, fire, by_index, load, yaml_us,
+                   load / yaml_us, rec, mem, w[i].heap.peak, i + 1 < n ? "," : "");
+        else
+            printf("%-22s %6d %6d %9.1f %9.1f %12.0f %9.1f %10.1f %8.2f %11.2f %9.0f %9.0f %8.1f %8zu\n",
+                   w[i].name, states, trans, fire, by_index, 1e9 / fire, load, yaml_us,
+                   load / yaml_us, rec, (double)mem / states,
+                   (double)mem / trans, (double)w[i].heap.peak / (double)w[i].len,
+                   sizeof(dosm_instance));
+    }
+    if (!only) {
+        workload *it = &w[3];
+        double replay = replay_ns(it);
+        if (json)
+            printf("  ],\n  \"itero_fire_ns\": %.1f,\n  \"itero_fire_index_ns\": %.1f,\n"
+                   "  \"itero_switch_ns\": %.2f,\n"
+                   "  \"fire_ratio_vs_switch\": %.2f,\n  \"fire_index_ratio_vs_switch\": %.2f,\n"
+                   "  \"fire_10000_vs_10\": %.2f,\n  \"fire_index_10000_vs_10\": %.2f,\n"
+                   "  \"replay_ns_per_record\": %.1f,\n  \"replay_records_per_s\": %.0f\n}\n",
+                   itero_fire, itero_index, itero_switch, itero_fire / itero_switch,
+                   itero_index / itero_switch, fire10k / fire10, index10k / index10,
+                   replay, 1e9 / replay);
+        else
+            printf("\nfire, iTero: by name %.1f ns, by index %.1f ns, hand-written "
+                   "switch %.2f ns: ratios %.2f and %.2f\n"
+                   "fire, 10,000 states vs 10 states: by name %.2f, by index %.2f\n"
+                   "replay, iTero, %d records: %.1f ns per record, %.0f records/s\n",
+                   itero_fire, itero_index, itero_switch, itero_fire / itero_switch,
+                   itero_index / itero_switch, fire10k / fire10, index10k / index10,
+                   WALK, replay, 1e9 / replay);
+    }
+    for (i = 0; i < n; i++) {
+        dosm_def_free(w[i].def);
+        free(w[i].yaml);
+        free(w[i].walk);
+    }
+    return 0;
+}
