@@ -33,11 +33,12 @@ static void check_state_roles(const dosm_def *d, diag_sink *sink)
     }
 }
 
-static int has_event(const dosm_def *d, const state_def *s, int32_t event)
+static int has_event(const dosm_def *d, uint32_t state, int32_t event)
 {
+    const hot_state *h = &d->hot[state];
     uint32_t k;
-    for (k = 0; k < s->cand_count; k++)
-        if (d->cand_event[s->cand_first + k] == event)
+    for (k = 0; k < h->cand_count; k++)
+        if (d->cand_event[h->cand_first + k] == event)
             return 1;
     return 0;
 }
@@ -62,11 +63,11 @@ static void check_graph(const dosm_def *d, diag_sink *sink)
             ERR(sink, DOSM_D_UNREACHABLE, s->at,
                 "state %s cannot be reached from the initial state %s", s->id,
                 d->states[d->initial].id);
-        if (!s->final && s->cand_count == 0)
+        if (!s->final && d->hot[i].cand_count == 0)
             ERR(sink, DOSM_D_DEAD_END, s->at,
                 "state %s is not final but no transition leaves it", s->id);
         if (s->timeout_event >= 0 && !s->final &&
-            !has_event(d, s, s->timeout_event))
+            !has_event(d, i, s->timeout_event))
             ERR(sink, DOSM_D_REF, s->at,
                 "the timeout of state %s fires '%s', which has no transition "
                 "from %s",
@@ -96,8 +97,8 @@ static void check_overlaps(const dosm_def *d, diag_sink *sink,
     uint32_t i, a, b;
     for (i = 0; i < d->state_count; i++) {
         const state_def *s = &d->states[i];
-        const uint32_t *cand = d->cand + s->cand_first;
-        for (b = 1; b < s->cand_count; b++) {
+        const uint32_t *cand = d->cand + d->hot[i].cand_first;
+        for (b = 1; b < d->hot[i].cand_count; b++) {
             const transition_def *tb = &d->trans[cand[b]];
             if (reported[cand[b]])
                 continue;

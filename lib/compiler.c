@@ -96,7 +96,7 @@ static uint32_t count_candidates(const dosm_def *d, const from_lists *fl,
 static void fill_candidates(dosm_def *d, const from_lists *fl, uint32_t s,
                             cand_sort *tmp)
 {
-    state_def *st = &d->states[s];
+    hot_state *st = &d->hot[s];
     uint32_t n = 0, k;
     int32_t x;
     for (x = (int32_t)s; x >= 0; x = d->states[x].parent)
@@ -120,12 +120,18 @@ static int build_candidates(dosm_def *d, arena *scratch, diag_sink *sink)
     from_lists fl;
     uint32_t s, total = 0, widest = 0;
     cand_sort *tmp;
-    if (!build_from_lists(d, scratch, &fl))
+    d->hot = arena_array(&d->mem, d->state_count + 1, sizeof *d->hot);
+    if (!d->hot || !build_from_lists(d, scratch, &fl))
         return DOSM_E_NOMEM;
     for (s = 0; s < d->state_count; s++) {
         uint32_t n = count_candidates(d, &fl, s);
-        d->states[s].cand_first = total;
-        d->states[s].cand_count = n;
+        hot_state *h = &d->hot[s];
+        h->id = d->states[s].id;
+        h->flags = (d->states[s].final ? HOT_FINAL : 0) |
+                   (d->states[s].is_parent ? HOT_PARENT : 0) |
+                   (d->states[s].timeout > 0 ? HOT_TIMEOUT : 0);
+        h->cand_first = total;
+        h->cand_count = n;
         if (n > MAX_CANDIDATES - total) {
             diag_report(sink, DOSM_ERROR, DOSM_D_LIMIT, d->states[s].at,
                         "the transitions apply to more than %u state/event "
@@ -179,11 +185,12 @@ static int build_distances(dosm_def *d, arena *scratch)
     d->states[d->initial].distance = 0;
     queue[tail++] = d->initial;
     while (head < tail) {
-        const state_def *st = &d->states[queue[head++]];
+        int32_t u = queue[head++];
+        const hot_state *st = &d->hot[u];
         for (k = 0; k < st->cand_count; k++) {
             int32_t to = d->trans[d->cand[st->cand_first + k]].to;
             if (to >= 0 && d->states[to].distance < 0) {
-                d->states[to].distance = st->distance + 1;
+                d->states[to].distance = d->states[u].distance + 1;
                 queue[tail++] = to;
             }
         }

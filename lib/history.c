@@ -9,6 +9,7 @@ static int legal_step(const dosm_def *d, const dosm_instance *inst,
                       const char *event, int32_t to)
 {
     const state_def *s = &d->states[inst->state];
+    const hot_state *h = &d->hot[inst->state];
     int32_t e;
     uint32_t k;
     if (event && strcmp(event, DOSM_EVENT_RESTART) == 0)
@@ -16,7 +17,7 @@ static int legal_step(const dosm_def *d, const dosm_instance *inst,
     e = dosm_event_find(d, event);
     if (e < 0)
         return 0;
-    for (k = s->cand_first; k < s->cand_first + s->cand_count; k++) {
+    for (k = h->cand_first; k < h->cand_first + h->cand_count; k++) {
         const transition_def *t = &d->trans[d->cand[k]];
         if (t->event == e &&
             (t->to == to ||

@@ -175,7 +175,6 @@ typedef struct state_def {
     int64_t timeout;
     mark at;
     /* compiled */
-    uint32_t cand_first, cand_count; /* slice of def->cand_* */
     int32_t distance;  /* transitions from initial, -1 unreachable */
     uint32_t order;    /* position in rank order: the sort key */
 } state_def;
@@ -205,6 +204,17 @@ typedef struct transition_def {
 
 typedef struct named { const char *name, *description; mark at; } named;
 
+/* What firing reads of a state, packed so a walk over ten thousand states
+ * stays in cache; the rest of state_def is for queries and messages. */
+#define HOT_FINAL 1u
+#define HOT_PARENT 2u
+#define HOT_TIMEOUT 4u
+typedef struct hot_state {
+    const char *id;
+    uint32_t cand_first, cand_count; /* slice of def->cand, cand_event */
+    uint32_t flags;                  /* HOT_* */
+} hot_state;
+
 struct dosm_def {
     arena mem;
     const char *name, *title, *source, *description;
@@ -217,6 +227,7 @@ struct dosm_def {
     event_def *events;      uint32_t event_count;
     transition_def *trans;  uint32_t trans_count;
     /* compiled tables */
+    hot_state *hot;        /* per state */
     uint32_t *cand;        /* transitions per state, sorted by event_def */
     int32_t *cand_event;   /* their events, for binary search */
     uint32_t *by_event;    /* transitions per event, file order */

@@ -41,7 +41,7 @@ static int reaches(search *s, const dosm_instance *start, int32_t target,
     s->queue[tail++] = start->state;
     while (head < tail) {
         int32_t u = s->queue[head++];
-        const state_def *st = &d->states[u];
+        const hot_state *st = &d->hot[u];
         dosm_instance here;
         if (u == target)
             return 1;

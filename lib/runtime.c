@@ -7,7 +7,7 @@
 
 /* The candidates of `event` in state s: [first, *end). Most states have a
  * handful of transitions, where a scan beats a binary search. */
-static uint32_t first_candidate(const dosm_def *d, const state_def *s,
+static uint32_t first_candidate(const dosm_def *d, const hot_state *s,
                                 int32_t event, uint32_t *end)
 {
     uint32_t lo = s->cand_first, hi = s->cand_first + s->cand_count;
@@ -33,7 +33,7 @@ choice runtime_choose(const dosm_def *d, const dosm_host *h,
                       const dosm_instance *inst, int32_t event,
                       const dosm_request *req, eval_ctx *ctx)
 {
-    const state_def *s = &d->states[inst->state];
+    const hot_state *s = &d->hot[inst->state];
     choice c = {-1, -1, DOSM_R_NOT_ALLOWED};
     uint32_t k, end;
 
@@ -43,7 +43,7 @@ choice runtime_choose(const dosm_def *d, const dosm_host *h,
     ctx->request = req;
     ctx->missing = ctx->bad_name = ctx->bad_value = NULL;
     ctx->unreadable = 0;
-    if (s->final) {
+    if (s->flags & HOT_FINAL) {
         c.code = DOSM_R_FINAL;
         return c;
     }
@@ -175,7 +175,7 @@ void runtime_record(const dosm_def *d, const dosm_instance *before,
                     const dosm_request *req, dosm_outcome *out)
 {
     dosm_record *r = &out->record;
-    const state_def *to = &d->states[after->state];
+    const hot_state *to = &d->hot[after->state];
     const transition_def *t = trans >= 0 ? &d->trans[trans] : NULL;
     out->code = DOSM_OK;
     out->text[0] = '\0';
@@ -183,17 +183,18 @@ void runtime_record(const dosm_def *d, const dosm_instance *before,
     r->workflow = d->name;
     r->revision = d->revision;
     r->seq = after->seq;
-    r->from = d->states[before->state].id;
+    r->from = d->hot[before->state].id;
     r->event = t ? d->events[t->event].name : DOSM_EVENT_RESTART;
     r->to = to->id;
     r->effect_count = t ? t->effect_count : 0;
     r->effects = t ? t->effect_names : NULL;
     r->time = req ? req->now : 0;
     /* deadline is meaningful only when has_deadline says so */
-    out->has_deadline = to->timeout > 0 && after->state != before->state;
+    out->has_deadline = (to->flags & HOT_TIMEOUT) && after->state != before->state;
     if (out->has_deadline) {
-        out->deadline.at = r->time + to->timeout;
-        out->deadline.event = d->events[to->timeout_event].name;
+        const state_def *cold = &d->states[after->state];
+        out->deadline.at = r->time + cold->timeout;
+        out->deadline.event = d->events[cold->timeout_event].name;
         out->deadline.seq = after->seq;
     }
 }
@@ -452,12 +453,12 @@ size_t dosm_options_for(const dosm_def *d, const dosm_host *h,
                         const dosm_instance *inst, const dosm_request *req,
                         dosm_option *out, size_t capacity)
 {
-    const state_def *s;
+    const hot_state *s;
     uint32_t k, end;
     size_t n = 0;
     if (!d || !inst || (inst->state & BUSY) || !instance_valid(d, inst))
         return 0;
-    s = &d->states[inst->state];
+    s = &d->hot[inst->state];
     for (k = s->cand_first; k < s->cand_first + s->cand_count; k = end) {
         eval_ctx ctx;
         int32_t event = d->cand_event[k];

@@ -68,7 +68,7 @@ static char *read_all(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     char *buf;
-    long n;
+    long n = 0;
     if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET))
         die("cannot read %s", path);
     buf = malloc((size_t)n + 1);
