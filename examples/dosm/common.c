@@ -222,8 +222,21 @@ static int allows(const char *allowed, const char *flag)
     return 0;
 }
 
+static int parse_args_into(const char *command, int argc, char **argv,
+                           int want, const char *allowed, args *a);
+
+/* On a usage error nothing stays allocated. */
 int parse_args(const char *command, int argc, char **argv, int want,
                const char *allowed, args *a)
+{
+    int rc = parse_args_into(command, argc, argv, want, allowed, a);
+    if (rc != 0)
+        pairs_free(&a->set);
+    return rc;
+}
+
+static int parse_args_into(const char *command, int argc, char **argv,
+                           int want, const char *allowed, args *a)
 {
     int i;
     memset(a, 0, sizeof *a);

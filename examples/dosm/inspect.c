@@ -56,8 +56,9 @@ usage_error:
     return NULL;
 }
 
-static int failed(const args *a)
+static int failed(args *a)
 {
+    pairs_free(&a->set);
     return a->npositional < 0 ? EXIT_USAGE : EXIT_FAILED;
 }
 

@@ -77,11 +77,14 @@ int cmd_run(int argc, char **argv)
     int rc, status = 0;
     if ((rc = parse_args("run", argc, argv, 0, "set,from,observe", &a)) != 0)
         return rc;
-    if (!(def = load_one(a.file)))
+    if (!(def = load_one(a.file))) {
+        pairs_free(&a.set);
         return EXIT_FAILED;
+    }
     inst = dosm_instance_initial(def);
     if (pairs_check_attributes(&a.set, def) != 0 ||
         (a.from && (rc = state_arg(def, a.from)) < 0)) {
+        pairs_free(&a.set);
         dosm_def_free(def);
         return EXIT_USAGE;
     }
@@ -89,6 +92,7 @@ int cmd_run(int argc, char **argv)
         inst.state = (uint16_t)rc;
     host = dosm_host_new(def, NULL);
     if (!host) {
+        pairs_free(&a.set);
         dosm_def_free(def);
         return EXIT_FAILED;
     }
