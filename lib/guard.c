@@ -371,12 +371,13 @@ static int32_t parse_test(parser *ps)
 
 static int32_t parse_not(parser *ps, int depth)
 {
-    int32_t inner, n;
+    int32_t inner;
     if (depth > MAX_NESTING) {
         fail(ps, DOSM_D_GUARD, &ps->tok, "nested too deeply%s", "");
         return -1;
     }
     if (is_word(&ps->tok, "not")) {
+        int32_t n;
         next(ps);
         inner = parse_not(ps, depth + 1);
         if (inner < 0 || (n = add(ps, G_NOT)) < 0)
@@ -403,8 +404,9 @@ static int32_t parse_not(parser *ps, int depth)
 static int32_t parse_binary(parser *ps, int depth, const char *word, gop op,
                             int32_t (*operand)(parser *, int))
 {
-    int32_t left = operand(ps, depth), right, n;
+    int32_t left = operand(ps, depth);
     while (left >= 0 && is_word(&ps->tok, word)) {
+        int32_t right, n;
         next(ps);
         right = operand(ps, depth);
         if (right < 0 || (n = add(ps, op)) < 0)
@@ -523,7 +525,7 @@ static int attribute(eval_ctx *ctx, int32_t ref, value *v)
 static int eval(const guard_expr *g, int32_t i, eval_ctx *ctx)
 {
     const gnode *n = &g->nodes[i];
-    value v;
+    value v = {TYPE_STRING, 0, 0, NULL};
     uint32_t k;
     switch (n->op) {
     case G_AND: return eval(g, n->a, ctx) && eval(g, n->b, ctx);
@@ -566,7 +568,6 @@ int guard_eval(const guard_expr *g, eval_ctx *ctx)
  * a common value. Ordered values become points on one unsigned line. */
 
 typedef struct constraint {
-    int32_t attr;
     uint64_t lo, hi;     /* integers and versions: inclusive interval */
     uint64_t mask;       /* enums (up to 64 values) and booleans */
     const char *str;     /* strings: the one value allowed, or NULL */

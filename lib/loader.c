@@ -380,8 +380,8 @@ static field *load_fields(ld *l, const node *map, int payload, uint32_t *count)
     if (node_is_null(map) ||
         !want(l, map, NODE_MAP, payload ? "payload" : "attributes"))
         return NULL;
-    fs = arena_array(&l->d->mem, map->count / 2, sizeof *fs);
-    if (!fs && map->count)
+    fs = arena_array(&l->d->mem, map->count / 2 + 1, sizeof *fs);
+    if (!fs)
         return nomem(l), NULL;
     for (k = map->first; k; k = k->next->next)
         load_field(l, k, k->next, &fs[i++], payload);
@@ -398,8 +398,8 @@ static named *load_named(ld *l, const node *map, const char *what,
     *count = 0;
     if (node_is_null(map) || !want(l, map, NODE_MAP, what))
         return NULL;
-    ns = arena_array(&l->d->mem, map->count / 2, sizeof *ns);
-    if (!ns && map->count)
+    ns = arena_array(&l->d->mem, map->count / 2 + 1, sizeof *ns);
+    if (!ns)
         return nomem(l), NULL;
     for (k = map->first; k; k = k->next->next, i++) {
         ns[i].name = get_ident(l, k, IDENT_NAME, what);
@@ -554,8 +554,8 @@ static int load_events(ld *l, const node *map)
     name_clash none = {on_name_clash, NULL};
     if (!want(l, map, NODE_MAP, "events"))
         return 0;
-    d->events = arena_array(&d->mem, map->count / 2, sizeof *d->events);
-    if (!d->events && map->count)
+    d->events = arena_array(&d->mem, map->count / 2 + 1, sizeof *d->events);
+    if (!d->events)
         return nomem(l);
     for (k = map->first; k; k = k->next->next, i++) {
         event_def *e = &d->events[i];
@@ -699,8 +699,8 @@ static int load_transitions(ld *l, const node *seq)
             seq->count, l->lim->max_transitions);
         return 0;
     }
-    d->trans = arena_array(&d->mem, seq->count, sizeof *d->trans);
-    if (!d->trans && seq->count)
+    d->trans = arena_array(&d->mem, seq->count + 1, sizeof *d->trans);
+    if (!d->trans)
         return nomem(l);
     for (n = seq->first; n && !diag_full(l->sink); n = n->next)
         load_transition(l, n, &d->trans[i++]);

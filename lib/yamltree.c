@@ -274,6 +274,9 @@ int yamltree_read(const char *buf, size_t len, const limits *lim,
     reader r;
     int done = 0;
 
+    /* libyaml asserts on a NULL input even when the length is 0. */
+    if (!buf)
+        buf = "";
     *root = NULL;
     if (len > lim->max_input) {
         diag_report(sink, DOSM_ERROR, DOSM_D_LIMIT, (mark){1, 1},
@@ -298,9 +301,7 @@ int yamltree_read(const char *buf, size_t len, const limits *lim,
                     "out of memory in the YAML parser");
         return DOSM_E_NOMEM;
     }
-    /* libyaml asserts on a NULL input even when the length is 0. */
-    yaml_parser_set_input_string(&parser, (const unsigned char *)(buf ? buf : ""),
-                                 len);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
     while (!done) {
         yaml_event_t ev;
         int go;
