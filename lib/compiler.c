@@ -278,8 +278,12 @@ int compiler_build(dosm_def *d, arena *scratch, diag_sink *sink)
     if ((rc = build_candidates(d, scratch, sink)) != DOSM_OK ||
         (rc = build_event_lists(d, scratch)) != DOSM_OK ||
         (rc = build_distances(d, scratch)) != DOSM_OK ||
-        (rc = build_ranking(d, scratch)) != DOSM_OK)
+        (rc = build_ranking(d, scratch)) != DOSM_OK) {
+        if (rc == DOSM_E_NOMEM) /* the builders only say so; tell the load */
+            diag_report(sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
+                        "out of memory");
         return rc;
+    }
     d->hash = definition_hash(d);
     return DOSM_OK;
 }

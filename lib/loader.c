@@ -177,6 +177,19 @@ static const char *get_ident(ld *l, const node *n, ident_kind kind,
     return s;
 }
 
+/* The name a key declares. A malformed one is reported and its text stands
+ * in (a non-text key: ""), so indexes and later checks always have a name. */
+static const char *key_name(ld *l, const node *key, ident_kind kind,
+                            const char *what)
+{
+    const char *s = get_ident(l, key, kind, what);
+    if (!s && key->kind == NODE_SCALAR)
+        s = arena_strdup(&l->d->mem, key->text, key->len);
+    if (!s && key->kind == NODE_SCALAR)
+        nomem(l);
+    return s ? s : "";
+}
+
 static int get_int(ld *l, const node *n, int64_t lo, int64_t hi,
                    const char *what, int64_t *out)
 {
@@ -340,11 +353,11 @@ static void load_field(ld *l, const node *key, const node *spec, field *f,
 {
     const node *type, *values;
     int t;
-    f->name = get_ident(l, key, IDENT_NAME, payload ? "payload field"
-                                                     : "attribute");
+    f->name = key_name(l, key, IDENT_NAME,
+                       payload ? "payload field" : "attribute");
     f->at = key->at;
     f->required = 1;
-    if (!want(l, spec, NODE_MAP, f->name ? f->name : key->text))
+    if (!want(l, spec, NODE_MAP, f->name))
         return;
     check_known(l, spec, payload ? "a payload field" : "an attribute",
                 payload ? payload_keys : attribute_keys);
@@ -402,7 +415,7 @@ static named *load_named(ld *l, const node *map, const char *what,
     if (!ns)
         return nomem(l), NULL;
     for (k = map->first; k; k = k->next->next, i++) {
-        ns[i].name = get_ident(l, k, IDENT_NAME, what);
+        ns[i].name = key_name(l, k, IDENT_NAME, what);
         ns[i].at = k->at;
         ns[i].description =
             node_is_null(k->next) ? "" : text_of(l, k->next, "a description");
@@ -421,11 +434,9 @@ static void load_state_own(ld *l, const node *key, const node *spec, state_def *
     s->at = key->at;
     s->parent = s->fallback = s->timeout_event = -1;
     s->attention = DOSM_WHITE;
-    s->id = get_ident(l, key, IDENT_STATE, "state id");
-    if (!s->id)
-        s->id = arena_strdup(&l->d->mem, key->text, key->len);
-    if (!s->id || !want(l, spec, NODE_MAP, s->id)) {
-        s->label = s->id ? s->id : "";
+    s->id = key_name(l, key, IDENT_STATE, "state id");
+    if (!want(l, spec, NODE_MAP, s->id)) {
+        s->label = s->id;
         return;
     }
     check_known(l, spec, "a state", state_keys);
@@ -561,9 +572,7 @@ static int load_events(ld *l, const node *map)
         event_def *e = &d->events[i];
         const node *spec = k->next;
         e->at = k->at;
-        e->name = get_ident(l, k, IDENT_NAME, "event");
-        if (!e->name)
-            e->name = arena_strdup(&d->mem, k->text, k->len);
+        e->name = key_name(l, k, IDENT_NAME, "event");
         e->description = "";
         if (node_is_null(spec) || !want(l, spec, NODE_MAP, "an event"))
             continue;

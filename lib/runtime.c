@@ -80,35 +80,36 @@ static void say(sentence *s, const char *fmt, ...)
     va_end(ap);
 }
 
-/* "only in A, B or C": where the event can happen at all. */
+/* "only in A, B or C": where the event can happen at all, each state once,
+ * the first six. */
 static void say_where(sentence *out, const dosm_def *d, int32_t event)
 {
     const event_def *e = &d->events[event];
-    uint32_t i, j, listed = 0, total = 0;
-    for (i = 0; i < e->trans_count; i++) {
+    int32_t shown[7];
+    uint32_t i, j, n = 0, k;
+    for (i = 0; i < e->trans_count && n < 7; i++) {
         const transition_def *t = &d->trans[d->by_event[e->trans_first + i]];
         if (t->from_any) {
             say(out, "; %s applies in any state that is not final", e->name);
             return;
         }
-        total += t->from_count;
+        for (j = 0; j < t->from_count && n < 7; j++) {
+            for (k = 0; k < n && shown[k] != t->from[j]; k++)
+                ;
+            if (k == n)
+                shown[n++] = t->from[j];
+        }
     }
-    if (total == 0) {
+    if (n == 0) {
         say(out, "; no transition takes %s", e->name);
         return;
     }
     say(out, ": %s applies only in ", e->name);
-    for (i = 0; i < e->trans_count; i++) {
-        const transition_def *t = &d->trans[d->by_event[e->trans_first + i]];
-        for (j = 0; j < t->from_count; j++, listed++) {
-            if (listed == 6) {
-                say(out, ", ...");
-                return;
-            }
-            say(out, "%s%s", listed == 0 ? "" : listed + 1 == total ? " or " : ", ",
-                d->states[t->from[j]].id);
-        }
-    }
+    for (k = 0; k < n && k < 6; k++)
+        say(out, "%s%s", k == 0 ? "" : k + 1 == n ? " or " : ", ",
+            d->states[shown[k]].id);
+    if (n > 6)
+        say(out, ", ...");
 }
 
 void runtime_explain(const dosm_def *d, const dosm_instance *inst,

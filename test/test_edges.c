@@ -1,0 +1,1109 @@
+/* Edge cases of the public API that the other tests leave out: argument
+ * checks, parsing of attribute values and durations, snapshots and
+ * histories at their limits, host guards that change their mind, option
+ * lists, big tables, and allocation failure wherever the arenas happen to
+ * run out. Each test checks exact codes, states and sentences. */
+#include "support.h"
+
+#include <sys/types.h>
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                            */
+/* ------------------------------------------------------------------ */
+
+typedef struct seen {
+    int codes[64];
+    unsigned lines[64], cols[64];
+    int warning[64];
+    char text[64][DOSM_TEXT_MAX];
+    int n;
+} seen;
+
+static void collect(void *user, const dosm_diagnostic *d)
+{
+    seen *s = user;
+    if (s->n < 64) {
+        s->codes[s->n] = d->code;
+        s->lines[s->n] = d->line;
+        s->cols[s->n] = d->column;
+        s->warning[s->n] = d->severity == DOSM_WARNING;
+        snprintf(s->text[s->n], DOSM_TEXT_MAX, "%s", d->text);
+        s->n++;
+    }
+}
+
+/* Loads text, collecting every finding; returns the code. */
+static int load_seen(const char *yaml, dosm_def **def, seen *s,
+                     dosm_error *err)
+{
+    dosm_options opt;
+    dosm_options_init(&opt);
+    memset(s, 0, sizeof *s);
+    opt.on_diagnostic = collect;
+    opt.diagnostic_user = s;
+    return dosm_load(yaml, strlen(yaml), "edge", &opt, def, err);
+}
+
+/* The edge workflow: state A has more than eight candidate transitions
+ * (a binary search), B has a host guard with an unguarded otherwise, H
+ * returns to previous, and `never` is an event nothing takes. */
+static const char edge_yaml[] =
+    "dosm: 1\n"
+    "name: edge\n"
+    "title: Edge\n"
+    "revision: 2\n"
+    "initial: A\n"
+    "attributes:\n"
+    "  n: { type: integer }\n"
+    "  k: { type: enum, values: [x, y, z] }\n"
+    "guards:\n"
+    "  g: host decides\n"
+    "effects:\n"
+    "  fx: do it\n"
+    "states:\n"
+    "  A: { label: Alpha, external: { fhir: requested } }\n"
+    "  B: { label: B, renamed_from: [OLD_B], external: { fhir: ready } }\n"
+    "  C: { label: C, external: { fhir: ready } }\n"
+    "  H: { label: H, external: { fhir: on-hold } }\n"
+    "  Z: { label: Z, final: true, external: { fhir: completed } }\n"
+    "events:\n"
+    "  e0:\n  e1:\n  e2:\n  e3:\n  e4:\n  e5:\n  e6:\n  e7:\n"
+    "  hop:\n  hold:\n  back:\n  kick:\n  fin:\n  never:\n"
+    "transitions:\n"
+    "  - { event: e0, from: A, to: B, guard: \"n >= 3\" }\n"
+    "  - { event: e0, from: A, to: C, guard: \"n < 3\" }\n"
+    "  - { event: e1, from: A, to: B, guard: \"k in [x, y]\" }\n"
+    "  - { event: e2, from: A, to: B }\n"
+    "  - { event: e3, from: A, to: B }\n"
+    "  - { event: e4, from: A, to: B }\n"
+    "  - { event: e5, from: A, to: B }\n"
+    "  - { event: e6, from: A, to: B }\n"
+    "  - { event: e7, from: A, to: B, effects: [fx] }\n"
+    "  - { event: hop, from: B, to: C, guard: g }\n"
+    "  - { event: hop, from: B, to: H }\n"
+    "  - { event: hold, from: [B, C], to: H }\n"
+    "  - { event: back, from: H, to: previous }\n"
+    "  - { event: kick, from: any, to: Z }\n"
+    "  - { event: fin, from: C, to: Z }\n";
+
+static dosm_def *edge;
+
+static int setup(void **state)
+{
+    (void)state;
+    edge = load_text(edge_yaml);
+    return edge ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    dosm_def_free(edge);
+    return 0;
+}
+
+static int S(const char *id)
+{
+    int s = dosm_state_find(edge, id);
+    if (s < 0)
+        fail_msg("no state %s", id);
+    return s;
+}
+
+static dosm_instance at(const char *id)
+{
+    dosm_instance inst = dosm_instance_initial(edge);
+    inst.state = (uint16_t)S(id);
+    return inst;
+}
+
+static dosm_request request(const char *event, const dosm_values *attrs)
+{
+    dosm_request req;
+    memset(&req, 0, sizeof req);
+    req.event = event;
+    req.attributes = attrs;
+    req.now = 500;
+    return req;
+}
+
+/* A host guard that says yes the first time it is asked, then no. */
+static int once(const dosm_def *d, const dosm_instance *inst,
+                const dosm_request *req, void *user)
+{
+    int *calls = user;
+    (void)d; (void)inst; (void)req;
+    return (*calls)++ == 0;
+}
+
+static int always(const dosm_def *d, const dosm_instance *inst,
+                  const dosm_request *req, void *user)
+{
+    (void)d; (void)inst; (void)req; (void)user;
+    return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Loading: options, durations, identifiers                           */
+/* ------------------------------------------------------------------ */
+
+/* A workflow whose state A times out after `after`; returns the code and
+ * stores the timeout in seconds. */
+static int load_timeout(const char *after, int64_t *seconds, seen *s)
+{
+    char yaml[1024];
+    dosm_def *def = NULL;
+    dosm_error err;
+    dosm_state_info info;
+    int rc;
+    snprintf(yaml, sizeof yaml,
+             "dosm: 1\nname: t\ntitle: T\nrevision: 1\ninitial: A\n"
+             "states:\n"
+             "  A: { label: A, timeout: { after: %s, event: late }, "
+             "external: { fhir: requested } }\n"
+             "  B: { label: B, final: true, external: { fhir: completed } }\n"
+             "events: { late: , go: }\n"
+             "transitions:\n"
+             "  - { event: late, from: A, to: B }\n"
+             "  - { event: go, from: A, to: B }\n",
+             after);
+    rc = load_seen(yaml, &def, s, &err);
+    *seconds = -1;
+    if (rc == DOSM_OK) {
+        assert_int_equal(dosm_state_get(def, 0, &info), DOSM_OK);
+        *seconds = info.timeout;
+    }
+    dosm_def_free(def);
+    return rc;
+}
+
+static void test_durations(void **state)
+{
+    static const struct { const char *text; int64_t seconds; } good[] = {
+        {"90s", 90}, {"30m", 1800}, {"12h", 43200}, {"7d", 604800},
+        {"2w", 1209600}, {"1d12h", 129600}, {"1w1d1h1m1s", 694861},
+        {"1000000000s", 1000000000}};
+    static const char *const bad[] = {
+        "0s", "5", "h", "1x", "''", "99999999999s", "1000000000w",
+        "1d-1h", "2m0"};
+    size_t i;
+    int64_t secs;
+    seen s;
+    (void)state;
+    for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+        assert_int_equal(load_timeout(good[i].text, &secs, &s), DOSM_OK);
+        assert_int_equal(secs, good[i].seconds);
+    }
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(load_timeout(bad[i], &secs, &s), DOSM_D_VALUE);
+        assert_int_equal(s.n, 1);
+        assert_int_equal(s.codes[0], DOSM_D_VALUE);
+        assert_int_equal(s.lines[0], 7);
+        assert_int_equal(s.cols[0], 36);
+    }
+}
+
+static void test_options_defaults_and_clamp(void **state)
+{
+    dosm_options opt;
+    dosm_def *def = NULL;
+    dosm_error err;
+    char want[DOSM_TEXT_MAX];
+    (void)state;
+    /* NULL options, a NULL error and a source name are all optional. */
+    assert_int_equal(dosm_load(edge_yaml, strlen(edge_yaml), NULL, NULL, &def,
+                               NULL),
+                     DOSM_OK);
+    assert_string_equal(dosm_def_name(def), "edge");
+    assert_string_equal(dosm_def_title(def), "Edge");
+    assert_string_equal(dosm_def_source(def), "");
+    assert_int_equal(dosm_def_revision(def), 2);
+    assert_int_equal(dosm_def_hash(def), dosm_def_hash(edge));
+    assert_true(dosm_def_memory(def) >= 4096);
+    dosm_def_free(def);
+    dosm_def_free(NULL);
+    /* Zero limits mean the defaults; a limit set is the caller's. */
+    memset(&opt, 0, sizeof opt);
+    opt.max_input = 1;
+    assert_int_equal(dosm_load(edge_yaml, strlen(edge_yaml), "big", &opt, &def,
+                               &err),
+                     DOSM_D_LIMIT);
+    assert_null(def);
+    assert_int_equal(err.line, 1);
+    assert_int_equal(err.column, 1);
+    assert_string_equal(err.source, "big");
+    snprintf(want, sizeof want, "the definition is %u bytes; the limit is 1",
+             (unsigned)strlen(edge_yaml));
+    assert_string_equal(err.text, want);
+    /* Arguments. */
+    assert_int_equal(dosm_load(NULL, 3, "x", NULL, &def, &err), DOSM_E_ARG);
+    assert_int_equal(err.code, DOSM_E_ARG);
+    assert_int_equal(dosm_load("x", 1, "x", NULL, NULL, &err), DOSM_E_ARG);
+    assert_int_equal(dosm_load(NULL, 0, "x", NULL, &def, &err), DOSM_D_TYPE);
+    assert_null(def);
+}
+
+static void test_states_clamped_to_instance_range(void **state)
+{
+    /* 40000 states are refused at the clamped limit even when the caller
+     * allows more: instances hold 15-bit state indexes. */
+    size_t cap = 40000 * 48 + 4096, len = 0;
+    char *yaml = malloc(cap);
+    dosm_options opt;
+    dosm_def *def = NULL;
+    dosm_error err;
+    int i;
+    (void)state;
+    assert_non_null(yaml);
+    len += (size_t)sprintf(yaml + len, "dosm: 1\nname: t\ntitle: T\n"
+                                       "revision: 1\ninitial: S0\nstates:\n");
+    for (i = 0; i < 40000; i++)
+        len += (size_t)sprintf(yaml + len, "  S%d: { label: L%d }\n", i, i);
+    len += (size_t)sprintf(yaml + len, "events: { go: }\ntransitions: []\n");
+    dosm_options_init(&opt);
+    opt.max_states = 1000000;
+    opt.max_nodes = 1000000;
+    opt.max_input = 16u << 20;
+    assert_int_equal(dosm_load(yaml, len, "many", &opt, &def, &err),
+                     DOSM_D_LIMIT);
+    assert_int_equal(err.line, 7);
+    assert_int_equal(err.column, 3);
+    assert_string_equal(err.text, "40000 states; the limit is 32767");
+    free(yaml);
+}
+
+static void test_candidate_limit(void **state)
+{
+    /* 1000 states and 4200 `from: any` transitions make 4.2 million
+     * state/transition pairs, over the 2^22 limit: state 998 (line 1005)
+     * is the first that does not fit. */
+    size_t cap = 1000 * 40 + 4200 * 40 + 4096, len = 0;
+    char *yaml = malloc(cap);
+    dosm_def *def = NULL;
+    dosm_error err;
+    seen s;
+    int i;
+    (void)state;
+    assert_non_null(yaml);
+    len += (size_t)sprintf(yaml + len, "dosm: 1\nname: t\ntitle: T\n"
+                                       "revision: 1\ninitial: S0\nstates:\n");
+    for (i = 0; i < 1000; i++)
+        len += (size_t)sprintf(yaml + len, "  S%d: { label: L%d }\n", i, i);
+    len += (size_t)sprintf(yaml + len, "events: { go: }\ntransitions:\n");
+    for (i = 0; i < 4200; i++)
+        len += (size_t)sprintf(yaml + len,
+                               "  - { event: go, from: any, to: S%d }\n",
+                               i % 1000);
+    assert_true(len < cap);
+    assert_int_equal(load_seen(yaml, &def, &s, &err), DOSM_D_LIMIT);
+    assert_null(def);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(err.line, 6 + 998 + 1);
+    assert_int_equal(err.column, 3);
+    assert_string_equal(err.text,
+                        "the transitions apply to more than 4194304 "
+                        "state/event pairs (the limit)");
+    free(yaml);
+}
+
+static void test_warnings_do_not_fail(void **state)
+{
+    /* An unused guard, attribute, effect and event are warnings. */
+    const char *yaml =
+        "dosm: 1\nname: w\ntitle: W\nrevision: 1\ninitial: A\n"
+        "attributes: { a: { type: string } }\n"
+        "guards: { g: unused }\n"
+        "effects: { e: unused }\n"
+        "states:\n"
+        "  A: { label: A, external: { fhir: requested } }\n"
+        "  B: { label: B, final: true }\n"
+        "events: { go: , idle: }\n"
+        "transitions: [ { event: go, from: A, to: B } ]\n";
+    dosm_def *def = NULL;
+    dosm_error err;
+    seen s;
+    (void)state;
+    assert_int_equal(load_seen(yaml, &def, &s, &err), DOSM_OK);
+    assert_non_null(def);
+    assert_int_equal(err.code, DOSM_OK);
+    assert_int_equal(s.n, 5);
+    assert_int_equal(s.codes[0], DOSM_W_NO_FHIR);
+    assert_int_equal(s.lines[0], 11);
+    assert_string_equal(s.text[0],
+                        "state B has no FHIR Task status (external: { fhir: "
+                        "... })");
+    assert_int_equal(s.codes[1], DOSM_W_UNUSED);
+    assert_string_equal(s.text[1], "event 'idle' is used by no transition");
+    assert_int_equal(s.lines[1], 12);
+    assert_int_equal(s.cols[1], 17);
+    assert_string_equal(s.text[2], "attribute 'a' is read by no guard");
+    assert_string_equal(s.text[3], "guard 'g' is used by no transition");
+    assert_int_equal(s.lines[3], 7);
+    assert_int_equal(s.cols[3], 11);
+    assert_string_equal(s.text[4], "effect 'e' is asked for by no transition");
+    assert_true(s.warning[0] && s.warning[4]);
+    dosm_def_free(def);
+}
+
+/* ------------------------------------------------------------------ */
+/* Attribute values                                                   */
+/* ------------------------------------------------------------------ */
+
+static void test_attribute_values(void **state)
+{
+    dosm_def *lab = load_lab();
+    (void)state;
+    /* integers */
+    assert_int_equal(dosm_attribute_check(lab, "units", "+5"), DOSM_OK);
+    assert_int_equal(dosm_attribute_check(lab, "units", "-9223372036854775808"), DOSM_OK);
+    assert_int_equal(dosm_attribute_check(lab, "units", "9223372036854775807"), DOSM_OK);
+    assert_int_equal(dosm_attribute_check(lab, "units", "9223372036854775808"), DOSM_E_ARG);
+    assert_int_equal(dosm_attribute_check(lab, "units", "-9223372036854775809"), DOSM_E_ARG);
+    assert_int_equal(dosm_attribute_check(lab, "units", "+"), DOSM_E_ARG);
+    assert_int_equal(dosm_attribute_check(lab, "units", "-"), DOSM_E_ARG);
+    assert_int_equal(dosm_attribute_check(lab, "units", ""), DOSM_E_ARG);
+    assert_int_equal(dosm_attribute_check(lab, "units", "12a"), DOSM_E_ARG);
+    assert_int_equal(dosm_attribute_check(lab, "units", "1 "), DOSM_E_ARG);
+    /* versions */
+    assert_int_equal(dosm_attribute_check(lab, "software_version", "65535.65535.65535.65535"), DOSM_OK);
+    assert_int_equal(dosm_attribute_check(lab, "software_version", "0"), DOSM_OK);
+    assert_int_equal(dosm_attribute_check(lab, "software_version", "65536"), DOSM_E_ARG);
+    assert_int_equal(dosm_attribute_check(lab, "software_version", "1.2.3.4.5"), DOSM_E_ARG);
+    assert_int_equal(dosm_attribute_check(lab, "software_version", "1..2"), DOSM_E_ARG);
+    assert_int_equal(dosm_attribute_check(lab, "software_version", "1.2."), DOSM_E_ARG);
+    assert_int_equal(dosm_attribute_check(lab, "software_version", "1,2"), DOSM_E_ARG);
+    assert_int_equal(dosm_attribute_check(lab, "software_version", "v1"), DOSM_E_ARG);
+    assert_int_equal(dosm_attribute_check(lab, "software_version", ""), DOSM_E_ARG);
+    /* booleans, enums, strings */
+    assert_int_equal(dosm_attribute_check(lab, "rush", "false"), DOSM_OK);
+    assert_int_equal(dosm_attribute_check(lab, "rush", "TRUE"), DOSM_E_ARG);
+    assert_int_equal(dosm_attribute_check(lab, "scan_type", "full_arch"), DOSM_OK);
+    assert_int_equal(dosm_attribute_check(lab, "scan_type", "Quick"), DOSM_E_ARG);
+    assert_int_equal(dosm_attribute_check(lab, "site", ""), DOSM_OK);
+    /* names and arguments */
+    assert_int_equal(dosm_attribute_check(lab, "colour", "red"), DOSM_E_NAME);
+    assert_int_equal(dosm_attribute_check(lab, "Units", "1"), DOSM_E_NAME);
+    assert_int_equal(dosm_attribute_check(NULL, "units", "1"), DOSM_E_ARG);
+    assert_int_equal(dosm_attribute_check(lab, NULL, "1"), DOSM_E_ARG);
+    assert_int_equal(dosm_attribute_check(lab, "units", NULL), DOSM_E_ARG);
+    dosm_def_free(lab);
+}
+
+/* ------------------------------------------------------------------ */
+/* Queries with bad arguments                                         */
+/* ------------------------------------------------------------------ */
+
+static void test_queries_refuse_bad_arguments(void **state)
+{
+    dosm_state_info si;
+    dosm_transition_info ti;
+    int out[4];
+    dosm_instance parentless = at("A");
+    (void)state;
+    assert_int_equal(dosm_state_count(NULL), 0);
+    assert_int_equal(dosm_event_count(NULL), 0);
+    assert_int_equal(dosm_transition_count(NULL), 0);
+    assert_int_equal(dosm_state_find(NULL, "A"), -1);
+    assert_int_equal(dosm_state_find(edge, NULL), -1);
+    assert_int_equal(dosm_state_find(edge, "alpha"), S("A"));
+    assert_int_equal(dosm_event_find(NULL, "e0"), -1);
+    assert_int_equal(dosm_event_find(edge, NULL), -1);
+    assert_int_equal(dosm_event_find(edge, "E0"), -1);
+    assert_null(dosm_event_name(edge, -1));
+    assert_null(dosm_event_name(edge, 99));
+    assert_null(dosm_event_name(NULL, 0));
+    assert_null(dosm_state_id(edge, -1));
+    assert_null(dosm_state_id(NULL, 0));
+    assert_int_equal(dosm_state_get(edge, 0, NULL), DOSM_E_ARG);
+    assert_int_equal(dosm_state_get(NULL, 0, &si), DOSM_E_ARG);
+    assert_int_equal(dosm_state_has_tag(edge, 99, "x"), 0);
+    assert_int_equal(dosm_state_has_tag(edge, 0, NULL), 0);
+    assert_int_equal(dosm_state_has_tag(edge, 0, "x"), 0);
+    assert_null(dosm_state_external(edge, 99, "fhir"));
+    assert_null(dosm_state_external(edge, 0, NULL));
+    assert_null(dosm_state_external(edge, 0, "hl7"));
+    assert_string_equal(dosm_state_external(edge, S("H"), "fhir"), "on-hold");
+    assert_int_equal(dosm_states_tagged(NULL, "x", out, 4), 0);
+    assert_int_equal(dosm_states_tagged(edge, "x", out, 4), 0);
+    assert_int_equal(dosm_states_ranked(edge, NULL, 0), 5);
+    assert_int_equal(dosm_transition_get(edge, -1, &ti), DOSM_E_ARG);
+    assert_int_equal(dosm_transition_get(edge, 15, &ti), DOSM_E_ARG);
+    assert_int_equal(dosm_transition_get(edge, 0, NULL), DOSM_E_ARG);
+    assert_int_equal(dosm_transition_get(NULL, 0, &ti), DOSM_E_ARG);
+    assert_int_equal(dosm_transition_get(edge, 13, &ti), DOSM_OK);
+    assert_int_equal(ti.from_count, 0); /* from: any */
+    assert_null(ti.guard);
+    assert_int_equal(ti.target, S("Z"));
+    assert_string_equal(dosm_attention_name(-1), "");
+    assert_string_equal(dosm_attention_name(4), "");
+    assert_string_equal(dosm_attention_name(DOSM_WHITE), "white");
+    assert_string_equal(dosm_code_name(12345), "DOSM_UNKNOWN");
+    assert_string_equal(dosm_code_text(-1), "unknown code");
+    assert_string_equal(dosm_code_text(DOSM_W_UNUSED), "declared but never used");
+    /* Sort keys and rollups of invalid instances. */
+    parentless.previous = 200;
+    assert_int_equal(dosm_sort_key(edge, &parentless), UINT32_MAX);
+    assert_int_equal(dosm_sort_key(NULL, &parentless), UINT32_MAX);
+    assert_int_equal(dosm_rollup(edge, &parentless, 1), -1);
+    assert_int_equal(dosm_rollup(NULL, &parentless, 1), -1);
+    assert_int_equal(dosm_rollup(edge, NULL, 1), -1);
+}
+
+/* ------------------------------------------------------------------ */
+/* Firing                                                             */
+/* ------------------------------------------------------------------ */
+
+static void test_many_candidates_binary_search(void **state)
+{
+    /* A has 10 candidate transitions, so its slice is binary searched. */
+    static const char *const events[] = {"e2", "e3", "e4", "e5", "e6", "e7",
+                                         "kick"};
+    static const char *const targets[] = {"B", "B", "B", "B", "B", "B", "Z"};
+    dosm_pair p[2] = {{"n", "3"}, {"k", "z"}};
+    dosm_values attrs = {p, 2, NULL, NULL};
+    dosm_outcome out;
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof events / sizeof events[0]; i++) {
+        dosm_instance inst = at("A");
+        dosm_request req = request(events[i], NULL);
+        assert_int_equal(dosm_fire(edge, NULL, &inst, &req, &out), DOSM_OK);
+        assert_int_equal(inst.state, S(targets[i]));
+        assert_string_equal(out.record.event, events[i]);
+    }
+    {
+        dosm_instance inst = at("A");
+        dosm_request req = request("e0", &attrs);
+        /* n >= 3 holds exactly at 3 */
+        assert_int_equal(dosm_fire(edge, NULL, &inst, &req, &out), DOSM_OK);
+        assert_int_equal(inst.state, S("B"));
+        assert_int_equal(out.transition, 0);
+    }
+    {
+        dosm_instance inst = at("A");
+        dosm_request req = request("e1", &attrs);
+        /* k is z, not in [x, y] */
+        assert_int_equal(dosm_fire(edge, NULL, &inst, &req, &out), DOSM_R_GUARD);
+        assert_int_equal(inst.state, S("A"));
+        assert_string_equal(out.text, "e1 in A needs k in [x, y]");
+    }
+    {
+        dosm_instance inst = at("A");
+        dosm_request req = request("hold", NULL);
+        assert_int_equal(dosm_fire(edge, NULL, &inst, &req, &out),
+                         DOSM_R_NOT_ALLOWED);
+        assert_string_equal(out.text,
+                            "hold is not allowed in A: hold applies only in B "
+                            "or C");
+    }
+}
+
+static void test_event_nothing_takes(void **state)
+{
+    dosm_instance inst = at("B");
+    dosm_request req = request("never", NULL);
+    dosm_outcome out;
+    (void)state;
+    assert_int_equal(dosm_fire(edge, NULL, &inst, &req, &out),
+                     DOSM_R_NOT_ALLOWED);
+    assert_string_equal(out.text,
+                        "never is not allowed in B; no transition takes never");
+    assert_int_equal(out.transition, -1);
+    assert_int_equal(out.has_deadline, 0);
+}
+
+static void test_try_and_fire_argument_checks(void **state)
+{
+    dosm_instance inst = at("A"), busy = at("A"), bad = at("A");
+    dosm_request req = request(NULL, NULL);
+    dosm_outcome out;
+    (void)state;
+    memset(&out, 0x55, sizeof out);
+    assert_int_equal(dosm_try(edge, NULL, &inst, &req, &out), DOSM_E_ARG);
+    assert_int_equal(out.code, DOSM_E_ARG);
+    assert_int_equal(out.transition, -1);
+    assert_string_equal(out.text, "");
+    assert_int_equal(dosm_try(edge, NULL, &inst, NULL, NULL), DOSM_E_ARG);
+    assert_int_equal(dosm_fire(edge, NULL, &inst, &req, NULL), DOSM_E_ARG);
+    req.event = "e2";
+    assert_int_equal(dosm_try(NULL, NULL, &inst, &req, &out), DOSM_E_ARG);
+    assert_int_equal(dosm_try(edge, NULL, NULL, &req, &out), DOSM_E_ARG);
+    busy.state |= 0x8000u;
+    assert_int_equal(dosm_try(edge, NULL, &busy, &req, &out), DOSM_E_REENTRANT);
+    bad.state = 77;
+    assert_int_equal(dosm_try(edge, NULL, &bad, &req, &out), DOSM_E_STATE);
+    assert_int_equal(dosm_fire_index(edge, NULL, &inst, 99, &req, &out),
+                     DOSM_R_UNKNOWN_EVENT);
+    assert_string_equal(out.text, "'e2' is not an event of workflow edge");
+    req.event = NULL;
+    assert_int_equal(dosm_fire_index(edge, NULL, &inst, -1, &req, &out),
+                     DOSM_R_UNKNOWN_EVENT);
+    assert_string_equal(out.text, "'?' is not an event of workflow edge");
+    assert_int_equal(inst.state, S("A"));
+    assert_int_equal(inst.seq, 0);
+}
+
+static void test_payload_on_event_without_fields(void **state)
+{
+    dosm_pair extra = {"note", "hi"};
+    dosm_values with_pair = {&extra, 1, NULL, NULL};
+    dosm_values lookup_only = {NULL, 0, NULL, NULL};
+    dosm_instance inst = at("A");
+    dosm_request req = request("e2", NULL);
+    dosm_outcome out;
+    (void)state;
+    req.payload = &with_pair;
+    assert_int_equal(dosm_try(edge, NULL, &inst, &req, &out), DOSM_R_PAYLOAD);
+    assert_string_equal(out.text, "e2 carries no field 'note'");
+    req.payload = &lookup_only; /* an empty payload is no payload */
+    assert_int_equal(dosm_try(edge, NULL, &inst, &req, &out), DOSM_OK);
+    assert_int_equal(out.transition, 3);
+    assert_string_equal(out.record.to, "B");
+    assert_int_equal(out.record.seq, 1);
+    assert_int_equal(inst.seq, 0); /* try changes nothing */
+}
+
+static void test_options_for_shadowed_and_no_history(void **state)
+{
+    dosm_host *h = dosm_host_new(edge, NULL);
+    dosm_instance b = at("B"), hold = at("H");
+    dosm_request req = request(NULL, NULL);
+    dosm_option opts[8];
+    dosm_instance busy = b;
+    size_t n;
+    (void)state;
+    assert_int_equal(dosm_host_guard(h, "g", always, NULL), DOSM_OK);
+    n = dosm_options_for(edge, h, &b, &req, opts, 8);
+    assert_int_equal(n, 4); /* hop (g), hop, hold, kick */
+    assert_int_equal(opts[0].transition, 9);
+    assert_int_equal(opts[0].code, DOSM_OK);
+    assert_int_equal(opts[0].target, S("C"));
+    assert_int_equal(opts[1].transition, 10);
+    assert_int_equal(opts[1].code, DOSM_R_GUARD); /* shadowed by the first */
+    assert_int_equal(opts[1].target, S("H"));
+    assert_int_equal(opts[2].event, dosm_event_find(edge, "hold"));
+    assert_int_equal(opts[2].code, DOSM_OK);
+    assert_int_equal(opts[3].event, dosm_event_find(edge, "kick"));
+    /* Without the host, g is false and the otherwise is taken. */
+    n = dosm_options_for(edge, NULL, &b, &req, opts, 2);
+    assert_int_equal(n, 4);
+    assert_int_equal(opts[0].code, DOSM_R_GUARD);
+    assert_int_equal(opts[1].code, DOSM_OK);
+    /* H with no previous: back leads nowhere. */
+    n = dosm_options_for(edge, NULL, &hold, NULL, opts, 8);
+    assert_int_equal(n, 2);
+    assert_int_equal(opts[0].event, dosm_event_find(edge, "back"));
+    assert_int_equal(opts[0].target, (int)DOSM_NO_STATE);
+    assert_int_equal(opts[0].code, DOSM_R_NO_HISTORY);
+    assert_int_equal(opts[1].code, DOSM_OK);
+    /* Invalid instances list nothing. */
+    busy.state |= 0x8000u;
+    assert_int_equal(dosm_options_for(edge, NULL, &busy, NULL, opts, 8), 0);
+    busy.state = 99;
+    assert_int_equal(dosm_options_for(edge, NULL, &busy, NULL, opts, 8), 0);
+    assert_int_equal(dosm_options_for(NULL, NULL, &b, NULL, opts, 8), 0);
+    assert_int_equal(dosm_options_for(edge, NULL, NULL, NULL, opts, 8), 0);
+    assert_int_equal(dosm_options_for(edge, NULL, &b, NULL, NULL, 0), 4);
+    dosm_host_free(h);
+}
+
+/* ------------------------------------------------------------------ */
+/* Hosts                                                              */
+/* ------------------------------------------------------------------ */
+
+static void note(const dosm_event_info *info, void *user)
+{
+    (void)info; (void)user;
+}
+
+static void test_host_argument_checks(void **state)
+{
+    dosm_host *h = dosm_host_new(edge, NULL);
+    dosm_error err;
+    (void)state;
+    assert_null(dosm_host_new(NULL, NULL));
+    assert_non_null(h);
+    assert_int_equal(dosm_host_on(NULL, DOSM_ON_ENTER, note, NULL), DOSM_E_ARG);
+    assert_int_equal(dosm_host_on(h, (dosm_hook)4, note, NULL), DOSM_E_ARG);
+    assert_int_equal(dosm_host_on(h, (dosm_hook)-1, note, NULL), DOSM_E_ARG);
+    assert_int_equal(dosm_host_on_effect(NULL, "fx", note, NULL), DOSM_E_ARG);
+    assert_int_equal(dosm_host_on_effect(h, NULL, note, NULL), DOSM_E_ARG);
+    assert_int_equal(dosm_host_on_effect(h, "g", note, NULL), DOSM_E_NAME);
+    assert_int_equal(dosm_host_guard(NULL, "g", always, NULL), DOSM_E_ARG);
+    assert_int_equal(dosm_host_guard(h, NULL, always, NULL), DOSM_E_ARG);
+    assert_int_equal(dosm_host_guard(h, "fx", always, NULL), DOSM_E_NAME);
+    assert_int_equal(dosm_host_check(NULL, &err), DOSM_E_ARG);
+    /* Effects are reported before guards. */
+    assert_int_equal(dosm_host_check(h, &err), DOSM_E_UNBOUND);
+    assert_string_equal(err.text, "effect 'fx' of workflow edge has no callback");
+    assert_int_equal(dosm_host_on_effect(h, "fx", note, NULL), DOSM_OK);
+    assert_int_equal(dosm_host_check(h, &err), DOSM_E_UNBOUND);
+    assert_string_equal(err.text, "guard 'g' of workflow edge has no callback");
+    assert_int_equal(dosm_host_guard(h, "g", always, NULL), DOSM_OK);
+    assert_int_equal(dosm_host_check(h, NULL), DOSM_OK);
+    dosm_host_free(h);
+    dosm_host_free(NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Paths and reconciliation                                           */
+/* ------------------------------------------------------------------ */
+
+static void test_reconcile_host_changes_its_mind(void **state)
+{
+    /* The search sees g hold (B -> C by hop); when the step is fired g says
+     * no and hop would go to H instead: the step is refused and the order
+     * stays in B. */
+    dosm_host *h = dosm_host_new(edge, NULL);
+    dosm_instance inst = at("B");
+    dosm_request req = request(NULL, NULL);
+    dosm_outcome out;
+    int calls = 0;
+    (void)state;
+    assert_int_equal(dosm_host_guard(h, "g", once, &calls), DOSM_OK);
+    assert_int_equal(dosm_reconcile(edge, h, &inst, "C", &req, &out),
+                     DOSM_R_GUARD);
+    assert_int_equal(out.code, DOSM_R_GUARD);
+    assert_string_equal(out.text, "hop in B is no longer allowed by the host");
+    assert_int_equal(inst.state, S("B"));
+    assert_int_equal(inst.seq, 0);
+    assert_int_equal(calls, 2);
+    dosm_host_free(h);
+}
+
+static void test_path_and_reconcile_argument_checks(void **state)
+{
+    dosm_instance inst = at("A"), busy = at("A"), bad = at("A");
+    dosm_step steps[4];
+    size_t len = 99;
+    dosm_outcome out;
+    (void)state;
+    busy.state |= 0x8000u;
+    bad.previous = 300;
+    assert_int_equal(dosm_path(NULL, NULL, &inst, S("B"), NULL, steps, 4, &len, &out), DOSM_E_ARG);
+    assert_int_equal(dosm_path(edge, NULL, NULL, S("B"), NULL, steps, 4, &len, &out), DOSM_E_ARG);
+    assert_int_equal(dosm_path(edge, NULL, &busy, S("B"), NULL, steps, 4, &len, &out), DOSM_E_REENTRANT);
+    assert_int_equal(dosm_path(edge, NULL, &bad, S("B"), NULL, steps, 4, &len, NULL), DOSM_E_STATE);
+    assert_int_equal(dosm_path(edge, NULL, &inst, S("B"), NULL, steps, 4, NULL, &out), DOSM_E_ARG);
+    assert_int_equal(dosm_path(edge, NULL, &inst, -1, NULL, steps, 4, &len, &out), DOSM_E_ARG);
+    assert_int_equal(dosm_path(edge, NULL, &inst, 5, NULL, steps, 4, &len, &out), DOSM_E_ARG);
+    assert_int_equal(dosm_path(edge, NULL, &inst, S("B"), NULL, NULL, 4, &len, &out), DOSM_E_ARG);
+    assert_int_equal(len, 99);
+    /* capacity 0 with no buffer asks for the length only */
+    assert_int_equal(dosm_path(edge, NULL, &inst, S("Z"), NULL, NULL, 0, &len, &out), DOSM_E_BUFFER);
+    assert_int_equal(len, 1);
+    assert_int_equal(dosm_path(edge, NULL, &inst, S("A"), NULL, steps, 4, &len, &out), DOSM_OK);
+    assert_int_equal(len, 0);
+    /* without attributes e0's guards read nothing: e2 is the way */
+    assert_int_equal(dosm_path(edge, NULL, &inst, S("C"), NULL, steps, 4, &len, &out), DOSM_R_NO_PATH);
+    assert_string_equal(out.text, "A cannot become C: the order's attributes or the guards block every path");
+    assert_int_equal(dosm_reconcile(NULL, NULL, &inst, "B", NULL, &out), DOSM_E_ARG);
+    assert_int_equal(dosm_reconcile(edge, NULL, NULL, "B", NULL, &out), DOSM_E_ARG);
+    assert_int_equal(dosm_reconcile(edge, NULL, &busy, "B", NULL, &out), DOSM_E_REENTRANT);
+    assert_int_equal(dosm_reconcile(edge, NULL, &bad, "B", NULL, NULL), DOSM_E_STATE);
+    assert_int_equal(dosm_reconcile(edge, NULL, &inst, NULL, NULL, &out), DOSM_E_NAME);
+    assert_string_equal(out.text, "'' is not a state of workflow edge");
+    assert_int_equal(dosm_reconcile(edge, NULL, &inst, "Alpha", NULL, &out), DOSM_OK);
+    assert_int_equal(inst.seq, 0);
+    assert_int_equal(dosm_reconcile(edge, NULL, &inst, "b", NULL, NULL), DOSM_OK);
+    assert_int_equal(inst.state, S("B"));
+    assert_int_equal(inst.seq, 1);
+}
+
+/* ------------------------------------------------------------------ */
+/* Snapshots and restore                                              */
+/* ------------------------------------------------------------------ */
+
+static void test_encode_limits(void **state)
+{
+    dosm_instance inst = at("B"), busy = at("B");
+    char buf[DOSM_SNAPSHOT_MAX], tiny[8] = "xxxxxxx";
+    (void)state;
+    inst.previous = (uint16_t)S("A");
+    inst.seq = 4294967295u;
+    assert_int_equal(dosm_encode(edge, &inst, buf, sizeof buf), DOSM_OK);
+    assert_int_equal(strlen(buf), strlen("edge@2.12345678:B<A#4294967295"));
+    assert_int_equal(dosm_encode(edge, &inst, tiny, sizeof tiny), DOSM_E_BUFFER);
+    assert_string_equal(tiny, "");
+    assert_int_equal(dosm_encode(edge, &inst, buf, strlen(buf)), DOSM_E_BUFFER);
+    assert_int_equal(dosm_encode(NULL, &inst, buf, sizeof buf), DOSM_E_ARG);
+    assert_int_equal(dosm_encode(edge, NULL, buf, sizeof buf), DOSM_E_ARG);
+    assert_int_equal(dosm_encode(edge, &inst, NULL, sizeof buf), DOSM_E_ARG);
+    assert_int_equal(dosm_encode(edge, &inst, buf, 0), DOSM_E_ARG);
+    busy.state |= 0x8000u;
+    assert_int_equal(dosm_encode(edge, &busy, buf, sizeof buf), DOSM_E_STATE);
+    assert_string_equal(buf, "");
+}
+
+static void test_decode_edges(void **state)
+{
+    dosm_instance inst = at("B"), got;
+    dosm_error err;
+    char good[DOSM_SNAPSHOT_MAX], text[DOSM_SNAPSHOT_MAX * 2];
+    const char *hash;
+    char id65[66];
+    (void)state;
+    inst.previous = (uint16_t)S("A");
+    inst.seq = 7;
+    assert_int_equal(dosm_encode(edge, &inst, good, sizeof good), DOSM_OK);
+    hash = strchr(good, '.') + 1; /* "xxxxxxxx:B<A#7" */
+    memset(&got, 0, sizeof got);
+    assert_int_equal(dosm_decode(edge, good, &got, &err), DOSM_OK);
+    assert_int_equal(got.state, S("B"));
+    assert_int_equal(got.previous, S("A"));
+    assert_int_equal(got.seq, 7);
+    assert_int_equal(err.code, DOSM_OK);
+    assert_int_equal(dosm_decode(edge, good, &got, NULL), DOSM_OK);
+
+    /* A newer revision. */
+    snprintf(text, sizeof text, "edge@3.%s", hash);
+    assert_int_equal(dosm_decode(edge, text, &got, &err), DOSM_E_REVISION);
+    assert_string_equal(err.text, "the snapshot is of revision 3 of edge, newer than this definition (2)");
+    /* An older revision decodes old names; the hash is not checked. */
+    assert_int_equal(dosm_decode(edge, "edge@1.00000000:OLD_B<A#3", &got, &err), DOSM_OK);
+    assert_int_equal(got.state, S("B"));
+    assert_int_equal(got.seq, 3);
+    assert_int_equal(dosm_decode(edge, "edge@1.00000000:A<OLD_B#3", &got, &err), DOSM_OK);
+    assert_int_equal(got.previous, S("B"));
+    /* but not in the current revision */
+    snprintf(text, sizeof text, "edge@2.%.8s:OLD_B#3", hash);
+    assert_int_equal(dosm_decode(edge, text, &got, &err), DOSM_E_NAME);
+    assert_string_equal(err.text, "the snapshot names a state that edge@2 does not have");
+    snprintf(text, sizeof text, "edge@2.%.8s:B<NOPE#3", hash);
+    assert_int_equal(dosm_decode(edge, text, &got, &err), DOSM_E_NAME);
+    /* An id longer than any id can be. */
+    memset(id65, 'Q', 65);
+    id65[65] = '\0';
+    snprintf(text, sizeof text, "edge@2.%.8s:%s#3", hash, id65);
+    assert_int_equal(dosm_decode(edge, text, &got, &err), DOSM_E_NAME);
+    /* Malformed: empty previous, eleven-digit or too large numbers, upper
+     * case hex, trailing text. */
+    snprintf(text, sizeof text, "edge@2.%.8s:B<#3", hash);
+    assert_int_equal(dosm_decode(edge, text, &got, &err), DOSM_E_SNAPSHOT);
+    assert_string_equal(err.text, "malformed snapshot at character 19: expected NAME@REVISION.HASH:STATE#SEQ");
+    snprintf(text, sizeof text, "edge@2.%.8s:B#12345678901", hash);
+    assert_int_equal(dosm_decode(edge, text, &got, &err), DOSM_E_SNAPSHOT);
+    snprintf(text, sizeof text, "edge@2.%.8s:B#4294967296", hash);
+    assert_int_equal(dosm_decode(edge, text, &got, &err), DOSM_E_SNAPSHOT);
+    snprintf(text, sizeof text, "edge@2.%.8s:B#4294967295", hash);
+    assert_int_equal(dosm_decode(edge, text, &got, &err), DOSM_OK);
+    assert_int_equal(got.seq, 4294967295u);
+    assert_int_equal(dosm_decode(edge, "edge@2.ABCDEF01:B#1", &got, &err), DOSM_E_SNAPSHOT);
+    assert_string_equal(err.text, "malformed snapshot at character 8: expected NAME@REVISION.HASH:STATE#SEQ");
+    snprintf(text, sizeof text, "edge@2.%.8s:B#1 ", hash);
+    assert_int_equal(dosm_decode(edge, text, &got, &err), DOSM_E_SNAPSHOT);
+    snprintf(text, sizeof text, "edge@2.%.8s;B#1", hash);
+    assert_int_equal(dosm_decode(edge, text, &got, &err), DOSM_E_SNAPSHOT);
+    assert_int_equal(dosm_decode(edge, "edge@2:B#1", &got, &err), DOSM_E_SNAPSHOT);
+    assert_int_equal(dosm_decode(edge, "edge@.12345678:B#1", &got, &err), DOSM_E_SNAPSHOT);
+    assert_int_equal(dosm_decode(edge, "@2.12345678:B#1", &got, &err), DOSM_E_SNAPSHOT);
+    assert_int_equal(dosm_decode(edge, "edge", &got, &err), DOSM_E_SNAPSHOT);
+    assert_int_equal(dosm_decode(edge, "edg@2.12345678:B#1", &got, &err), DOSM_E_WORKFLOW);
+    assert_string_equal(err.text, "the snapshot is of another workflow, not edge");
+    assert_int_equal(dosm_decode(edge, "edges@2.12345678:B#1", &got, &err), DOSM_E_WORKFLOW);
+    assert_int_equal(dosm_decode(NULL, good, &got, &err), DOSM_E_ARG);
+    assert_int_equal(dosm_decode(edge, NULL, &got, &err), DOSM_E_ARG);
+    assert_int_equal(dosm_decode(edge, good, NULL, &err), DOSM_E_ARG);
+    assert_int_equal(dosm_decode(edge, good, &got, NULL), DOSM_OK);
+    /* failures left the instance as it was */
+    assert_int_equal(got.state, S("B"));
+    assert_int_equal(got.seq, 7);
+}
+
+static void test_restore_argument_checks(void **state)
+{
+    dosm_instance inst = at("A"), busy = at("A"), bad = at("A");
+    dosm_outcome out;
+    (void)state;
+    busy.state |= 0x8000u;
+    bad.state = 4000;
+    assert_int_equal(dosm_restore(NULL, &inst, 0, &out), DOSM_E_ARG);
+    assert_int_equal(out.code, DOSM_E_ARG);
+    assert_int_equal(dosm_restore(edge, NULL, 0, NULL), DOSM_E_ARG);
+    assert_int_equal(dosm_restore(edge, &busy, 0, &out), DOSM_E_STATE);
+    assert_int_equal(dosm_restore(edge, &bad, 0, &out), DOSM_E_STATE);
+    assert_int_equal(dosm_restore(edge, &inst, 0, &out), DOSM_R_NOT_ALLOWED);
+    assert_string_equal(out.text, "");
+    assert_int_equal(dosm_restore(edge, &inst, 0, NULL), DOSM_R_NOT_ALLOWED);
+    assert_int_equal(inst.state, S("A"));
+    assert_int_equal(inst.seq, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Replaying histories                                                */
+/* ------------------------------------------------------------------ */
+
+static dosm_record rec(uint32_t revision, uint32_t seq, const char *from,
+                       const char *event, const char *to)
+{
+    dosm_record r;
+    memset(&r, 0, sizeof r);
+    r.workflow = "edge";
+    r.revision = revision;
+    r.seq = seq;
+    r.from = from;
+    r.event = event;
+    r.to = to;
+    return r;
+}
+
+static void replay_fails(const dosm_record *r, size_t count, size_t want_bad,
+                         const char *text)
+{
+    dosm_instance out = at("C");
+    dosm_error err;
+    size_t bad = 99;
+    assert_int_equal(dosm_replay(edge, NULL, r, count, &out, &bad, &err),
+                     DOSM_E_HISTORY);
+    assert_int_equal(bad, want_bad);
+    assert_int_equal(err.code, DOSM_E_HISTORY);
+    assert_string_equal(err.text, text);
+    assert_int_equal(out.state, S("C")); /* untouched */
+}
+
+static void test_replay_edges(void **state)
+{
+    dosm_record r[3];
+    dosm_instance out, start = at("H");
+    dosm_error err;
+    size_t bad = 99;
+    (void)state;
+    /* An older revision's record may name renamed states. */
+    r[0] = rec(1, 1, "A", "e2", "OLD_B");
+    r[1] = rec(2, 2, "B", "hold", "H");
+    r[2] = rec(2, 3, "H", "back", "B");
+    assert_int_equal(dosm_replay(edge, NULL, r, 3, &out, &bad, &err), DOSM_OK);
+    assert_int_equal(out.state, S("B"));
+    assert_int_equal(out.previous, S("H"));
+    assert_int_equal(out.seq, 3);
+    assert_int_equal(err.code, DOSM_OK);
+    assert_int_equal(bad, 99);
+    assert_int_equal(dosm_replay(edge, NULL, r, 3, &out, NULL, NULL), DOSM_OK);
+    /* back to previous needs the previous the log left */
+    r[0] = rec(2, 1, "A", "e2", "B");
+    r[1] = rec(2, 2, "B", "hold", "H");
+    r[2] = rec(2, 3, "H", "back", "C");
+    replay_fails(r, 3, 2, "record seq 3 (H --back--> C) is not a transition of the workflow");
+    r[0] = rec(3, 1, "A", "e2", "B");
+    replay_fails(r, 1, 0, "record seq 1 (A --e2--> B) is of a newer revision");
+    r[0] = rec(2, 1, "A", "nope", "B");
+    replay_fails(r, 1, 0, "record seq 1 (A --nope--> B) is not a transition of the workflow");
+    r[0] = rec(2, 1, "A", NULL, "B");
+    replay_fails(r, 1, 0, "record seq 1 (A --?--> B) is not a transition of the workflow");
+    r[0] = rec(2, 1, "A", "e2", "Q");
+    replay_fails(r, 1, 0, "record seq 1 (A --e2--> Q) leads to an unknown state");
+    r[0] = rec(2, 1, "A", "e2", NULL);
+    replay_fails(r, 1, 0, "record seq 1 (A --e2--> ?) leads to an unknown state");
+    r[0] = rec(2, 1, NULL, "e2", "B");
+    replay_fails(r, 1, 0, "record seq 1 (? --e2--> B) does not start where the previous step left the order");
+    r[0] = rec(2, 1, "A", "e2", "B");
+    r[0].workflow = NULL;
+    replay_fails(r, 1, 0, "record seq 1 (A --e2--> B) is of another workflow");
+    r[0] = rec(2, 1, "A", "e2", "OLD_B"); /* old names only in old records */
+    replay_fails(r, 1, 0, "record seq 1 (A --e2--> OLD_B) leads to an unknown state");
+    r[0] = rec(2, 1, "A", "dosm.restart", "B"); /* A is not transient */
+    replay_fails(r, 1, 0, "record seq 1 (A --dosm.restart--> B) is not a transition of the workflow");
+    /* Arguments. */
+    assert_int_equal(dosm_replay(edge, NULL, NULL, 1, &out, &bad, &err), DOSM_E_ARG);
+    assert_int_equal(dosm_replay(edge, NULL, r, 0, NULL, &bad, &err), DOSM_E_ARG);
+    assert_int_equal(dosm_replay(NULL, NULL, r, 0, &out, &bad, &err), DOSM_E_ARG);
+    start.state |= 0x8000u;
+    assert_int_equal(dosm_replay(edge, &start, r, 0, &out, &bad, &err), DOSM_E_ARG);
+    start = at("H");
+    start.previous = 999;
+    assert_int_equal(dosm_replay(edge, &start, r, 0, &out, &bad, &err), DOSM_E_ARG);
+    assert_string_equal(err.text, "dosm_replay needs a definition, records and a valid start");
+    start = at("H");
+    assert_int_equal(dosm_replay(edge, &start, NULL, 0, &out, &bad, &err), DOSM_OK);
+    assert_int_equal(out.state, S("H"));
+}
+
+/* ------------------------------------------------------------------ */
+/* Regressions: library bugs these tests found, now fixed              */
+/* ------------------------------------------------------------------ */
+
+/* An attribute, guard or effect whose name is not lower_snake_case must be
+ * reported as DOSM_D_IDENT at its key, like a bad event or state id, and a
+ * key that is not text as DOSM_D_TYPE. (It once crashed: the loader left
+ * such names NULL for the name index to hash.) */
+static const struct bad_name {
+    const char *decl;
+    int code;
+    unsigned line, col;
+} bad_names[] = {
+    {"attributes: { Bad: { type: integer } }", DOSM_D_IDENT, 6, 15},
+    {"guards: { Nope: fine }", DOSM_D_IDENT, 6, 11},
+    {"effects: { Nope: fine }", DOSM_D_IDENT, 6, 12},
+    {"attributes: { [a]: { type: integer } }", DOSM_D_TYPE, 6, 15},
+};
+
+static int load_bad_name(const void *arg)
+{
+    const struct bad_name *c = arg;
+    char yaml[1024];
+    dosm_def *def = NULL;
+    dosm_error err;
+    seen s;
+    int rc;
+    snprintf(yaml, sizeof yaml,
+             "dosm: 1\nname: t\ntitle: T\nrevision: 1\ninitial: A\n%s\n"
+             "states:\n"
+             "  A: { label: A, external: { fhir: requested } }\n"
+             "  B: { label: B, final: true, external: { fhir: completed } }\n"
+             "events: { go: }\n"
+             "transitions: [ { event: go, from: A, to: B } ]\n",
+             c->decl);
+    rc = load_seen(yaml, &def, &s, &err);
+    if (def != NULL) {
+        dosm_def_free(def);
+        return 1;
+    }
+    return rc == c->code && s.n >= 1 && s.codes[0] == c->code &&
+                   err.line == c->line && err.column == c->col
+               ? 0
+               : 1;
+}
+
+static void test_bug_bad_declared_names_are_reported(void **state)
+{
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++) {
+        if (load_bad_name(&bad_names[i]) != 0)
+            fail_msg("'%s': wrong finding", bad_names[i].decl);
+    }
+}
+
+#define SWEEP_SUCCEEDED_ANYWAY 2 /* a failed allocation, yet DOSM_OK */
+#define SWEEP_LEAK 4
+#define SWEEP_WRONG_CODE 8
+
+/* Fails the 1st, 2nd, ... allocation of one load until it succeeds. */
+static int sweep_one(const void *arg)
+{
+    const char *yaml = arg;
+    int found = 0;
+    long n;
+    for (n = 1; n < 1000; n++) {
+        test_alloc t;
+        dosm_allocator a = test_allocator(&t);
+        dosm_options opt;
+        dosm_def *def = NULL;
+        dosm_error err;
+        int rc;
+        dosm_options_init(&opt);
+        opt.allocator = &a;
+        memset(&t, 0, sizeof t);
+        t.fail_at = n;
+        rc = dosm_load(yaml, strlen(yaml), "pad", &opt, &def, &err);
+        if (rc == DOSM_OK) {
+            dosm_def_free(def);
+            if (t.live != 0)
+                found |= SWEEP_LEAK;
+            if (t.count < n)
+                return found;
+            found |= SWEEP_SUCCEEDED_ANYWAY;
+            continue;
+        }
+        if (rc != DOSM_E_NOMEM || err.code != DOSM_E_NOMEM ||
+            strcmp(err.text, "out of memory") != 0 || def != NULL)
+            found |= SWEEP_WRONG_CODE;
+        if (t.live != 0)
+            found |= SWEEP_LEAK;
+    }
+    return found | SWEEP_WRONG_CODE;
+}
+
+/* Arenas allocate in chunks, so which line of the library meets a failed
+ * allocation depends on how full the current chunk is. Padding the
+ * description moves every later allocation along, so that across the
+ * paddings a failure lands in every part of the loader and compiler. Each
+ * failure must end in DOSM_E_NOMEM with nothing leaked.
+ * Found: (1) a failure in compiler_build (build_event_lists and the other
+ * table builders return DOSM_E_NOMEM without reporting it to the sink) makes
+ * dosm_load return DOSM_OK with a half-built definition; (2) a failure
+ * copying an attribute, guard or effect name leaves a NULL name that
+ * names_build then dereferences. */
+static void test_bug_allocation_failure_at_every_alignment(void **state)
+{
+    char *lab = read_file(LAB_PATH, NULL);
+    size_t pad, lab_len;
+    int bad = 0;
+    (void)state;
+    assert_non_null(lab);
+    lab_len = strlen(lab);
+    for (pad = 0; pad < 4096; pad += 24) {
+        size_t cap = lab_len + pad + 64;
+        char *yaml = malloc(cap);
+        int len, found;
+        assert_non_null(yaml);
+        len = snprintf(yaml, cap, "%sdescription: \"%*s\"\n", lab, (int)pad,
+                       "");
+        assert_true(len > 0 && (size_t)len < cap);
+        found = sweep_one(yaml);
+        if (found) {
+            print_message("padding %u: %s%s%s%s\n", (unsigned)pad,
+                          found >= 128 ? "crashed " : "",
+                          found < 128 && (found & SWEEP_SUCCEEDED_ANYWAY)
+                              ? "succeeded after a failed allocation "
+                              : "",
+                          found < 128 && (found & SWEEP_LEAK) ? "leaked " : "",
+                          found < 128 && (found & SWEEP_WRONG_CODE)
+                              ? "wrong code"
+                              : "");
+            bad++;
+        }
+        free(yaml);
+    }
+    free(lab);
+    assert_int_equal(bad, 0);
+}
+
+/* A state that several transitions of the event leave from is named once:
+ * hop has two transitions, both from B. */
+static void test_bug_where_an_event_applies_names_each_state_once(void **state)
+{
+    dosm_instance inst = at("A");
+    dosm_request req = request("hop", NULL);
+    dosm_outcome out;
+    (void)state;
+    assert_int_equal(dosm_fire(edge, NULL, &inst, &req, &out),
+                     DOSM_R_NOT_ALLOWED);
+    assert_string_equal(out.text, "hop is not allowed in A: hop applies only in B");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_durations),
+        cmocka_unit_test(test_options_defaults_and_clamp),
+        cmocka_unit_test(test_states_clamped_to_instance_range),
+        cmocka_unit_test(test_candidate_limit),
+        cmocka_unit_test(test_warnings_do_not_fail),
+        cmocka_unit_test(test_attribute_values),
+        cmocka_unit_test(test_queries_refuse_bad_arguments),
+        cmocka_unit_test(test_many_candidates_binary_search),
+        cmocka_unit_test(test_event_nothing_takes),
+        cmocka_unit_test(test_try_and_fire_argument_checks),
+        cmocka_unit_test(test_payload_on_event_without_fields),
+        cmocka_unit_test(test_options_for_shadowed_and_no_history),
+        cmocka_unit_test(test_host_argument_checks),
+        cmocka_unit_test(test_reconcile_host_changes_its_mind),
+        cmocka_unit_test(test_path_and_reconcile_argument_checks),
+        cmocka_unit_test(test_encode_limits),
+        cmocka_unit_test(test_decode_edges),
+        cmocka_unit_test(test_restore_argument_checks),
+        cmocka_unit_test(test_replay_edges),
+        cmocka_unit_test(test_bug_where_an_event_applies_names_each_state_once),
+        cmocka_unit_test(test_bug_bad_declared_names_are_reported),
+        cmocka_unit_test(test_bug_allocation_failure_at_every_alignment),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
