@@ -88,7 +88,7 @@ static uint32_t level(const dosm_def *d, const transition_def *t, int32_t s)
         for (j = 0; j < t->from_count; j++)
             if (t->from[j] == s)
                 return depth;
-    return UINT32_MAX - 1;
+    return UINT32_MAX - 1; /* unreachable: t is a candidate of s */
 }
 
 static void check_overlaps(const dosm_def *d, diag_sink *sink,

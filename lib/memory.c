@@ -63,7 +63,7 @@ void *arena_alloc(arena *ar, size_t size)
     chunk *c = ar->head;
     unsigned char *p;
 
-    if (size > (size_t)-1 / 2)
+    if (size > (size_t)-1 / 2) /* unreachable under the input limits */
         return NULL;
     if (!c || c->size - c->used < need) {
         size_t cap = c ? c->size * 2 : CHUNK_MIN;
@@ -88,7 +88,7 @@ void *arena_alloc(arena *ar, size_t size)
 
 void *arena_array(arena *ar, size_t count, size_t size)
 {
-    if (size && count > ((size_t)-1 / 2) / size)
+    if (size && count > ((size_t)-1 / 2) / size) /* as above */
         return NULL;
     return arena_alloc(ar, count * size);
 }

@@ -71,7 +71,7 @@ int names_build(name_index *ix, arena *ar, const name_table *t, size_t count,
 int32_t names_find(const name_index *ix, const name_table *t, const char *name)
 {
     int32_t owner;
-    if (!ix->slots || !name)
+    if (!ix->slots || !name) /* defensive: indexes exist before lookups */
         return -1;
     probe(ix, t, name, &owner);
     return owner;

@@ -153,7 +153,7 @@ void runtime_explain(const dosm_def *d, const dosm_instance *inst,
                 "none",
             event_name, here);
         break;
-    default:
+    default: /* unreachable: runtime_choose makes only the codes above */
         break;
     }
 }

@@ -59,7 +59,7 @@ size_t text_vformat(char *buf, size_t size, const char *fmt, va_list ap)
         case 'L': put_i64(&o, va_arg(ap, int64_t)); break;
         case 'c': put(&o, (char)va_arg(ap, int)); break;
         case '\0': fmt--; break;
-        default: put(&o, *fmt); break;
+        default: put(&o, *fmt); break; /* formats are constants of lib/ */
         }
     }
     if (size)

@@ -296,6 +296,7 @@ int yamltree_read(const char *buf, size_t len, const limits *lim,
                     "out of memory");
         return DOSM_E_NOMEM;
     }
+    /* Fails only if libyaml's own malloc does: not reachable by our hooks. */
     if (!yaml_parser_initialize(&parser)) {
         diag_report(sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
                     "out of memory in the YAML parser");
