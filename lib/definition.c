@@ -31,9 +31,12 @@ static void effective_options(const dosm_options *given, dosm_options *o,
         if (given->max_transitions) o->max_transitions = given->max_transitions;
         if (given->max_errors) o->max_errors = given->max_errors;
     }
-    /* States are 15-bit indexes in an instance (the 16th is the busy bit). */
+    /* States are 15-bit indexes in an instance (the 16th is the busy bit);
+     * the reader keeps a stack as deep as max_depth. */
     if (o->max_states > 32767)
         o->max_states = 32767;
+    if (o->max_depth > 1024)
+        o->max_depth = 1024;
     lim->max_input = o->max_input;
     lim->max_depth = o->max_depth;
     lim->max_nodes = o->max_nodes;
@@ -77,7 +80,7 @@ int dosm_load(const char *yaml, size_t length, const char *source,
     d->mem = mem;
     rc = yamltree_read(yaml, length, &lim, &scratch, &sink, &root);
     if (rc == DOSM_OK)
-        rc = loader_build(d, root, &lim, &sink);
+        rc = loader_build(d, root, &lim, &scratch, &sink);
     if (rc == DOSM_OK && !sink.errors)
         rc = compiler_build(d, &scratch, &sink);
     if (rc == DOSM_OK && !sink.errors)

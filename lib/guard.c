@@ -6,6 +6,9 @@
 #include <string.h>
 
 #define MAX_NESTING 32
+/* Terms of `and`/`or` chains nest as deeply as they are long, and guards
+ * are evaluated and analysed recursively: bound their size. */
+#define MAX_GUARD_TOKENS 512
 
 typedef enum tok_kind {
     T_END, T_WORD, T_QUOTED, T_LPAREN, T_RPAREN, T_LBRACK, T_RBRACK, T_COMMA,
@@ -200,7 +203,14 @@ static int literal(parser *ps, const field *f, value *v)
         fail(ps, DOSM_D_GUARD, &t, "expected a value%s", "");
         return 0;
     }
-    text = tok_text(ps, &t);
+    /* The whole token, in the definition: tok_text is cut for messages. */
+    text = arena_strdup(&ps->d->mem, t.start, t.len);
+    if (!text) {
+        diag_report(ps->sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
+                    "out of memory");
+        ps->failed = 1;
+        return 0;
+    }
     if (t.kind == T_QUOTED && f->type != TYPE_STRING) {
         fail(ps, DOSM_D_GUARD_TYPE, &t,
              "quoted text compared with %s attribute",
@@ -216,13 +226,7 @@ static int literal(parser *ps, const field *f, value *v)
                  "'%s' does not fit the attribute's type", text);
         return 0;
     }
-    v->str = arena_strdup(&ps->d->mem, text, strlen(text));
-    if (!v->str) {
-        diag_report(ps->sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
-                    "out of memory");
-        ps->failed = 1;
-        return 0;
-    }
+    v->str = text;
     next(ps);
     return 1;
 }
@@ -443,7 +447,13 @@ guard_expr *guard_parse(dosm_def *d, const char *text, mark at, diag_sink *sink)
     do {
         t = scan(&p);
         tokens++;
-    } while (t.kind != T_END);
+    } while (t.kind != T_END && tokens <= MAX_GUARD_TOKENS);
+    if (tokens > MAX_GUARD_TOKENS) {
+        diag_report(sink, DOSM_ERROR, DOSM_D_LIMIT, at,
+                    "a guard has more than %u tokens (the limit)",
+                    (unsigned)MAX_GUARD_TOKENS);
+        return NULL;
+    }
     ps.g = arena_alloc(&d->mem, sizeof *ps.g);
     ps.capacity = tokens;
     if (!ps.g || !(ps.g->nodes = arena_array(&d->mem, tokens, sizeof(gnode)))) {
@@ -655,6 +665,8 @@ int guards_can_both_hold(const dosm_def *d, const guard_expr *a, const guard_exp
 {
     const gnode *tests[64];
     uint32_t n = 0, i, j;
+    if (!a || !b) /* an unguarded transition can hold beside anything */
+        return 1;
     if ((a && !conjunction(a, a->root, tests, &n, 64)) ||
         (b && !conjunction(b, b->root, tests, &n, 64)))
         return 0;

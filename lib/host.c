@@ -19,7 +19,7 @@ struct dosm_host {
     dosm_allocator alloc;
     slot hooks[4];
     slot *effects;      /* one per declared effect */
-    guard_slot *guards; /* one per declared guard_expr */
+    guard_slot *guards; /* one per declared guard */
 };
 
 dosm_host *dosm_host_new(const dosm_def *def, const dosm_allocator *allocator)
@@ -29,16 +29,17 @@ dosm_host *dosm_host_new(const dosm_def *def, const dosm_allocator *allocator)
     if (!def)
         return NULL;
     /* One block: the host, then its effect slots, then its guard slots. */
+    const dosm_allocator *a =
+        allocator && allocator->alloc && allocator->free ? allocator
+                                                         : &def->mem.alloc;
     size = sizeof *h + def->effect_count * sizeof(slot) +
            def->guard_count * sizeof(guard_slot);
-    h = mem_alloc(allocator, size);
+    h = mem_alloc(a, size); /* and freed with the same allocator */
     if (!h)
         return NULL;
     memset(h, 0, size);
     h->def = def;
-    h->alloc = def->mem.alloc;
-    if (allocator && allocator->alloc && allocator->free)
-        h->alloc = *allocator;
+    h->alloc = *a;
     h->effects = (slot *)(void *)(h + 1);
     h->guards = (guard_slot *)(void *)(h->effects + def->effect_count);
     return h;

@@ -35,7 +35,7 @@ size_t text_format(char *buf, size_t size, const char *fmt, ...);
 size_t text_vformat(char *buf, size_t size, const char *fmt, va_list ap);
 int text_casecmp(const char *a, const char *b);
 unsigned text_distance(const char *a, const char *b); /* edit distance */
-int text_is_near(const char *typed, const char *known);
+unsigned text_near(const char *typed, const char *known);
 uint32_t text_hash(uint32_t h, const char *s, int fold_case);
 #define TEXT_HASH_SEED 2166136261u
 
@@ -245,7 +245,7 @@ name_table table_of_effects(const dosm_def *d);
 /* ---- pipeline: loader.c, guard.c, compiler.c, checker.c ---- */
 
 int loader_build(dosm_def *d, const node *root, const limits *lim,
-                 diag_sink *sink);
+                 arena *scratch, diag_sink *sink);
 guard_expr *guard_parse(dosm_def *d, const char *text, mark at, diag_sink *sink);
 int compiler_build(dosm_def *d, arena *scratch, diag_sink *sink);
 void checker_run(const dosm_def *d, arena *scratch, diag_sink *sink);

@@ -10,7 +10,14 @@ typedef struct ld {
     dosm_def *d;
     diag_sink *sink;
     const limits *lim;
+    arena *scratch;
+    uint32_t *seen;      /* per state: the `from` list that last named it */
+    uint32_t generation;
 } ld;
+
+/* Lists of names (tags, enum values, renamed ids) are checked for repeats
+ * pairwise; keep them short enough for that. */
+#define MAX_NAME_LIST 256
 
 #define ERR(l, code, at, ...) diag_report((l)->sink, DOSM_ERROR, code, at, __VA_ARGS__)
 
@@ -65,9 +72,9 @@ static const char *nearest(const char *typed,
     size_t i;
     for (i = 0; i < count; i++) {
         const char *name = name_at(list, i);
-        if (name && text_is_near(typed, name) &&
-            text_distance(typed, name) < best_d) {
-            best_d = text_distance(typed, name);
+        unsigned dist = name ? text_near(typed, name) : 0;
+        if (dist && dist < best_d) {
+            best_d = dist;
             best = name;
         }
     }
@@ -121,7 +128,7 @@ static void check_known(ld *l, const node *map, const char *what,
         const char *near;
         if (k->kind != NODE_SCALAR || word_index(known, k->text) >= 0)
             continue;
-        near = nearest_word(known, k->text);
+        near = diag_full(l->sink) ? NULL : nearest_word(known, k->text);
         if (near)
             ERR(l, DOSM_D_UNKNOWN_KEY, k->at,
                 "unknown key '%s' in %s; did you mean '%s'?", k->text, what,
@@ -243,6 +250,12 @@ static const char **get_names(ld *l, const node *n, ident_kind kind,
         return NULL;
     if (n->kind == NODE_MAP)
         return want(l, n, NODE_SEQ, what), NULL;
+    if (n->kind == NODE_SEQ && n->count > MAX_NAME_LIST) {
+        ERR(l, DOSM_D_LIMIT, n->at, "more than %u names in one list (the "
+                                    "limit)",
+            (unsigned)MAX_NAME_LIST);
+        return NULL;
+    }
     out = arena_array(&l->d->mem, n->kind == NODE_SEQ ? n->count : 1,
                       sizeof *out);
     if (!out)
@@ -291,7 +304,7 @@ static int32_t resolve(ld *l, const name_index *ix, const name_table *t,
     i = names_find(ix, t, n->text);
     if (i >= 0)
         return i;
-    near = nearest_in(t, count, n->text);
+    near = diag_full(l->sink) ? NULL : nearest_in(t, count, n->text);
     if (near)
         ERR(l, DOSM_D_REF, n->at, "unknown %s '%s'; did you mean '%s'?", kind,
             n->text, near);
@@ -603,18 +616,40 @@ static void load_from(ld *l, const node *n, transition_def *t)
         nomem(l);
         return;
     }
+    if (!l->seen &&
+        !(l->seen = arena_array(l->scratch, l->d->state_count + 1,
+                                sizeof *l->seen))) {
+        nomem(l);
+        return;
+    }
+    l->generation++; /* marks this list in l->seen: linear, however long */
     for (item = n->kind == NODE_SEQ ? n->first : n; item;
          item = n->kind == NODE_SEQ ? item->next : NULL) {
         int32_t s = state_ref(l, item);
         if (s < 0)
             continue;
-        for (j = 0; j < t->from_count && t->from[j] != s; j++)
-            ;
-        if (j < t->from_count)
+        if (l->seen[s] == l->generation)
             ERR(l, DOSM_D_VALUE, item->at, "state %s is listed twice in from",
                 l->d->states[s].id);
         else
             t->from[t->from_count++] = s;
+        l->seen[s] = l->generation;
+    }
+    /* A state and its parent both listed would make one transition apply
+     * twice to the child. Parent chains are at most a few levels here and
+     * checked for loops by the compiler, so walk at most 17 steps. */
+    for (j = 0; j < t->from_count; j++) {
+        int32_t p = l->d->states[t->from[j]].parent;
+        int steps;
+        for (steps = 0; p >= 0 && steps <= (int)DOSM_MAX_NESTING; steps++) {
+            if (l->seen[p] == l->generation) {
+                ERR(l, DOSM_D_VALUE, n->at,
+                    "'from' lists %s and its parent %s; the parent covers it",
+                    l->d->states[t->from[j]].id, l->d->states[p].id);
+                break;
+            }
+            p = l->d->states[p].parent;
+        }
     }
     if (n->kind == NODE_SEQ && n->count == 0)
         ERR(l, DOSM_D_VALUE, n->at, "'from' lists no state");
@@ -778,9 +813,9 @@ static void check_guard_names(ld *l)
 }
 
 int loader_build(dosm_def *d, const node *root, const limits *lim,
-                 diag_sink *sink)
+                 arena *scratch, diag_sink *sink)
 {
-    ld l = {d, sink, lim};
+    ld l = {d, sink, lim, scratch, NULL, 0};
     name_clash none = {on_name_clash, NULL};
     const node *states, *n;
     const node *k;

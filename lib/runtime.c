@@ -138,12 +138,9 @@ void runtime_explain(const dosm_def *d, const dosm_instance *inst,
             event_name, here, ctx->missing);
         break;
     case DOSM_R_GUARD:
-        if (d->trans[c.trans].guard)
-            say(&s, "%s in %s needs %s", event_name, here,
-                d->trans[c.trans].guard->text);
-        else
-            say(&s, "%s in %s is no longer allowed by the host", event_name,
-                here);
+        /* the first candidate: had it no guard, it would have been taken */
+        say(&s, "%s in %s needs %s", event_name, here,
+            d->trans[c.trans].guard->text);
         if (ctx->bad_name)
             say(&s, " (%s is '%s', which does not read as its type)",
                 ctx->bad_name, ctx->bad_value);

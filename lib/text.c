@@ -122,12 +122,17 @@ unsigned text_distance(const char *a, const char *b)
 }
 
 /* Close enough to suggest: a third of the name may be wrong, at least one
- * character of names longer than one. */
-int text_is_near(const char *typed, const char *known)
+ * character of names longer than one. Returns the distance + 1, or 0 when
+ * not near; names whose lengths differ too much are not even compared. */
+unsigned text_near(const char *typed, const char *known)
 {
-    size_t len = strlen(typed);
+    size_t len = strlen(typed), klen = strlen(known);
     size_t allowed = len / 3 > 1 ? len / 3 : 1;
-    return len > 1 && text_distance(typed, known) <= allowed;
+    unsigned dist;
+    if (len < 2 || (len > klen ? len - klen : klen - len) > allowed)
+        return 0;
+    dist = text_distance(typed, known);
+    return dist <= allowed ? dist + 1 : 0;
 }
 
 /* FNV-1a. Two loops rather than a test per character: event names are
