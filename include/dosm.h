@@ -357,8 +357,10 @@ DOSM_API dosm_instance dosm_instance_initial(const dosm_def *def);
  * "NAME@REVISION.HASH:STATE[<PREVIOUS]#SEQ", e.g.
  * "itero-lab-connector@3.1a2b3c4d:LAB_REVIEW#7", into @p buf (@p size
  * bytes). Returns DOSM_OK, DOSM_E_STATE for an instance this definition
- * cannot hold, or DOSM_E_BUFFER when the string does not fit (buf then
- * holds ""). DOSM_SNAPSHOT_MAX bytes always suffice. Does not allocate.
+ * cannot hold, DOSM_E_REENTRANT for one inside a callback, DOSM_E_ARG for
+ * NULL arguments or a size of 0, or DOSM_E_BUFFER when the string does not
+ * fit (buf then holds ""). DOSM_SNAPSHOT_MAX bytes always suffice. Does
+ * not allocate.
  */
 DOSM_API int dosm_encode(const dosm_def *def, const dosm_instance *inst,
                          char *buf, size_t size);
@@ -399,7 +401,9 @@ typedef struct dosm_values {
 } dosm_values;
 
 /** A deadline the host should schedule: fire @c event at @c at unless the
- *  order has moved on (the library then rejects it as stale). */
+ *  order has moved on (the library then rejects it as stale). Every step
+ *  that ends in a state with a timeout issues one, a step that stays in
+ *  the state too: it replaces the pending one. */
 typedef struct dosm_deadline {
     int64_t at;          /**< host time: now + the state's timeout */
     const char *event;   /**< the event due */
@@ -587,7 +591,8 @@ DOSM_API size_t dosm_options_for(const dosm_def *def, const dosm_host *host,
  * the declared fallback state (seq + 1) and reports that step in
  * @p outcome->record with the event DOSM_EVENT_RESTART; runs no callbacks.
  * Returns DOSM_OK when it moved, DOSM_R_NOT_ALLOWED when the state is not
- * transient (nothing changes), DOSM_E_STATE or DOSM_E_ARG.
+ * transient (nothing changes), DOSM_E_STATE, DOSM_E_REENTRANT (inside a
+ * callback) or DOSM_E_ARG.
  */
 DOSM_API int dosm_restore(const dosm_def *def, dosm_instance *inst,
                           int64_t now, dosm_outcome *outcome);

@@ -27,9 +27,15 @@ static void check_state_roles(const dosm_def *d, diag_sink *sink)
         else if (s->fallback == (int32_t)i)
             ERR(sink, DOSM_D_VALUE, s->at,
                 "transient state %s cannot fall back to itself", s->id);
-        if (s->final && s->timeout)
+        if (s->final && (s->timeout || s->fallback >= 0))
             ERR(sink, DOSM_D_FINAL_OUT, s->at,
-                "final state %s cannot have a timeout", s->id);
+                "final state %s cannot have a %s", s->id,
+                s->timeout ? "timeout" : "transient fallback");
+        if (s->is_parent && s->renamed_count)
+            ERR(sink, DOSM_D_PARENT, s->at,
+                "parent state %s has no snapshots to rename; give "
+                "renamed_from to the state orders were in",
+                s->id);
     }
 }
 

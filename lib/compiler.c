@@ -244,18 +244,37 @@ static uint32_t hash_int(uint32_t h, int64_t v)
     return h;
 }
 
+static uint32_t hash_field(uint32_t h, const field *f)
+{
+    uint32_t k;
+    h = text_hash(h, f->name, 0);
+    h = hash_int(h, (int64_t)f->type * 2 + f->required);
+    for (k = 0; k < f->value_count; k++)
+        h = text_hash(h, f->values[k], 0);
+    return h;
+}
+
 static uint32_t definition_hash(const dosm_def *d)
 {
     uint32_t h = text_hash(TEXT_HASH_SEED, d->name, 0), i, j;
+    h = hash_int(h, d->initial);
+    h = hash_int(h, d->mixed);
+    for (i = 0; i < d->attr_count; i++)
+        h = hash_field(h, &d->attrs[i]);
     for (i = 0; i < d->state_count; i++) {
         const state_def *s = &d->states[i];
         h = text_hash(h, s->id, 0);
         h = hash_int(h, s->final * 4 + s->is_parent * 2);
         h = hash_int(h, s->parent);
         h = hash_int(h, s->fallback);
+        h = hash_int(h, s->timeout);
+        h = hash_int(h, s->timeout_event);
     }
-    for (i = 0; i < d->event_count; i++)
+    for (i = 0; i < d->event_count; i++) {
         h = text_hash(h, d->events[i].name, 0);
+        for (j = 0; j < d->events[i].payload_count; j++)
+            h = hash_field(h, &d->events[i].payload[j]);
+    }
     for (i = 0; i < d->trans_count; i++) {
         const transition_def *t = &d->trans[i];
         h = hash_int(h, t->event);

@@ -189,7 +189,14 @@ static const char *get_ident(ld *l, const node *n, ident_kind kind,
 static const char *key_name(ld *l, const node *key, ident_kind kind,
                             const char *what)
 {
+    static const char *const keywords[] = {"and", "or", "not", "in",
+                                           "true", "false", NULL};
     const char *s = get_ident(l, key, kind, what);
+    if (s && kind == IDENT_NAME && word_index(keywords, s) >= 0 &&
+        (strcmp(what, "attribute") == 0 || strcmp(what, "guard") == 0))
+        ERR(l, DOSM_D_IDENT, key->at,
+            "%s '%s' is a word of the guard language; choose another name",
+            what, s);
     if (!s && key->kind == NODE_SCALAR)
         s = arena_strdup(&l->d->mem, key->text, key->len);
     if (!s && key->kind == NODE_SCALAR)
@@ -344,17 +351,12 @@ static void on_clash(void *user, int32_t first, int32_t second,
         s->id, name, l->d->states[first].id);
 }
 
-static void on_name_clash(void *user, int32_t first, int32_t second,
-                          const char *name)
-{
-    (void)user; (void)first; (void)second; (void)name;
-    /* Names of one YAML mapping are unique already (duplicate keys). */
-}
-
+/* Names of one YAML mapping are unique already (duplicate keys), so only
+ * states, found by id or label, need to hear of clashes. */
 static int build_index(ld *l, name_index *ix, name_table t, size_t count,
-                       int fold_case, name_clash clash)
+                       int fold_case, const name_clash *clash)
 {
-    if (names_build(ix, &l->d->mem, &t, count, fold_case, &clash) != DOSM_OK)
+    if (names_build(ix, &l->d->mem, &t, count, fold_case, clash) != DOSM_OK)
         return nomem(l);
     return 1;
 }
@@ -565,7 +567,7 @@ static int load_states(ld *l, const node *map)
         load_state_own(l, k, k->next, &d->states[i++]);
     d->state_count = i;
     clash.user = l;
-    return build_index(l, &d->state_ix, table_of_states(d), i, 1, clash);
+    return build_index(l, &d->state_ix, table_of_states(d), i, 1, &clash);
 }
 
 /* ---- events and transitions ---- */
@@ -575,7 +577,6 @@ static int load_events(ld *l, const node *map)
     dosm_def *d = l->d;
     const node *k;
     uint32_t i = 0;
-    name_clash none = {on_name_clash, NULL};
     if (!want(l, map, NODE_MAP, "events"))
         return 0;
     d->events = arena_array(&d->mem, map->count / 2 + 1, sizeof *d->events);
@@ -595,7 +596,7 @@ static int load_events(ld *l, const node *map)
                                  &e->payload_count);
     }
     d->event_count = i;
-    return build_index(l, &d->event_ix, table_of_events(d), i, 0, none);
+    return build_index(l, &d->event_ix, table_of_events(d), i, 0, NULL);
 }
 
 static void load_from(ld *l, const node *n, transition_def *t)
@@ -816,12 +817,11 @@ int loader_build(dosm_def *d, const node *root, const limits *lim,
                  arena *scratch, diag_sink *sink)
 {
     ld l = {d, sink, lim, scratch, NULL, 0};
-    name_clash none = {on_name_clash, NULL};
     const node *states, *n;
     const node *k;
     uint32_t i;
 
-    d->initial = d->mixed = -1;
+    d->mixed = -1;
     if (!root || root->kind != NODE_MAP) {
         ERR(&l, DOSM_D_TYPE, root ? root->at : (mark){1, 1},
             "a definition must be a YAML mapping (dosm: 1, name: ..., ...)");
@@ -835,11 +835,11 @@ int loader_build(dosm_def *d, const node *root, const limits *lim,
     d->effects = load_named(&l, map_get(root, "effects"), "effect",
                             &d->effect_count);
     if (!build_index(&l, &d->attr_ix, table_of_attrs(d), d->attr_count, 0,
-                     none) ||
+                     NULL) ||
         !build_index(&l, &d->guard_ix, table_of_guards(d), d->guard_count, 0,
-                     none) ||
+                     NULL) ||
         !build_index(&l, &d->effect_ix, table_of_effects(d), d->effect_count,
-                     0, none))
+                     0, NULL))
         return DOSM_E_NOMEM;
     check_guard_names(&l);
 

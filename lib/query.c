@@ -72,7 +72,8 @@ int32_t state_by_id(const dosm_def *d, const char *id, size_t len,
         !d->states[s].is_parent)
         return s;
     for (i = 0; renamed && i < d->state_count; i++)
-        for (j = 0; j < d->states[i].renamed_count; j++)
+        for (j = 0; !d->states[i].is_parent && j < d->states[i].renamed_count;
+             j++)
             if (strcmp(d->states[i].renamed[j], name) == 0)
                 return (int32_t)i;
     return -1;

@@ -87,7 +87,9 @@ static void say_where(sentence *out, const dosm_def *d, int32_t event)
     const event_def *e = &d->events[event];
     int32_t shown[7];
     uint32_t i, j, n = 0, k;
-    for (i = 0; i < e->trans_count && n < 7; i++) {
+    /* Look at no more than 64 transitions: rejecting stays cheap in a
+     * definition of any size. */
+    for (i = 0; i < e->trans_count && i < 64 && n < 7; i++) {
         const transition_def *t = &d->trans[d->by_event[e->trans_first + i]];
         if (t->from_any) {
             say(out, "; %s applies in any state that is not final", e->name);
@@ -188,10 +190,14 @@ void runtime_record(const dosm_def *d, const dosm_instance *before,
     r->effects = t ? t->effect_names : NULL;
     r->time = req ? req->now : 0;
     /* deadline is meaningful only when has_deadline says so */
-    out->has_deadline = (to->flags & HOT_TIMEOUT) && after->state != before->state;
+    /* Every step into a state with a timeout issues a deadline, an internal
+     * one too: it moved seq on, which makes the pending timer stale. */
+    out->has_deadline = (to->flags & HOT_TIMEOUT) != 0;
     if (out->has_deadline) {
         const state_def *cold = &d->states[after->state];
-        out->deadline.at = r->time + cold->timeout;
+        out->deadline.at = r->time > INT64_MAX - cold->timeout
+                               ? INT64_MAX
+                               : r->time + cold->timeout;
         out->deadline.event = d->events[cold->timeout_event].name;
         out->deadline.seq = after->seq;
     }
@@ -284,7 +290,7 @@ static int reject(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
 
 /* ---- payloads and timers ---- */
 
-static int check_payload(const dosm_def *d, const event_def *e,
+static int check_payload(const event_def *e,
                          const dosm_request *req, dosm_outcome *out)
 {
     const dosm_values *p = req->payload;
@@ -294,6 +300,8 @@ static int check_payload(const dosm_def *d, const event_def *e,
     if (e->payload_count == 0 && (!p || (p->count == 0 && !p->lookup)))
         return DOSM_OK;
     for (i = 0; p && i < p->count; i++) {
+        if (!p->pairs[i].name)
+            continue; /* values_get skips these too */
         for (j = 0; j < e->payload_count &&
                     strcmp(e->payload[j].name, p->pairs[i].name) != 0;
              j++)
@@ -317,7 +325,6 @@ static int check_payload(const dosm_def *d, const event_def *e,
             return out->code = DOSM_R_PAYLOAD;
         }
     }
-    (void)d;
     return DOSM_OK;
 }
 
@@ -370,7 +377,7 @@ static int decide(const dosm_def *d, const dosm_host *h,
     name = d->events[event].name;
     if (req->timer && !timer_is_current(d, inst, event, name, req, out))
         return out->code;
-    if (check_payload(d, &d->events[event], req, out) != DOSM_OK)
+    if (check_payload(&d->events[event], req, out) != DOSM_OK)
         return out->code;
     *c = runtime_choose(d, h, inst, event, req, &ctx);
     if (c->code != DOSM_OK)
@@ -470,6 +477,7 @@ size_t dosm_options_for(const dosm_def *d, const dosm_host *h,
             out[n].event = event;
             out[n].transition = (int)d->cand[j];
             out[n].target = t->to == TO_PREVIOUS ? (int)inst->previous : t->to;
+            ctx.missing = NULL; /* judge each guard by its own reads */
             if (c.trans == (int32_t)d->cand[j])
                 out[n].code = c.code;
             else if (guard_eval(t->guard, &ctx))

@@ -14,7 +14,9 @@ int dosm_encode(const dosm_def *d, const dosm_instance *inst, char *buf,
     if (!d || !inst || !buf || !size)
         return DOSM_E_ARG;
     buf[0] = '\0';
-    if ((inst->state & BUSY) || !instance_valid(d, inst))
+    if (inst->state & BUSY)
+        return DOSM_E_REENTRANT;
+    if (!instance_valid(d, inst))
         return DOSM_E_STATE;
     for (i = 0; i < 8; i++)
         hash[i] = hex[(d->hash >> (28 - 4 * i)) & 0xF];
@@ -177,7 +179,9 @@ int dosm_restore(const dosm_def *d, dosm_instance *inst, int64_t now,
         outcome = &local;
     if (!d || !inst)
         return outcome->code = DOSM_E_ARG;
-    if ((inst->state & BUSY) || !instance_valid(d, inst))
+    if (inst->state & BUSY)
+        return outcome->code = DOSM_E_REENTRANT;
+    if (!instance_valid(d, inst))
         return outcome->code = DOSM_E_STATE;
     to = d->states[inst->state].fallback;
     if (to < 0) {

@@ -260,6 +260,10 @@ static int on_event(reader *r, const yaml_event_t *ev)
                         "out of memory");
             return 0;
         }
+        /* A "\0" escape: names compared as C strings would lose the rest. */
+        if (strlen(n->text) != n->len)
+            return defer(r, DOSM_D_VALUE, n->at,
+                         "text may not contain a NUL character (\\0)");
         return 1;
     }
     n = add_node(r, ev->type == YAML_MAPPING_START_EVENT ? NODE_MAP : NODE_SEQ,

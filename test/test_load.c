@@ -55,6 +55,27 @@ static void test_deep_nesting(void **state)
     free(yaml);
 }
 
+/* "No limit" written as the largest depth is clamped, not wrapped. */
+static void test_depth_limit_is_clamped(void **state)
+{
+    size_t depth = 2000, i;
+    char *yaml = malloc(depth * 2 + 1);
+    dosm_options opt;
+    dosm_error err;
+    (void)state;
+    for (i = 0; i < depth; i++) {
+        yaml[i] = '[';
+        yaml[depth + i] = ']';
+    }
+    yaml[2 * depth] = '\0';
+    dosm_options_init(&opt);
+    opt.max_depth = (unsigned)-1;
+    assert_int_equal(load_code(yaml, 2 * depth, &opt, &err), DOSM_D_LIMIT);
+    assert_string_equal(err.text, "nesting deeper than 1024 levels (the limit)");
+    assert_int_equal(err.column, 1025);
+    free(yaml);
+}
+
 static void test_huge_input(void **state)
 {
     size_t n = (size_t)10 << 20;
@@ -211,6 +232,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_alias_bomb),
         cmocka_unit_test(test_deep_nesting),
+        cmocka_unit_test(test_depth_limit_is_clamped),
         cmocka_unit_test(test_huge_input),
         cmocka_unit_test(test_many_duplicate_keys),
         cmocka_unit_test(test_bad_arguments),

@@ -175,6 +175,97 @@ static void test_fire_by_index(void **state)
     assert_int_equal(dosm_fire_index(def, NULL, &inst, scan, NULL, &out), DOSM_E_ARG);
 }
 
+/* Review regressions. */
+
+static void test_host_uses_one_allocator(void **state)
+{
+    /* A definition with its own allocator: a host made without one uses
+     * it, and gives back exactly what it took. */
+    char *yaml = read_file(LAB_PATH, NULL);
+    test_alloc t;
+    dosm_allocator a = test_allocator(&t);
+    dosm_options opt;
+    dosm_def *d = NULL;
+    dosm_host *h;
+    long before;
+    (void)state;
+    memset(&t, 0, sizeof t);
+    dosm_options_init(&opt);
+    opt.allocator = &a;
+    assert_int_equal(dosm_load(yaml, strlen(yaml), "lab", &opt, &d, NULL), DOSM_OK);
+    free(yaml);
+    before = t.live;
+    h = dosm_host_new(d, NULL);
+    assert_non_null(h);
+    assert_int_equal(t.live, before + 1);
+    dosm_host_free(h);
+    assert_int_equal(t.live, before);
+    dosm_def_free(d);
+    assert_int_equal(t.live, 0);
+}
+
+static void test_long_quoted_guard_value(void **state)
+{
+    char yaml[2048], value[201], attr[220];
+    dosm_def *d;
+    dosm_instance inst;
+    dosm_outcome out;
+    (void)state;
+    memset(value, 'a', 200);
+    value[200] = '\0';
+    snprintf(yaml, sizeof yaml,
+             "dosm: 1\nname: q\ntitle: Q\nrevision: 1\ninitial: A\n"
+             "attributes: { site: { type: string } }\n"
+             "states:\n  A: { label: A, external: { fhir: requested } }\n"
+             "  B: { label: B, final: true, external: { fhir: completed } }\n"
+             "events:\n  go:\n"
+             "transitions:\n  - { event: go, from: A, to: B, guard: \"site == '%sZ'\" }\n",
+             value);
+    d = load_text(yaml);
+    inst = dosm_instance_initial(d);
+    /* The literal is all 201 characters, not its first 127. */
+    {
+        dosm_pair p = {"site", value};
+        dosm_values v = {&p, 1, NULL, NULL};
+        dosm_request req;
+        memset(&req, 0, sizeof req);
+        req.event = "go";
+        req.attributes = &v;
+        assert_int_equal(dosm_fire(d, NULL, &inst, &req, &out), DOSM_R_GUARD);
+        snprintf(attr, sizeof attr, "%sZ", value);
+        p.value = attr;
+        assert_int_equal(dosm_fire(d, NULL, &inst, &req, &out), DOSM_OK);
+    }
+    dosm_def_free(d);
+}
+
+static void test_option_reasons_are_per_guard(void **state)
+{
+    /* The first guard misses x; the second fails on y alone and must not
+     * be reported as missing x too. */
+    dosm_def *d = load_text(
+        "dosm: 1\nname: r\ntitle: R\nrevision: 1\ninitial: A\n"
+        "attributes: { x: { type: integer }, y: { type: integer } }\n"
+        "states:\n  A: { label: A, external: { fhir: requested } }\n"
+        "  B: { label: B, final: true, external: { fhir: completed } }\n"
+        "events:\n  go:\n"
+        "transitions:\n"
+        "  - { event: go, from: A, to: B, guard: \"x == 1\" }\n"
+        "  - { event: go, from: A, to: B, guard: \"not (y == 1)\" }\n");
+    dosm_instance inst = dosm_instance_initial(d);
+    dosm_pair p[1] = {{"y", "1"}};
+    dosm_values attrs = {p, 1, NULL, NULL};
+    dosm_request req;
+    dosm_option opts[4];
+    (void)state;
+    memset(&req, 0, sizeof req);
+    req.attributes = &attrs;
+    assert_int_equal(dosm_options_for(d, NULL, &inst, &req, opts, 4), 2);
+    assert_int_equal(opts[0].code, DOSM_R_MISSING_ATTR);
+    assert_int_equal(opts[1].code, DOSM_R_GUARD);
+    dosm_def_free(d);
+}
+
 static void test_attribute_check(void **state)
 {
     (void)state;
@@ -371,11 +462,14 @@ static void test_timer(void **state)
     req.event = d.event;
     req.timer = 1;
     req.timer_seq = d.seq;
+    req.now = 2000;
     assert_int_equal(dosm_fire(def, NULL, &inst, &req, &out), DOSM_OK);
-    /* An internal step keeps the state and issues no new deadline. */
+    /* An internal step keeps the state and re-arms the timer. */
     assert_int_equal(inst.state, S("MILLING"));
-    assert_int_equal(out.has_deadline, 0);
     assert_int_equal(inst.seq, 43);
+    assert_int_equal(out.has_deadline, 1);
+    assert_int_equal(out.deadline.at, 2000 + 7 * 86400);
+    assert_int_equal(out.deadline.seq, 43);
     assert_int_equal(dosm_fire(def, NULL, &inst, &req, &out), DOSM_R_STALE);
     assert_string_equal(out.text, "the timer overdue is stale: it was set at "
                                   "seq 42, the order is now in MILLING at "
@@ -661,6 +755,9 @@ int main(void)
         cmocka_unit_test(test_definition_reads_back),
         cmocka_unit_test(test_simple_fire),
         cmocka_unit_test(test_attribute_check),
+        cmocka_unit_test(test_host_uses_one_allocator),
+        cmocka_unit_test(test_long_quoted_guard_value),
+        cmocka_unit_test(test_option_reasons_are_per_guard),
         cmocka_unit_test(test_fire_by_index),
         cmocka_unit_test(test_version_and_enum_guards),
         cmocka_unit_test(test_missing_attribute_rejects),

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #ifndef DOSM_SOURCE_DIR
-#error "DOSM_SOURCE_DIR must name the source tree (set by test/fuzz/CMakeLists.txt)"
+#error "DOSM_SOURCE_DIR must name the source tree (test/fuzz/CMakeLists.txt)"
 #endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -27,19 +27,19 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 /* An invariant failed: say which and where, then abort so libFuzzer saves
  * the input as a crash. */
-#define FUZZ_FAIL(...)                                                         \
-    do {                                                                       \
-        fprintf(stderr, "\n*** dosm fuzz invariant failed at %s:%d: ",          \
-                __FILE__, __LINE__);                                           \
-        fprintf(stderr, __VA_ARGS__);                                          \
-        fputc('\n', stderr);                                                   \
-        abort();                                                               \
+#define FUZZ_FAIL(...)                                                        \
+    do {                                                                      \
+        fprintf(stderr, "\n*** dosm fuzz invariant failed at %s:%d: ",        \
+                __FILE__, __LINE__);                                          \
+        fprintf(stderr, __VA_ARGS__);                                         \
+        fputc('\n', stderr);                                                  \
+        abort();                                                              \
     } while (0)
 
-#define FUZZ_CHECK(cond, ...)                                                  \
-    do {                                                                       \
-        if (!(cond))                                                           \
-            FUZZ_FAIL(__VA_ARGS__);                                            \
+#define FUZZ_CHECK(cond, ...)                                                 \
+    do {                                                                      \
+        if (!(cond))                                                          \
+            FUZZ_FAIL(__VA_ARGS__);                                           \
     } while (0)
 
 #define FUZZ_BUSY 0x8000u
@@ -67,24 +67,26 @@ static inline const char *fuzz_instance_problem(const dosm_def *def,
     return NULL;
 }
 
-#define FUZZ_CHECK_INSTANCE(def, inst, what)                                   \
-    do {                                                                       \
-        const char *why_ = fuzz_instance_problem((def), (inst));               \
+#define FUZZ_CHECK_INSTANCE(def, inst, what)                                  \
+    do {                                                                      \
+        const char *why_ = fuzz_instance_problem((def), (inst));              \
         FUZZ_CHECK(!why_, "%s: %s: instance {state %u, previous %u, seq %u} " \
-                   "invalid: %s", dosm_def_name(def), (what),                  \
-                   (unsigned)(inst)->state, (unsigned)(inst)->previous,        \
-                   (unsigned)(inst)->seq, why_);                               \
+                   "invalid: %s", dosm_def_name(def), (what),                 \
+                   (unsigned)(inst)->state, (unsigned)(inst)->previous,       \
+                   (unsigned)(inst)->seq, why_);                              \
     } while (0)
 
-static inline int fuzz_same_instance(const dosm_instance *a, const dosm_instance *b)
+static inline int fuzz_same_instance(const dosm_instance *a,
+                                     const dosm_instance *b)
 {
     return a->state == b->state && a->previous == b->previous &&
            a->seq == b->seq;
 }
 
 /* encode -> decode gives the instance back. */
-static inline void fuzz_check_snapshot(const dosm_def *def, const dosm_instance *inst,
-                                const char *what)
+static inline void fuzz_check_snapshot(const dosm_def *def,
+                                       const dosm_instance *inst,
+                                       const char *what)
 {
     char buf[DOSM_SNAPSHOT_MAX];
     dosm_instance back;
@@ -184,7 +186,8 @@ static inline char *fuzz_read_file(const char *path, size_t *len)
     return buf;
 }
 
-static inline int fuzz_name_known(const char *const *list, size_t n, const char *s)
+static inline int fuzz_name_known(const char *const *list, size_t n,
+                                  const char *s)
 {
     size_t i;
     for (i = 0; i < n; i++)
@@ -193,8 +196,9 @@ static inline int fuzz_name_known(const char *const *list, size_t n, const char 
     return 0;
 }
 
-static inline int fuzz_dummy_guard(const dosm_def *def, const dosm_instance *inst,
-                            const dosm_request *req, void *user)
+static inline int fuzz_dummy_guard(const dosm_def *def,
+                                   const dosm_instance *inst,
+                                   const dosm_request *req, void *user)
 {
     (void)def;
     (void)inst;

@@ -48,7 +48,7 @@ typedef struct watch {
     dosm_instance *inst;        /* the instance being fired */
     const dosm_request *req;
     unsigned transitions, rejects, enters, exits, effects;
-    int phase;                  /* 0 exits, 1 transition, 2 effects, 3 enters */
+    int phase; /* 0 exits, 1 transition, 2 effects, 3 enters */
     dosm_record record;         /* as the transition callback saw it */
     uint32_t guard_bits;
     int fickle;                 /* named guards change their mind */

@@ -440,7 +440,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
          * then everything must say DOSM_E_STATE). */
         unsigned count = (unsigned)dosm_state_count(r.def);
         unsigned p = fuzz_byte(&in);
-        r.inst.state = (uint16_t)(fuzz_byte(&in) % (count + (flags & 32 ? 1 : 0)));
+        r.inst.state =
+            (uint16_t)(fuzz_byte(&in) % (count + (flags & 32 ? 1 : 0)));
         r.inst.previous = p >= 240 ? (uint16_t)DOSM_NO_STATE
                                    : (uint16_t)(p % count);
         r.inst.seq = fuzz_u32(&in);
