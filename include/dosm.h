@@ -28,6 +28,8 @@ extern "C" {
 #define DOSM_VERSION_NUMBER                                                   \
     (DOSM_VERSION_MAJOR * 10000 + DOSM_VERSION_MINOR * 100 + DOSM_VERSION_PATCH)
 
+/* Define DOSM_STATIC when linking the static library on Windows (the CMake
+ * target dosm::static does it for you). */
 #if defined(_WIN32) && !defined(DOSM_STATIC)
 #  ifdef DOSM_BUILDING
 #    define DOSM_API __declspec(dllexport)
@@ -147,7 +149,8 @@ typedef enum dosm_severity { DOSM_ERROR = 0, DOSM_WARNING = 1 } dosm_severity;
 typedef struct dosm_diagnostic {
     dosm_severity severity;
     int code;          /**< DOSM_D_* for errors, DOSM_W_* for warnings */
-    const char *source;
+    const char *source;     /**< the name given to dosm_load; valid
+                                 during the callback only */
     unsigned line, column;  /**< 1-based, 0 when unknown */
     const char *text;       /**< valid during the callback only */
 } dosm_diagnostic;
@@ -573,7 +576,7 @@ typedef struct dosm_option {
  * Lists the transitions that apply to @p inst's state (own, parents', any),
  * in the order fire would try them, with whether each would be accepted
  * under @p request's attributes (its event is ignored; payloads are not
- * checked). Writes up to @p capacity into @p out and returns how many
+ * checked; @p request may be NULL for an order without attributes). Writes up to @p capacity into @p out and returns how many
  * there are (which may exceed @p capacity); returns 0 for an invalid
  * instance. Does not allocate.
  */
@@ -608,6 +611,7 @@ typedef struct dosm_step {
  * @p inst to state @p target. Writes up to @p capacity steps into @p steps
  * and stores the path length in @p length (0 when already there).
  * Allocates a work area of O(states) through the definition's allocator.
+ * @p request may be NULL (no attributes).
  * @return DOSM_OK; DOSM_R_NO_PATH (text in @p outcome says why);
  *         DOSM_E_BUFFER when the path is longer than @p capacity;
  *         DOSM_E_NOMEM; DOSM_E_ARG; DOSM_E_STATE.
@@ -621,7 +625,7 @@ DOSM_API int dosm_path(const dosm_def *def, const dosm_host *host,
  * Reconciles @p inst with a status observed on a remote server, named by
  * state id or label in @p observed: finds the shortest legal path and fires
  * each step with all callbacks. Returns as dosm_path, plus DOSM_E_NAME for
- * an unknown state. @p outcome (may be NULL) describes the last step. If a
+ * an unknown (or NULL) state name. @p outcome (may be NULL) describes the last step. If a
  * step is rejected while applying (a host guard changed its mind), the
  * instance stays where that step began and its code is returned.
  */

@@ -97,31 +97,54 @@ static uint32_t level(const dosm_def *d, const transition_def *t, int32_t s)
     return UINT32_MAX - 1; /* unreachable: t is a candidate of s */
 }
 
+/* Compares candidate a with the later ones of its run, up to end. */
+static void check_pairs(const dosm_def *d, diag_sink *sink,
+                        unsigned char *reported, uint32_t state,
+                        const uint32_t *cand, uint32_t a, uint32_t end)
+{
+    const transition_def *ta = &d->trans[cand[a]];
+    uint32_t b;
+    for (b = a + 1; b < end; b++) {
+        const transition_def *tb = &d->trans[cand[b]];
+        if (reported[cand[b]] ||
+            level(d, ta, (int32_t)state) != level(d, tb, (int32_t)state) ||
+            !guards_can_both_hold(d, ta->guard, tb->guard))
+            continue;
+        ERR(sink, DOSM_D_OVERLAP, tb->at,
+            "in state %s, '%s' could take this transition and the one of "
+            "line %u at once; make the guards exclusive (write an otherwise "
+            "as not (...))",
+            d->states[state].id, d->events[tb->event].name, ta->at.line);
+        reported[cand[b]] = 1;
+    }
+}
+
+/* Candidates of one state are sorted by event, so only each event's run is
+ * compared pairwise; a run longer than this is refused rather than
+ * compared in quadratic time. */
+#define MAX_RUN 64
+
 static void check_overlaps(const dosm_def *d, diag_sink *sink,
                            unsigned char *reported)
 {
-    uint32_t i, a, b;
+    uint32_t i, a, b, run;
     for (i = 0; i < d->state_count; i++) {
-        const state_def *s = &d->states[i];
         const uint32_t *cand = d->cand + d->hot[i].cand_first;
-        for (b = 1; b < d->hot[i].cand_count; b++) {
-            const transition_def *tb = &d->trans[cand[b]];
-            if (reported[cand[b]])
+        const int32_t *ev = d->cand_event + d->hot[i].cand_first;
+        uint32_t count = d->hot[i].cand_count;
+        for (run = 0; run < count; run = b) {
+            for (b = run + 1; b < count && ev[b] == ev[run]; b++)
+                ;
+            if (b - run > MAX_RUN) {
+                ERR(sink, DOSM_D_LIMIT, d->trans[cand[run + MAX_RUN]].at,
+                    "more than %u transitions of '%s' apply to state %s "
+                    "(the limit)",
+                    (unsigned)MAX_RUN, d->events[ev[run]].name,
+                    d->states[i].id);
                 continue;
-            for (a = 0; a < b; a++) {
-                const transition_def *ta = &d->trans[cand[a]];
-                if (ta->event != tb->event ||
-                    level(d, ta, (int32_t)i) != level(d, tb, (int32_t)i) ||
-                    !guards_can_both_hold(d, ta->guard, tb->guard))
-                    continue;
-                ERR(sink, DOSM_D_OVERLAP, tb->at,
-                    "in state %s, '%s' could take this transition and the "
-                    "one of line %u at once; make the guards exclusive "
-                    "(write an otherwise as not (...))",
-                    s->id, d->events[tb->event].name, ta->at.line);
-                reported[cand[b]] = 1;
-                break;
             }
+            for (a = run; a + 1 < b; a++)
+                check_pairs(d, sink, reported, i, cand, a, b);
         }
     }
 }
