@@ -69,7 +69,8 @@ static int number(scan *s, uint32_t *out, size_t max_digits)
 {
     size_t n = span(s, is_digit), i;
     uint64_t v = 0;
-    if (n == 0 || n > max_digits)
+    /* No leading zeros: one snapshot, one string, so hosts may compare. */
+    if (n == 0 || n > max_digits || (n > 1 && s->p[0] == '0'))
         return 0;
     for (i = 0; i < n; i++)
         v = v * 10 + (uint64_t)(s->p[i] - '0');

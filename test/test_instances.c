@@ -78,6 +78,8 @@ static void test_decode_rejects_corruption(void **state)
         {"lab@3.%s:NEW#1 ", DOSM_E_SNAPSHOT},
         {"lab@3.%s:NEW#4294967296", DOSM_E_SNAPSHOT},
         {"lab@3.%s:NEW#-1", DOSM_E_SNAPSHOT},
+        {"lab@3.%s:NEW#007", DOSM_E_SNAPSHOT},
+        {"lab@03.%s:NEW#7", DOSM_E_SNAPSHOT},
         {"lab@3.%s:new#1", DOSM_E_SNAPSHOT},
         {"lab@3.%s:NEW<#1", DOSM_E_SNAPSHOT},
         {"lab@3.ABCDEF12:NEW#1", DOSM_E_SNAPSHOT},

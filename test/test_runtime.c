@@ -477,6 +477,13 @@ static void test_timer(void **state)
     inst = at("DESIGN");
     inst.seq = 42;
     assert_int_equal(dosm_fire(def, NULL, &inst, &req, &out), DOSM_R_STALE);
+    /* A deadline beyond the end of time saturates (found by fuzz_fire). */
+    inst = at("UPLOADING");
+    memset(&req, 0, sizeof req);
+    req.event = "uploaded";
+    req.now = INT64_MAX - 10;
+    assert_int_equal(dosm_fire(def, NULL, &inst, &req, &out), DOSM_OK);
+    assert_true(out.deadline.at == INT64_MAX);
 }
 
 /* ---- callbacks ---- */

@@ -53,7 +53,10 @@ static const char renamed_yaml[] =
     "  - { event: resume, from: HOLD, to: previous }\n";
 
 /* A group that was a state in earlier revisions: PRODUCTION became the
- * parent of DESIGN and MILL, and keeps its old id under renamed_from. */
+ * parent of DESIGN and MILL, and keeps its old id under renamed_from.
+ * Such a snapshot once decoded to a parent state (regressions/
+ * decode-renamed-parent); the loader now refuses the definition
+ * (DOSM_D_PARENT), and the target says so at start. */
 static const char renamed_parent_yaml[] =
     "dosm: 1\n"
     "name: renamed-parent\n"
