@@ -667,8 +667,8 @@ int guards_can_both_hold(const dosm_def *d, const guard_expr *a, const guard_exp
     uint32_t n = 0, i, j;
     if (!a || !b) /* an unguarded transition can hold beside anything */
         return 1;
-    if ((a && !conjunction(a, a->root, tests, &n, 64)) ||
-        (b && !conjunction(b, b->root, tests, &n, 64)))
+    if (!conjunction(a, a->root, tests, &n, 64) ||
+        !conjunction(b, b->root, tests, &n, 64))
         return 0;
     for (i = 0; i < n; i++) {
         constraint c;
