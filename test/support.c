@@ -55,3 +55,35 @@ dosm_def *load_lab(void)
     free(yaml);
     return def;
 }
+
+long sweep_allocations(const char *yaml, size_t len, int *problems)
+{
+    long n;
+    *problems = 0;
+    for (n = 1; n < 100000; n++) {
+        test_alloc t;
+        dosm_allocator a = test_allocator(&t);
+        dosm_options opt;
+        dosm_def *def = NULL;
+        dosm_error err;
+        int rc;
+        dosm_options_init(&opt);
+        opt.allocator = &a;
+        memset(&t, 0, sizeof t);
+        t.fail_at = n;
+        rc = dosm_load(yaml, len, "sweep", &opt, &def, &err);
+        if (rc == DOSM_OK)
+            dosm_def_free(def);
+        if (t.live != 0)
+            *problems |= SWEEP_LEAK;
+        if (rc == DOSM_OK && t.count < n) /* no allocation was failed */
+            return n - 1;
+        if (rc == DOSM_OK)
+            *problems |= SWEEP_SUCCEEDED_ANYWAY;
+        else if (rc != DOSM_E_NOMEM || err.code != DOSM_E_NOMEM ||
+                 strcmp(err.text, "out of memory") != 0 || def != NULL)
+            *problems |= SWEEP_WRONG_CODE;
+    }
+    *problems |= SWEEP_WRONG_CODE; /* never succeeded */
+    return n;
+}

@@ -20,4 +20,13 @@ dosm_def *load_text(const char *yaml);
 #define LAB_PATH DOSM_SOURCE_DIR "/test/defs/good/lab.yaml"
 dosm_def *load_lab(void);
 
+/* Loads yaml failing its 1st, 2nd, ... allocation until a load succeeds;
+ * each failure must end in DOSM_E_NOMEM ("out of memory", no definition)
+ * with no block left live. Returns the number of failures injected and
+ * ORs into *problems what went wrong (0: nothing). */
+#define SWEEP_SUCCEEDED_ANYWAY 2 /* an allocation failed, yet DOSM_OK */
+#define SWEEP_LEAK 4
+#define SWEEP_WRONG_CODE 8
+long sweep_allocations(const char *yaml, size_t len, int *problems);
+
 #endif

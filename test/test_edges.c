@@ -982,44 +982,13 @@ static void test_bug_bad_declared_names_are_reported(void **state)
     }
 }
 
-#define SWEEP_SUCCEEDED_ANYWAY 2 /* a failed allocation, yet DOSM_OK */
-#define SWEEP_LEAK 4
-#define SWEEP_WRONG_CODE 8
-
-/* Fails the 1st, 2nd, ... allocation of one load until it succeeds. */
+/* Fails each allocation of one load in turn; returns SWEEP_* flags. */
 static int sweep_one(const void *arg)
 {
     const char *yaml = arg;
-    int found = 0;
-    long n;
-    for (n = 1; n < 1000; n++) {
-        test_alloc t;
-        dosm_allocator a = test_allocator(&t);
-        dosm_options opt;
-        dosm_def *def = NULL;
-        dosm_error err;
-        int rc;
-        dosm_options_init(&opt);
-        opt.allocator = &a;
-        memset(&t, 0, sizeof t);
-        t.fail_at = n;
-        rc = dosm_load(yaml, strlen(yaml), "pad", &opt, &def, &err);
-        if (rc == DOSM_OK) {
-            dosm_def_free(def);
-            if (t.live != 0)
-                found |= SWEEP_LEAK;
-            if (t.count < n)
-                return found;
-            found |= SWEEP_SUCCEEDED_ANYWAY;
-            continue;
-        }
-        if (rc != DOSM_E_NOMEM || err.code != DOSM_E_NOMEM ||
-            strcmp(err.text, "out of memory") != 0 || def != NULL)
-            found |= SWEEP_WRONG_CODE;
-        if (t.live != 0)
-            found |= SWEEP_LEAK;
-    }
-    return found | SWEEP_WRONG_CODE;
+    int problems;
+    sweep_allocations(yaml, strlen(yaml), &problems);
+    return problems;
 }
 
 /* Arenas allocate in chunks, so which line of the library meets a failed

@@ -37,17 +37,26 @@ static void test_alias_bomb(void **state)
     assert_int_equal(err.column, 4);
 }
 
-static void test_deep_nesting(void **state)
+/* "[[[...]]]", depth levels deep (free it). */
+static char *nested(size_t depth)
 {
-    size_t depth = 100000, i;
     char *yaml = malloc(depth * 2 + 1);
-    dosm_error err;
-    (void)state;
+    size_t i;
+    assert_non_null(yaml);
     for (i = 0; i < depth; i++) {
         yaml[i] = '[';
         yaml[depth + i] = ']';
     }
     yaml[2 * depth] = '\0';
+    return yaml;
+}
+
+static void test_deep_nesting(void **state)
+{
+    size_t depth = 100000;
+    char *yaml = nested(depth);
+    dosm_error err;
+    (void)state;
     assert_int_equal(load_code(yaml, 2 * depth, NULL, &err), DOSM_D_LIMIT);
     assert_int_equal(err.line, 1);
     assert_int_equal(err.column, 33); /* the 33rd level is one too many */
@@ -58,16 +67,11 @@ static void test_deep_nesting(void **state)
 /* "No limit" written as the largest depth is clamped, not wrapped. */
 static void test_depth_limit_is_clamped(void **state)
 {
-    size_t depth = 2000, i;
-    char *yaml = malloc(depth * 2 + 1);
+    size_t depth = 2000;
+    char *yaml = nested(depth);
     dosm_options opt;
     dosm_error err;
     (void)state;
-    for (i = 0; i < depth; i++) {
-        yaml[i] = '[';
-        yaml[depth + i] = ']';
-    }
-    yaml[2 * depth] = '\0';
     dosm_options_init(&opt);
     opt.max_depth = (unsigned)-1;
     assert_int_equal(load_code(yaml, 2 * depth, &opt, &err), DOSM_D_LIMIT);
