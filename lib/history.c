@@ -60,7 +60,7 @@ int dosm_replay(const dosm_def *d, const dosm_instance *start,
     dosm_instance inst;
     size_t i;
     if (!d || !out || (count && !records) ||
-        (start && ((start->state & BUSY) || !instance_valid(d, start)))) {
+        (start && !instance_valid(d, start))) {
         error_set(error, DOSM_E_ARG, "dosm_replay needs a definition, "
                                      "records and a valid start");
         return DOSM_E_ARG;

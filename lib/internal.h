@@ -71,6 +71,8 @@ typedef struct name_clash {
 int names_build(name_index *ix, arena *ar, const name_table *t, size_t count,
                 int fold_case, const name_clash *clash);
 int32_t names_find(const name_index *ix, const name_table *t, const char *name);
+/* The name at byte offset `off` of element i of a table. */
+const char *name_at(const name_table *t, int32_t i, size_t off);
 
 /* ---- diagnostics.c ---- */
 
@@ -270,6 +272,13 @@ const char *values_get(const dosm_values *v, const char *name);
 /* ---- runtime helpers shared by runtime.c, reconcile.c, history.c ---- */
 
 int instance_valid(const dosm_def *d, const dosm_instance *inst);
+/* DOSM_OK; DOSM_E_ARG without a definition or instance; DOSM_E_REENTRANT
+ * for an instance inside its callbacks; DOSM_E_STATE for one the
+ * definition cannot hold. */
+int instance_check(const dosm_def *d, const dosm_instance *inst);
+/* Clears an outcome and records instance_check's verdict in it. */
+int outcome_begin(const dosm_def *d, const dosm_instance *inst,
+                  dosm_outcome *out);
 /* The leaf state with exactly this id, or (renamed) one that had it in an
  * earlier revision; -1 when none. */
 int32_t state_by_id(const dosm_def *d, const char *id, size_t len,

@@ -62,16 +62,16 @@ static int word_index(const char *const *words, const char *s)
     return -1;
 }
 
-/* The known name nearest to a typo, or NULL; `name_at` lists them. */
+/* The known name nearest to a typo, or NULL; `name_of` lists them. */
 static const char *nearest(const char *typed,
-                           const char *(*name_at)(const void *, size_t),
+                           const char *(*name_of)(const void *, size_t),
                            const void *list, size_t count)
 {
     const char *best = NULL;
     unsigned best_d = 1000;
     size_t i;
     for (i = 0; i < count; i++) {
-        const char *name = name_at(list, i);
+        const char *name = name_of(list, i);
         unsigned dist = name ? text_near(typed, name) : 0;
         if (dist && dist < best_d) {
             best_d = dist;
@@ -92,6 +92,18 @@ static const char *nearest_word(const char *const *words, const char *s)
     while (words[n])
         n++;
     return nearest(s, word_at, words, n);
+}
+
+/* Lists where one name may be written without brackets ("from: A" or
+ * "from: [A, B]"): a scalar counts as a list of one. */
+static const node *list_first(const node *n)
+{
+    return n->kind == NODE_SEQ ? n->first : n;
+}
+
+static const node *list_next(const node *list, const node *item)
+{
+    return list->kind == NODE_SEQ ? item->next : NULL;
 }
 
 static const node *map_get(const node *map, const char *key)
@@ -189,14 +201,7 @@ static const char *get_ident(ld *l, const node *n, ident_kind kind,
 static const char *key_name(ld *l, const node *key, ident_kind kind,
                             const char *what)
 {
-    static const char *const keywords[] = {"and", "or", "not", "in",
-                                           "true", "false", NULL};
     const char *s = get_ident(l, key, kind, what);
-    if (s && kind == IDENT_NAME && word_index(keywords, s) >= 0 &&
-        (strcmp(what, "attribute") == 0 || strcmp(what, "guard") == 0))
-        ERR(l, DOSM_D_IDENT, key->at,
-            "%s '%s' is a word of the guard language; choose another name",
-            what, s);
     if (!s && key->kind == NODE_SCALAR)
         s = arena_strdup(&l->d->mem, key->text, key->len);
     if (!s && key->kind == NODE_SCALAR)
@@ -267,8 +272,7 @@ static const char **get_names(ld *l, const node *n, ident_kind kind,
                       sizeof *out);
     if (!out)
         return nomem(l), NULL;
-    for (item = n->kind == NODE_SEQ ? n->first : n; item;
-         item = n->kind == NODE_SEQ ? item->next : NULL) {
+    for (item = list_first(n); item; item = list_next(n, item)) {
         const char *s = get_ident(l, item, kind, what);
         if (!s)
             continue;
@@ -288,10 +292,7 @@ static const char **get_names(ld *l, const node *n, ident_kind kind,
 static const char *table_name_at(const void *table, size_t i)
 {
     const name_table *t = table;
-    const char *name;
-    memcpy(&name, (const char *)t->table + i * t->stride + t->offset,
-           sizeof name);
-    return name;
+    return name_at(t, (int32_t)i, t->offset);
 }
 
 static const char *nearest_in(const name_table *t, size_t count,
@@ -624,8 +625,7 @@ static void load_from(ld *l, const node *n, transition_def *t)
         return;
     }
     l->generation++; /* marks this list in l->seen: linear, however long */
-    for (item = n->kind == NODE_SEQ ? n->first : n; item;
-         item = n->kind == NODE_SEQ ? item->next : NULL) {
+    for (item = list_first(n); item; item = list_next(n, item)) {
         int32_t s = state_ref(l, item);
         if (s < 0)
             continue;
@@ -679,8 +679,7 @@ static void load_effects(ld *l, const node *n, transition_def *t)
         nomem(l);
         return;
     }
-    for (item = n->kind == NODE_SEQ ? n->first : n; item;
-         item = n->kind == NODE_SEQ ? item->next : NULL) {
+    for (item = list_first(n); item; item = list_next(n, item)) {
         int32_t e = effect_ref(l, item);
         if (e < 0)
             continue;
@@ -801,13 +800,31 @@ static void load_rollup(ld *l, const node *n)
         ERR(l, DOSM_D_PARENT, m->at, "rollup.mixed cannot be a parent state");
 }
 
+/* Guards name attributes and named guards: those names must not be words
+ * of the guard language, nor one both. */
+static const char *const guard_words[] = {"and", "or", "not", "in",
+                                          "true", "false", NULL};
+
+static void check_guard_word(ld *l, const char *what, const char *name,
+                             mark at)
+{
+    if (word_index(guard_words, name) >= 0)
+        ERR(l, DOSM_D_IDENT, at,
+            "%s '%s' is a word of the guard language; choose another name",
+            what, name);
+}
+
 static void check_guard_names(ld *l)
 {
     name_table attrs = table_of_attrs(l->d);
     uint32_t i;
+    for (i = 0; i < l->d->attr_count; i++)
+        check_guard_word(l, "attribute", l->d->attrs[i].name,
+                         l->d->attrs[i].at);
     for (i = 0; i < l->d->guard_count; i++) {
         const named *g = &l->d->guards[i];
-        if (g->name && names_find(&l->d->attr_ix, &attrs, g->name) >= 0)
+        check_guard_word(l, "guard", g->name, g->at);
+        if (names_find(&l->d->attr_ix, &attrs, g->name) >= 0)
             ERR(l, DOSM_D_CLASH, g->at,
                 "guard '%s' has the name of an attribute", g->name);
     }

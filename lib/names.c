@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-static const char *name_at(const name_table *t, int32_t i, size_t off)
+const char *name_at(const name_table *t, int32_t i, size_t off)
 {
     const char *elem = (const char *)t->table + (size_t)i * t->stride;
     const char *name;

@@ -199,6 +199,8 @@ int dosm_transition_get(const dosm_def *d, int i, dosm_transition_info *info)
     return DOSM_OK;
 }
 
+/* A busy instance (BUSY set in state) is never valid: no definition has
+ * 0x8000 states. */
 int instance_valid(const dosm_def *d, const dosm_instance *inst)
 {
     return d && inst && inst->state < d->state_count &&
@@ -206,6 +208,24 @@ int instance_valid(const dosm_def *d, const dosm_instance *inst)
            (inst->previous == DOSM_NO_STATE ||
             (inst->previous < d->state_count &&
              !(d->hot[inst->previous].flags & HOT_PARENT)));
+}
+
+int instance_check(const dosm_def *d, const dosm_instance *inst)
+{
+    if (!d || !inst)
+        return DOSM_E_ARG;
+    if (inst->state & BUSY)
+        return DOSM_E_REENTRANT;
+    return instance_valid(d, inst) ? DOSM_OK : DOSM_E_STATE;
+}
+
+int outcome_begin(const dosm_def *d, const dosm_instance *inst,
+                  dosm_outcome *out)
+{
+    out->text[0] = '\0';
+    out->has_deadline = 0;
+    out->transition = -1;
+    return out->code = instance_check(d, inst);
 }
 
 dosm_instance dosm_instance_initial(const dosm_def *d)

@@ -122,21 +122,6 @@ static void *search_open(search *s, const dosm_def *d, const dosm_host *h,
     return block;
 }
 
-static int check_args(const dosm_def *d, const dosm_instance *inst,
-                      dosm_outcome *out)
-{
-    out->text[0] = '\0';
-    out->has_deadline = 0;
-    out->transition = -1;
-    if (!d || !inst)
-        return out->code = DOSM_E_ARG;
-    if (inst->state & BUSY)
-        return out->code = DOSM_E_REENTRANT;
-    if (!instance_valid(d, inst))
-        return out->code = DOSM_E_STATE;
-    return DOSM_OK;
-}
-
 int dosm_path(const dosm_def *d, const dosm_host *h, const dosm_instance *inst,
               int target, const dosm_request *req, dosm_step *steps,
               size_t capacity, size_t *length, dosm_outcome *outcome)
@@ -148,7 +133,7 @@ int dosm_path(const dosm_def *d, const dosm_host *h, const dosm_instance *inst,
     int rc;
     if (!outcome)
         outcome = &local;
-    if ((rc = check_args(d, inst, outcome)) != DOSM_OK)
+    if ((rc = outcome_begin(d, inst, outcome)) != DOSM_OK)
         return rc;
     if (!length || target < 0 || (uint32_t)target >= d->state_count ||
         d->states[target].is_parent || (capacity && !steps))
@@ -183,7 +168,7 @@ int dosm_reconcile(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
     int rc;
     if (!outcome)
         outcome = &local;
-    if ((rc = check_args(d, inst, outcome)) != DOSM_OK)
+    if ((rc = outcome_begin(d, inst, outcome)) != DOSM_OK)
         return rc;
     target = dosm_state_find(d, observed);
     if (target < 0 || d->states[target].is_parent) {

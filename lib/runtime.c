@@ -189,9 +189,9 @@ void runtime_record(const dosm_def *d, const dosm_instance *before,
     r->effect_count = t ? t->effect_count : 0;
     r->effects = t ? t->effect_names : NULL;
     r->time = req ? req->now : 0;
-    /* deadline is meaningful only when has_deadline says so */
     /* Every step into a state with a timeout issues a deadline, an internal
-     * one too: it moved seq on, which makes the pending timer stale. */
+     * one too: it moved seq on, which makes the pending timer stale. The
+     * deadline is meaningful only when has_deadline says so. */
     out->has_deadline = (to->flags & HOT_TIMEOUT) != 0;
     if (out->has_deadline) {
         const state_def *cold = &d->states[after->state];
@@ -352,21 +352,10 @@ static int decide(const dosm_def *d, const dosm_host *h,
     eval_ctx ctx;
     const char *name;
     c->trans = c->target = -1;
-    out->text[0] = '\0';
-    out->has_deadline = 0;
-    out->transition = -1;
-    if (!d || !inst || !req) {
-        out->code = DOSM_E_ARG;
-        return DOSM_E_ARG;
-    }
-    if (inst->state & BUSY) {
-        out->code = DOSM_E_REENTRANT;
-        return DOSM_E_REENTRANT;
-    }
-    if (!instance_valid(d, inst)) {
-        out->code = DOSM_E_STATE;
-        return DOSM_E_STATE;
-    }
+    if (outcome_begin(d, inst, out) != DOSM_OK)
+        return out->code;
+    if (!req)
+        return out->code = DOSM_E_ARG;
     if (event < 0 || (uint32_t)event >= d->event_count) {
         c->code = DOSM_R_UNKNOWN_EVENT;
         ctx.missing = NULL;
@@ -461,7 +450,7 @@ size_t dosm_options_for(const dosm_def *d, const dosm_host *h,
     const hot_state *s;
     uint32_t k, end;
     size_t n = 0;
-    if (!d || !inst || (inst->state & BUSY) || !instance_valid(d, inst))
+    if (!instance_valid(d, inst))
         return 0;
     s = &d->hot[inst->state];
     for (k = s->cand_first; k < s->cand_first + s->cand_count; k = end) {

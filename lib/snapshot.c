@@ -10,14 +10,12 @@ int dosm_encode(const dosm_def *d, const dosm_instance *inst, char *buf,
     static const char hex[] = "0123456789abcdef";
     char hash[9];
     size_t n;
-    int i;
-    if (!d || !inst || !buf || !size)
+    int i, rc;
+    if (!buf || !size)
         return DOSM_E_ARG;
     buf[0] = '\0';
-    if (inst->state & BUSY)
-        return DOSM_E_REENTRANT;
-    if (!instance_valid(d, inst))
-        return DOSM_E_STATE;
+    if ((rc = instance_check(d, inst)) != DOSM_OK)
+        return rc;
     for (i = 0; i < 8; i++)
         hash[i] = hex[(d->hash >> (28 - 4 * i)) & 0xF];
     hash[8] = '\0';
@@ -178,15 +176,10 @@ int dosm_restore(const dosm_def *d, dosm_instance *inst, int64_t now,
     int32_t to;
     if (!outcome)
         outcome = &local;
-    if (!d || !inst)
-        return outcome->code = DOSM_E_ARG;
-    if (inst->state & BUSY)
-        return outcome->code = DOSM_E_REENTRANT;
-    if (!instance_valid(d, inst))
-        return outcome->code = DOSM_E_STATE;
+    if (outcome_begin(d, inst, outcome) != DOSM_OK)
+        return outcome->code;
     to = d->states[inst->state].fallback;
     if (to < 0) {
-        outcome->text[0] = '\0';
         return outcome->code = DOSM_R_NOT_ALLOWED;
     }
     memset(&req, 0, sizeof req);
