@@ -274,11 +274,26 @@ const char *values_get(const dosm_values *v, const char *name);
 int instance_valid(const dosm_def *d, const dosm_instance *inst);
 /* DOSM_OK; DOSM_E_ARG without a definition or instance; DOSM_E_REENTRANT
  * for an instance inside its callbacks; DOSM_E_STATE for one the
- * definition cannot hold. */
-int instance_check(const dosm_def *d, const dosm_instance *inst);
+ * definition cannot hold. Inline so that every caller (and the static
+ * analysers) sees that DOSM_OK means both pointers are set. */
+static inline int instance_check(const dosm_def *d, const dosm_instance *inst)
+{
+    if (!d || !inst)
+        return DOSM_E_ARG;
+    if (inst->state & BUSY)
+        return DOSM_E_REENTRANT;
+    return instance_valid(d, inst) ? DOSM_OK : DOSM_E_STATE;
+}
+
 /* Clears an outcome and records instance_check's verdict in it. */
-int outcome_begin(const dosm_def *d, const dosm_instance *inst,
-                  dosm_outcome *out);
+static inline int outcome_begin(const dosm_def *d, const dosm_instance *inst,
+                                dosm_outcome *out)
+{
+    out->text[0] = '\0';
+    out->has_deadline = 0;
+    out->transition = -1;
+    return out->code = instance_check(d, inst);
+}
 /* The leaf state with exactly this id, or (renamed) one that had it in an
  * earlier revision; -1 when none. */
 int32_t state_by_id(const dosm_def *d, const char *id, size_t len,

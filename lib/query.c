@@ -210,24 +210,6 @@ int instance_valid(const dosm_def *d, const dosm_instance *inst)
              !(d->hot[inst->previous].flags & HOT_PARENT)));
 }
 
-int instance_check(const dosm_def *d, const dosm_instance *inst)
-{
-    if (!d || !inst)
-        return DOSM_E_ARG;
-    if (inst->state & BUSY)
-        return DOSM_E_REENTRANT;
-    return instance_valid(d, inst) ? DOSM_OK : DOSM_E_STATE;
-}
-
-int outcome_begin(const dosm_def *d, const dosm_instance *inst,
-                  dosm_outcome *out)
-{
-    out->text[0] = '\0';
-    out->has_deadline = 0;
-    out->transition = -1;
-    return out->code = instance_check(d, inst);
-}
-
 dosm_instance dosm_instance_initial(const dosm_def *d)
 {
     dosm_instance inst;
