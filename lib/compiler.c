@@ -115,6 +115,27 @@ static void fill_candidates(dosm_def *d, const from_lists *fl, uint32_t s,
     }
 }
 
+/* A dense state x event table of where each pair's candidates start, so
+ * fire finds them with one load; built when it costs at most a few cells
+ * per candidate (sparse definitions keep the per-state search). */
+static int build_cells(dosm_def *d, uint32_t candidates)
+{
+    uint64_t cells = (uint64_t)d->state_count * d->event_count;
+    uint32_t s, k;
+    if (cells > 4 * (uint64_t)candidates + 4096)
+        return DOSM_OK;
+    d->cell = arena_array(&d->mem, (size_t)cells + 1, sizeof *d->cell);
+    if (!d->cell)
+        return DOSM_E_NOMEM;
+    for (s = 0; s < d->state_count; s++) {
+        const hot_state *st = &d->hot[s];
+        uint32_t *row = d->cell + (size_t)s * d->event_count;
+        for (k = st->cand_count; k-- > 0;) /* backwards: the first wins */
+            row[d->cand_event[st->cand_first + k]] = st->cand_first + k + 1;
+    }
+    return DOSM_OK;
+}
+
 static int build_candidates(dosm_def *d, arena *scratch, diag_sink *sink)
 {
     from_lists fl;
@@ -150,7 +171,7 @@ static int build_candidates(dosm_def *d, arena *scratch, diag_sink *sink)
         return DOSM_E_NOMEM;
     for (s = 0; s < d->state_count; s++)
         fill_candidates(d, &fl, s, tmp);
-    return DOSM_OK;
+    return build_cells(d, total);
 }
 
 static int build_event_lists(dosm_def *d, arena *scratch)
@@ -160,8 +181,10 @@ static int build_event_lists(dosm_def *d, arena *scratch)
     fill = arena_array(scratch, d->event_count + 1, sizeof *fill);
     if (!d->by_event || !fill)
         return DOSM_E_NOMEM;
-    for (i = 0; i < d->trans_count; i++)
+    for (i = 0; i < d->trans_count; i++) {
         d->events[d->trans[i].event].trans_count++;
+        d->trans[i].event_name = d->events[d->trans[i].event].name;
+    }
     for (i = 1; i < d->event_count; i++)
         d->events[i].trans_first =
             d->events[i - 1].trans_first + d->events[i - 1].trans_count;
@@ -247,23 +270,23 @@ static uint32_t hash_int(uint32_t h, int64_t v)
 static uint32_t hash_field(uint32_t h, const field *f)
 {
     uint32_t k;
-    h = text_hash(h, f->name, 0);
+    h = text_hash(h, f->name);
     h = hash_int(h, (int64_t)f->type * 2 + f->required);
     for (k = 0; k < f->value_count; k++)
-        h = text_hash(h, f->values[k], 0);
+        h = text_hash(h, f->values[k]);
     return h;
 }
 
 static uint32_t definition_hash(const dosm_def *d)
 {
-    uint32_t h = text_hash(TEXT_HASH_SEED, d->name, 0), i, j;
+    uint32_t h = text_hash(TEXT_HASH_SEED, d->name), i, j;
     h = hash_int(h, d->initial);
     h = hash_int(h, d->mixed);
     for (i = 0; i < d->attr_count; i++)
         h = hash_field(h, &d->attrs[i]);
     for (i = 0; i < d->state_count; i++) {
         const state_def *s = &d->states[i];
-        h = text_hash(h, s->id, 0);
+        h = text_hash(h, s->id);
         h = hash_int(h, s->final * 4 + s->is_parent * 2);
         h = hash_int(h, s->parent);
         h = hash_int(h, s->fallback);
@@ -271,7 +294,7 @@ static uint32_t definition_hash(const dosm_def *d)
         h = hash_int(h, s->timeout_event);
     }
     for (i = 0; i < d->event_count; i++) {
-        h = text_hash(h, d->events[i].name, 0);
+        h = text_hash(h, d->events[i].name);
         for (j = 0; j < d->events[i].payload_count; j++)
             h = hash_field(h, &d->events[i].payload[j]);
     }
@@ -282,7 +305,7 @@ static uint32_t definition_hash(const dosm_def *d)
         h = hash_int(h, t->from_any ? -2 : (int64_t)t->from_count);
         for (j = 0; j < t->from_count; j++)
             h = hash_int(h, t->from[j]);
-        h = text_hash(h, t->guard ? t->guard->text : "", 0);
+        h = text_hash(h, t->guard ? t->guard->text : "");
         for (j = 0; j < t->effect_count; j++)
             h = hash_int(h, t->effects[j]);
     }

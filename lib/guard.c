@@ -481,9 +481,12 @@ const char *values_get(const dosm_values *v, const char *name)
     size_t i;
     if (!v)
         return NULL;
-    for (i = 0; i < v->count; i++)
-        if (v->pairs[i].name && strcmp(v->pairs[i].name, name) == 0)
+    for (i = 0; i < v->count; i++) {
+        const char *n = v->pairs[i].name;
+        /* the first letter rules out most names without a call */
+        if (n && n[0] == name[0] && strcmp(n, name) == 0)
             return v->pairs[i].value;
+    }
     return v->lookup ? v->lookup(v->lookup_user, name) : NULL;
 }
 

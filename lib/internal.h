@@ -36,7 +36,8 @@ size_t text_vformat(char *buf, size_t size, const char *fmt, va_list ap);
 int text_casecmp(const char *a, const char *b);
 unsigned text_distance(const char *a, const char *b); /* edit distance */
 unsigned text_near(const char *typed, const char *known);
-uint32_t text_hash(uint32_t h, const char *s, int fold_case);
+/* FNV-1a: the definition hash in snapshots, so it must never change. */
+uint32_t text_hash(uint32_t h, const char *s);
 #define TEXT_HASH_SEED 2166136261u
 
 typedef enum ident_kind { IDENT_STATE, IDENT_NAME, IDENT_WORKFLOW } ident_kind;
@@ -193,6 +194,7 @@ typedef struct event_def {
 
 typedef struct transition_def {
     int32_t event, to;
+    const char *event_name; /* compiled: the record names it on every fire */
     int32_t *from;       /* NULL when from_any */
     uint32_t from_count;
     int from_any;
@@ -232,6 +234,8 @@ struct dosm_def {
     hot_state *hot;        /* per state */
     uint32_t *cand;        /* transitions per state, sorted by event_def */
     int32_t *cand_event;   /* their events, for binary search */
+    uint32_t *cell;        /* state x event: first candidate + 1, 0 none;
+                              NULL for sparse definitions */
     uint32_t *by_event;    /* transitions per event, file order */
     int32_t *ranked;       /* leaf states in rank order */
     uint32_t ranked_count;
@@ -271,7 +275,16 @@ const char *values_get(const dosm_values *v, const char *name);
 
 /* ---- runtime helpers shared by runtime.c, reconcile.c, history.c ---- */
 
-int instance_valid(const dosm_def *d, const dosm_instance *inst);
+/* An instance this definition can hold: a leaf state, a leaf or no
+ * previous state. Inline: every fire starts here. */
+static inline int instance_valid(const dosm_def *d, const dosm_instance *inst)
+{
+    return d && inst && inst->state < d->state_count &&
+           !(d->hot[inst->state].flags & HOT_PARENT) &&
+           (inst->previous == DOSM_NO_STATE ||
+            (inst->previous < d->state_count &&
+             !(d->hot[inst->previous].flags & HOT_PARENT)));
+}
 /* DOSM_OK; DOSM_E_ARG without a definition or instance; DOSM_E_REENTRANT
  * for an instance inside its callbacks; DOSM_E_STATE for one the
  * definition cannot hold. Inline so that every caller (and the static
@@ -280,9 +293,9 @@ static inline int instance_check(const dosm_def *d, const dosm_instance *inst)
 {
     if (!d || !inst)
         return DOSM_E_ARG;
-    if (inst->state & BUSY)
-        return DOSM_E_REENTRANT;
-    return instance_valid(d, inst) ? DOSM_OK : DOSM_E_STATE;
+    if (instance_valid(d, inst)) /* BUSY puts state out of range */
+        return DOSM_OK;
+    return inst->state & BUSY ? DOSM_E_REENTRANT : DOSM_E_STATE;
 }
 
 /* Clears an outcome and records instance_check's verdict in it. */
@@ -307,7 +320,18 @@ typedef struct choice {
 choice runtime_choose(const dosm_def *d, const dosm_host *h,
                       const dosm_instance *inst, int32_t event,
                       const dosm_request *req, eval_ctx *ctx);
-dosm_instance instance_next(const dosm_instance *before, int32_t to);
+/* The instance after a step to state `to`. */
+static inline dosm_instance instance_next(const dosm_instance *before,
+                                          int32_t to)
+{
+    dosm_instance after;
+    after.state = (uint16_t)to;
+    /* previous is where the order was before it entered its state, so an
+     * internal step (same state) keeps it. */
+    after.previous = to == before->state ? before->previous : before->state;
+    after.seq = before->seq + 1;
+    return after;
+}
 void runtime_record(const dosm_def *d, const dosm_instance *before,
                     const dosm_instance *after, int32_t trans,
                     const dosm_request *req, dosm_outcome *out);

@@ -13,6 +13,43 @@ const char *name_at(const name_table *t, int32_t i, size_t off)
     return name;
 }
 
+#define BYTES(c) (UINT64_C(0x0101010101010101) * (c))
+
+/* ASCII letters of 8 bytes to lower case at once: a byte is upper case
+ * when its low seven bits are >= 'A' and <= 'Z' and its top bit is clear;
+ * the sums cannot carry into the next byte. */
+static uint64_t lower8(uint64_t x)
+{
+    uint64_t low7 = x & BYTES(0x7f);
+    uint64_t upper = (low7 + BYTES(0x80 - 'A')) & ~(low7 + BYTES(0x80 - 'Z' - 1)) &
+                     ~x & BYTES(0x80);
+    return x | upper >> 2; /* 0x80 >> 2 is the case bit, 0x20 */
+}
+
+static uint64_t mix(uint64_t h, uint64_t w, int fold_case)
+{
+    h = (h ^ (fold_case ? lower8(w) : w)) * UINT64_C(0xff51afd7ed558ccd);
+    return h ^ h >> 32;
+}
+
+/* Hashes eight bytes per step: a byte-at-a-time hash is a chain of
+ * multiplies as long as the name, and firing by name waits on it. */
+static uint32_t name_hash(const char *name, int fold_case)
+{
+    size_t len = strlen(name), i = 0, k;
+    uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ len, w;
+    for (; len - i >= 8; i += 8) {
+        memcpy(&w, name + i, 8);
+        h = mix(h, w, fold_case);
+    }
+    if (i < len) {
+        for (w = 0, k = 0; i + k < len; k++)
+            w |= (uint64_t)(unsigned char)name[i + k] << (8 * k);
+        h = mix(h, w, fold_case);
+    }
+    return (uint32_t)h;
+}
+
 static int same(const name_index *ix, const char *a, const char *b)
 {
     return ix->fold_case ? text_casecmp(a, b) == 0 : strcmp(a, b) == 0;
@@ -23,7 +60,7 @@ static int same(const name_index *ix, const char *a, const char *b)
 static uint32_t probe(const name_index *ix, const name_table *t,
                       const char *name, int32_t *owner)
 {
-    uint32_t i = text_hash(TEXT_HASH_SEED, name, ix->fold_case) & ix->mask;
+    uint32_t i = name_hash(name, ix->fold_case) & ix->mask;
     for (;; i = (i + 1) & ix->mask) {
         int32_t e = ix->slots[i] - 1;
         *owner = e;

@@ -201,15 +201,6 @@ int dosm_transition_get(const dosm_def *d, int i, dosm_transition_info *info)
 
 /* A busy instance (BUSY set in state) is never valid: no definition has
  * 0x8000 states. */
-int instance_valid(const dosm_def *d, const dosm_instance *inst)
-{
-    return d && inst && inst->state < d->state_count &&
-           !(d->hot[inst->state].flags & HOT_PARENT) &&
-           (inst->previous == DOSM_NO_STATE ||
-            (inst->previous < d->state_count &&
-             !(d->hot[inst->previous].flags & HOT_PARENT)));
-}
-
 dosm_instance dosm_instance_initial(const dosm_def *d)
 {
     dosm_instance inst;

@@ -5,37 +5,36 @@
 
 #include <string.h>
 
-/* The candidates of `event` in state s: [first, *end). Most states have a
- * handful of transitions, where a scan beats a binary search. */
-static uint32_t first_candidate(const dosm_def *d, const hot_state *s,
-                                int32_t event, uint32_t *end)
+/* The first candidate of `event` in state s; its candidates run from there
+ * while cand_event matches, up to the end of s's slice. */
+static uint32_t first_candidate(const dosm_def *d, uint32_t state,
+                                int32_t event)
 {
+    const hot_state *s = &d->hot[state];
     uint32_t lo = s->cand_first, hi = s->cand_first + s->cand_count;
-    if (s->cand_count > 8) {
-        while (lo < hi) {
-            uint32_t mid = lo + (hi - lo) / 2;
-            if (d->cand_event[mid] < event)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        hi = s->cand_first + s->cand_count;
-    } else {
-        while (lo < hi && d->cand_event[lo] < event)
-            lo++;
+    if (d->cell) {
+        uint32_t c = d->cell[(size_t)state * d->event_count + (uint32_t)event];
+        return c ? c - 1 : hi;
     }
-    for (*end = lo; *end < hi && d->cand_event[*end] == event;)
-        ++*end;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (d->cand_event[mid] < event)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return lo;
 }
 
-choice runtime_choose(const dosm_def *d, const dosm_host *h,
-                      const dosm_instance *inst, int32_t event,
-                      const dosm_request *req, eval_ctx *ctx)
+/* choose, record and apply are inline in fire, the hot path, and exported
+ * to reconcile.c and snapshot.c as runtime_*. */
+static inline choice choose(const dosm_def *d, const dosm_host *h,
+                            const dosm_instance *inst, int32_t event,
+                            const dosm_request *req, eval_ctx *ctx)
 {
     const hot_state *s = &d->hot[inst->state];
-    choice c = {-1, -1, DOSM_R_NOT_ALLOWED};
-    uint32_t k, end;
+    uint32_t k, end = s->cand_first + s->cand_count;
+    choice c;
 
     ctx->def = d;
     ctx->host = h;
@@ -43,15 +42,16 @@ choice runtime_choose(const dosm_def *d, const dosm_host *h,
     ctx->request = req;
     ctx->missing = ctx->bad_name = ctx->bad_value = NULL;
     ctx->unreadable = 0;
-    if (s->flags & HOT_FINAL) {
-        c.code = DOSM_R_FINAL;
+    c.trans = c.target = -1;
+    c.code = s->flags & HOT_FINAL ? DOSM_R_FINAL : DOSM_R_NOT_ALLOWED;
+    if (s->flags & HOT_FINAL)
         return c;
-    }
-    for (k = first_candidate(d, s, event, &end); k < end; k++) {
+    for (k = first_candidate(d, inst->state, event); k < end && d->cand_event[k] == event;
+         k++) {
         const transition_def *t = &d->trans[d->cand[k]];
         if (c.trans < 0)
             c.trans = (int32_t)d->cand[k]; /* explain by the first */
-        if (!guard_eval(t->guard, ctx))
+        if (t->guard && !guard_eval(t->guard, ctx))
             continue;
         c.trans = (int32_t)d->cand[k];
         c.target = t->to == TO_PREVIOUS ? (int32_t)inst->previous : t->to;
@@ -62,6 +62,13 @@ choice runtime_choose(const dosm_def *d, const dosm_host *h,
     if (c.trans >= 0)
         c.code = ctx->missing ? DOSM_R_MISSING_ATTR : DOSM_R_GUARD;
     return c;
+}
+
+choice runtime_choose(const dosm_def *d, const dosm_host *h,
+                      const dosm_instance *inst, int32_t event,
+                      const dosm_request *req, eval_ctx *ctx)
+{
+    return choose(d, h, inst, event, req, ctx);
 }
 
 /* ---- explaining rejections in words a person can act on ---- */
@@ -159,24 +166,12 @@ void runtime_explain(const dosm_def *d, const dosm_instance *inst,
 
 /* ---- applying a step ---- */
 
-dosm_instance instance_next(const dosm_instance *before, int32_t to)
-{
-    dosm_instance after;
-    after.state = (uint16_t)to;
-    /* previous is where the order was before it entered its state, so an
-     * internal step (same state) keeps it. */
-    after.previous = to == before->state ? before->previous : before->state;
-    after.seq = before->seq + 1;
-    return after;
-}
-
-void runtime_record(const dosm_def *d, const dosm_instance *before,
-                    const dosm_instance *after, int32_t trans,
-                    const dosm_request *req, dosm_outcome *out)
+static inline void record(const dosm_def *d, const dosm_instance *before,
+                          const dosm_instance *after, int32_t trans,
+                          const dosm_request *req, dosm_outcome *out)
 {
     dosm_record *r = &out->record;
     const hot_state *to = &d->hot[after->state];
-    const transition_def *t = trans >= 0 ? &d->trans[trans] : NULL;
     out->code = DOSM_OK;
     out->text[0] = '\0';
     out->transition = trans;
@@ -184,11 +179,18 @@ void runtime_record(const dosm_def *d, const dosm_instance *before,
     r->revision = d->revision;
     r->seq = after->seq;
     r->from = d->hot[before->state].id;
-    r->event = t ? d->events[t->event].name : DOSM_EVENT_RESTART;
     r->to = to->id;
-    r->effect_count = t ? t->effect_count : 0;
-    r->effects = t ? t->effect_names : NULL;
     r->time = req ? req->now : 0;
+    if (trans >= 0) {
+        const transition_def *t = &d->trans[trans];
+        r->event = t->event_name;
+        r->effect_count = t->effect_count;
+        r->effects = t->effect_names;
+    } else {
+        r->event = DOSM_EVENT_RESTART;
+        r->effect_count = 0;
+        r->effects = NULL;
+    }
     /* Every step into a state with a timeout issues a deadline, an internal
      * one too: it moved seq on, which makes the pending timer stale. The
      * deadline is meaningful only when has_deadline says so. */
@@ -201,6 +203,13 @@ void runtime_record(const dosm_def *d, const dosm_instance *before,
         out->deadline.event = d->events[cold->timeout_event].name;
         out->deadline.seq = after->seq;
     }
+}
+
+void runtime_record(const dosm_def *d, const dosm_instance *before,
+                    const dosm_instance *after, int32_t trans,
+                    const dosm_request *req, dosm_outcome *out)
+{
+    record(d, before, after, trans, req, out);
 }
 
 /* Is a an ancestor of s, or s itself? */
@@ -242,20 +251,16 @@ static void dispatch(const dosm_def *d, const dosm_host *h,
     }
 }
 
-int runtime_apply(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
-                  int32_t trans, int32_t target, const dosm_request *req,
-                  dosm_outcome *out)
+/* Runs the callbacks of a step already applied to *inst. */
+static void notify(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
+                   const dosm_instance *before, int32_t trans,
+                   const dosm_request *req, const dosm_outcome *out)
 {
-    dosm_instance before = *inst, after = instance_next(&before, target);
+    dosm_instance after = *inst;
     dosm_event_info info;
-
-    runtime_record(d, &before, &after, trans, req, out);
-    *inst = after;
-    if (!h)
-        return DOSM_OK;
     memset(&info, 0, sizeof info);
     info.def = d;
-    info.before = &before;
+    info.before = before;
     info.after = &after;
     info.event = out->record.event;
     info.record = &out->record;
@@ -264,7 +269,25 @@ int runtime_apply(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
     inst->state |= BUSY; /* a callback firing on this instance is refused */
     dispatch(d, h, &d->trans[trans], &info);
     *inst = after;
+}
+
+static inline int apply(const dosm_def *d, const dosm_host *h,
+                        dosm_instance *inst, int32_t trans, int32_t target,
+                        const dosm_request *req, dosm_outcome *out)
+{
+    dosm_instance before = *inst;
+    *inst = instance_next(&before, target);
+    record(d, &before, inst, trans, req, out);
+    if (h)
+        notify(d, h, inst, &before, trans, req, out);
     return DOSM_OK;
+}
+
+int runtime_apply(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
+                  int32_t trans, int32_t target, const dosm_request *req,
+                  dosm_outcome *out)
+{
+    return apply(d, h, inst, trans, target, req, out);
 }
 
 static int reject(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
@@ -297,8 +320,6 @@ static int check_payload(const event_def *e,
     sentence s = {out->text, sizeof out->text, 0};
     uint32_t i, j;
     value v;
-    if (e->payload_count == 0 && (!p || (p->count == 0 && !p->lookup)))
-        return DOSM_OK;
     for (i = 0; p && i < p->count; i++) {
         if (!p->pairs[i].name)
             continue; /* values_get skips these too */
@@ -329,8 +350,8 @@ static int check_payload(const event_def *e,
 }
 
 static int timer_is_current(const dosm_def *d, const dosm_instance *inst,
-                            int32_t event, const char *name,
-                            const dosm_request *req, dosm_outcome *out)
+                            int32_t event, const dosm_request *req,
+                            dosm_outcome *out)
 {
     sentence s = {out->text, sizeof out->text, 0};
     const state_def *st = &d->states[inst->state];
@@ -338,7 +359,7 @@ static int timer_is_current(const dosm_def *d, const dosm_instance *inst,
         return 1;
     say(&s, "the timer %s is stale: it was set at seq %u, the order is now "
             "in %s at seq %u",
-        name, req->timer_seq, st->id, inst->seq);
+        d->events[event].name, req->timer_seq, st->id, inst->seq);
     out->code = DOSM_R_STALE;
     return 0;
 }
@@ -350,7 +371,6 @@ static int decide(const dosm_def *d, const dosm_host *h,
                   const dosm_request *req, choice *c, dosm_outcome *out)
 {
     eval_ctx ctx;
-    const char *name;
     c->trans = c->target = -1;
     if (outcome_begin(d, inst, out) != DOSM_OK)
         return out->code;
@@ -363,14 +383,15 @@ static int decide(const dosm_def *d, const dosm_host *h,
                         out);
         return out->code;
     }
-    name = d->events[event].name;
-    if (req->timer && !timer_is_current(d, inst, event, name, req, out))
+    if (req->timer && !timer_is_current(d, inst, event, req, out))
         return out->code;
-    if (check_payload(&d->events[event], req, out) != DOSM_OK)
+    /* most events carry no payload: skip the check without a call */
+    if ((d->events[event].payload_count || req->payload) &&
+        check_payload(&d->events[event], req, out) != DOSM_OK)
         return out->code;
-    *c = runtime_choose(d, h, inst, event, req, &ctx);
+    *c = choose(d, h, inst, event, req, &ctx);
     if (c->code != DOSM_OK)
-        runtime_explain(d, inst, event, name, *c, &ctx, out);
+        runtime_explain(d, inst, event, d->events[event].name, *c, &ctx, out);
     return out->code = c->code;
 }
 
@@ -388,10 +409,10 @@ static int run_event(const dosm_def *d, const dosm_host *h,
         outcome = &local;
     code = decide(d, h, inst, event, req, &c, outcome);
     if (code == DOSM_OK && apply_to)
-        return runtime_apply(d, h, apply_to, c.trans, c.target, req, outcome);
+        return apply(d, h, apply_to, c.trans, c.target, req, outcome);
     if (code == DOSM_OK) {
         dosm_instance after = instance_next(inst, c.target);
-        runtime_record(d, inst, &after, c.trans, req, outcome);
+        record(d, inst, &after, c.trans, req, outcome);
     } else if (apply_to && DOSM_IS_REJECTION(code)) {
         return reject(d, h, apply_to,
                       event >= 0 && (uint32_t)event < d->event_count
@@ -448,17 +469,19 @@ size_t dosm_options_for(const dosm_def *d, const dosm_host *h,
                         dosm_option *out, size_t capacity)
 {
     const hot_state *s;
-    uint32_t k, end;
+    uint32_t k, end, stop;
     size_t n = 0;
     if (!instance_valid(d, inst))
         return 0;
     s = &d->hot[inst->state];
-    for (k = s->cand_first; k < s->cand_first + s->cand_count; k = end) {
+    stop = s->cand_first + s->cand_count;
+    for (k = s->cand_first; k < stop; k = end) {
         eval_ctx ctx;
         int32_t event = d->cand_event[k];
         uint32_t j;
         choice c = runtime_choose(d, h, inst, event, req, &ctx);
-        first_candidate(d, s, event, &end);
+        for (end = k; end < stop && d->cand_event[end] == event;)
+            end++;
         for (j = k; j < end; j++, n++) {
             const transition_def *t = &d->trans[d->cand[j]];
             if (!out || n >= capacity)

@@ -137,15 +137,10 @@ unsigned text_near(const char *typed, const char *known)
 
 /* FNV-1a. Two loops rather than a test per character: event names are
  * hashed on every fire. */
-uint32_t text_hash(uint32_t h, const char *s, int fold_case)
+uint32_t text_hash(uint32_t h, const char *s)
 {
-    if (fold_case) {
-        for (; *s; s++)
-            h = (h ^ (uint32_t)lower((unsigned char)*s)) * 16777619u;
-    } else {
-        for (; *s; s++)
-            h = (h ^ (uint32_t)(unsigned char)*s) * 16777619u;
-    }
+    for (; *s; s++)
+        h = (h ^ (uint32_t)(unsigned char)*s) * 16777619u;
     return h;
 }
 

@@ -505,6 +505,115 @@ static void test_many_candidates_binary_search(void **state)
     }
 }
 
+/* 80 states and 80 events with a chain of 89 transitions: a state x event
+ * table would cost far more cells than there are candidates, so the
+ * compiler leaves it out and fire searches each state's slice; S0's ten
+ * candidates take the binary search. Fire must answer exactly as it does
+ * with the table. */
+static char *sparse_yaml(void)
+{
+    size_t cap = 16384, n = 0;
+    char *y = malloc(cap);
+    int i;
+    assert_non_null(y);
+    n += (size_t)snprintf(y + n, cap - n, "dosm: 1\nname: sparse\ntitle: Sparse\n"
+                          "revision: 1\ninitial: S0\nstates:\n");
+    for (i = 0; i < 80; i++)
+        n += (size_t)snprintf(y + n, cap - n, "  S%d: { label: State %d%s }\n", i,
+                              i, i == 79 ? ", final: true" : "");
+    n += (size_t)snprintf(y + n, cap - n, "events:\n");
+    for (i = 0; i < 80; i++)
+        n += (size_t)snprintf(y + n, cap - n, "  go_%d:\n", i);
+    n += (size_t)snprintf(y + n, cap - n, "transitions:\n");
+    for (i = 0; i < 79; i++)
+        n += (size_t)snprintf(y + n, cap - n,
+                              "  - { event: go_%d, from: S%d, to: S%d }\n", i,
+                              i, i + 1);
+    for (i = 70; i < 79; i++) /* S0's further candidates, to S70..S78 */
+        n += (size_t)snprintf(y + n, cap - n,
+                              "  - { event: go_%d, from: S0, to: S%d }\n", i, i);
+    assert_true(n < cap);
+    return y;
+}
+
+static void test_sparse_definition_searches_candidates(void **state)
+{
+    char *yaml = sparse_yaml();
+    dosm_def *def = load_text(yaml);
+    dosm_outcome out;
+    dosm_request req;
+    dosm_instance inst;
+    int i;
+    (void)state;
+    memset(&req, 0, sizeof req);
+    inst = dosm_instance_initial(def);
+    for (i = 0; i < 79; i++) { /* the chain, one event per state */
+        char event[16];
+        snprintf(event, sizeof event, "go_%d", i);
+        req.event = event;
+        assert_int_equal(dosm_fire(def, NULL, &inst, &req, &out), DOSM_OK);
+        assert_int_equal(inst.state, i + 1);
+    }
+    req.event = "go_0";
+    assert_int_equal(dosm_fire(def, NULL, &inst, &req, &out), DOSM_R_FINAL);
+    for (i = 70; i < 79; i++) { /* S0's binary-searched slice */
+        dosm_instance start = dosm_instance_initial(def);
+        assert_int_equal(dosm_fire_index(def, NULL, &start, i, &req, &out),
+                         DOSM_OK);
+        assert_int_equal(start.state, i);
+    }
+    inst = dosm_instance_initial(def);
+    for (i = 1; i < 70; i++) /* below, between and above S0's events */
+        assert_int_equal(dosm_fire_index(def, NULL, &inst, i, &req, &out),
+                         DOSM_R_NOT_ALLOWED);
+    assert_int_equal(dosm_fire_index(def, NULL, &inst, 79, &req, &out),
+                     DOSM_R_NOT_ALLOWED);
+    assert_int_equal(inst.state, 0);
+    dosm_def_free(def);
+    free(yaml);
+}
+
+/* Names are hashed eight bytes at a time, with ASCII case folded in the
+ * word for state ids and labels: every length around a word boundary, and
+ * letters just outside A-Z, must find exactly their own state. */
+static void test_names_of_every_length_fold_case(void **state)
+{
+    static const char yaml[] =
+        "dosm: 1\nname: names\ntitle: Names\nrevision: 1\ninitial: S1234567\n"
+        "states:\n"
+        "  S1234567: { label: L0 }\n"
+        "  S12345678: { label: L1, final: true }\n"
+        "  S123456789ABCDEF: { label: L2, final: true }\n"
+        "  S123456789ABCDEFG: { label: L3, final: true }\n"
+        "  A: { label: \"Label @[ 7\", final: true }\n"
+        "  B: { label: \"Label `{ 8\", final: true }\n"
+        "events:\n  a:\n  b:\n  c:\n  d:\n  e:\n"
+        "transitions:\n"
+        "  - { event: a, from: S1234567, to: S12345678 }\n"
+        "  - { event: b, from: S1234567, to: S123456789ABCDEF }\n"
+        "  - { event: c, from: S1234567, to: S123456789ABCDEFG }\n"
+        "  - { event: d, from: S1234567, to: A }\n"
+        "  - { event: e, from: S1234567, to: B }\n";
+    static const char *const forms[][2] = {
+        {"S1234567", "s1234567"},       {"S12345678", "s12345678"},
+        {"S123456789ABCDEF", "s123456789abcdef"},
+        {"S123456789ABCDEFG", "S123456789abcdefg"},
+        {"Label @[ 7", "LABEL @[ 7"},  {"Label `{ 8", "label `{ 8"}};
+    dosm_def *def = load_text(yaml);
+    int i;
+    (void)state;
+    for (i = 0; i < 6; i++) {
+        assert_int_equal(dosm_state_find(def, forms[i][0]), i);
+        assert_int_equal(dosm_state_find(def, forms[i][1]), i);
+    }
+    /* '@' and '[' sit beside 'A' and 'Z', '`' and '{' beside 'a' and 'z':
+     * none of them folds */
+    assert_int_equal(dosm_state_find(def, "Label `[ 7"), -1);
+    assert_int_equal(dosm_state_find(def, "Label @{ 8"), -1);
+    assert_int_equal(dosm_state_find(def, "S123456789ABCDE"), -1);
+    dosm_def_free(def);
+}
+
 static void test_event_nothing_takes(void **state)
 {
     dosm_instance inst = at("B");
@@ -1060,6 +1169,8 @@ int main(void)
         cmocka_unit_test(test_attribute_values),
         cmocka_unit_test(test_queries_refuse_bad_arguments),
         cmocka_unit_test(test_many_candidates_binary_search),
+        cmocka_unit_test(test_sparse_definition_searches_candidates),
+        cmocka_unit_test(test_names_of_every_length_fold_case),
         cmocka_unit_test(test_event_nothing_takes),
         cmocka_unit_test(test_try_and_fire_argument_checks),
         cmocka_unit_test(test_payload_on_event_without_fields),

@@ -489,6 +489,9 @@ int main(int argc, char **argv)
                    (double)mem / trans, (double)w[i].heap.peak / (double)w[i].len,
                    sizeof(dosm_instance));
     }
+    if (only && itero_switch > 0 && !json) /* profiling the iTero walk */
+        printf("\nfire, iTero: by name %.2fx, by index %.2fx the switch (%.2f ns)\n",
+               itero_fire / itero_switch, itero_index / itero_switch, itero_switch);
     if (!only) {
         workload *it = &w[3];
         double replay = replay_ns(it);
