@@ -3,6 +3,7 @@
 // Reads every file-scope word table of loader.c (top_keys, state_keys, ...,
 // attention_names, ...) and compares it with the schema place it maps to;
 // a table that maps nowhere is an error too, so a new one cannot be missed.
+// Also checks that every key of the schema has a description.
 import { readFileSync } from 'node:fs';
 
 const [loaderPath, schemaPath] = process.argv.slice(2);
@@ -55,5 +56,15 @@ for (const [table, list] of tables) {
 }
 for (const table of [...Object.keys(keys), ...Object.keys(words)])
   if (!tables.has(table)) fail(`${loaderPath} has no table ${table}`);
+// Editors show descriptions on hover: every key has one.
+const described = (node, path) => {
+  if (Array.isArray(node)) return node.forEach((v, i) => described(v, `${path}/${i}`));
+  if (typeof node !== 'object' || node === null) return;
+  for (const [key, value] of Object.entries(node.properties ?? {}))
+    if (typeof value.description !== 'string')
+      fail(`#${path}/properties/${key} has no description`);
+  for (const [key, value] of Object.entries(node)) described(value, `${path}/${key}`);
+};
+described(schema, '');
 if (failures) process.exit(1);
-console.log(`${tables.size} loader tables match the schema`);
+console.log(`${tables.size} loader tables match the schema; every key has a description`);
