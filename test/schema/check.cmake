@@ -38,6 +38,10 @@ function(to_json)
 endfunction()
 
 # Validates JSON: sets AJV_RC, AJV_OUT, AJV_ERR (one error line per file).
+# Strict mode refuses a schema with unknown keywords or loose types; all but
+# strictRequired, which cannot see that the enum rule's `required: [values]`
+# names a property declared where the rule is used. Union types ("text" is
+# any scalar) are allowed.
 function(ajv)
   set(args)
   foreach(f ${JSON})
