@@ -1,4 +1,5 @@
-/*
+/**
+ * @file dosm.h
  * libdosm: state machines for dental orders.
  *
  * This header is the whole contract: anything not declared here is
@@ -6,6 +7,17 @@
  * keeps no global state; the host owns storage, networking and time.
  *
  * Copyright (c) 2026 The libdosm authors. MIT licence, see LICENSE.
+ */
+/**
+ * @mainpage libdosm
+ * libdosm is a C99 library of state machines for dental orders. A host
+ * loads a YAML workflow with dosm_load, keeps each order as an 8-byte
+ * dosm_instance, fires events on it with dosm_fire (callbacks through a
+ * dosm_host), stores it with dosm_encode and dosm_decode, and reconciles it
+ * with a vendor's status with dosm_reconcile. Every call and result code is
+ * documented in dosm.h; the workflow files are described in
+ * @ref md_states_README "the workflow format", and checked in editors by
+ * the JSON Schema states/dosm.schema.json.
  */
 #ifndef DOSM_H
 #define DOSM_H
@@ -21,15 +33,23 @@ extern "C" {
 /* Version and export                                                 */
 /* ------------------------------------------------------------------ */
 
+/** Major version of this header: raised for changes that break the API. */
 #define DOSM_VERSION_MAJOR 0
+/** Minor version of this header: raised for additions. */
 #define DOSM_VERSION_MINOR 1
+/** Patch version of this header: raised for fixes. */
 #define DOSM_VERSION_PATCH 0
 /** The version as one number, MAJOR * 10000 + MINOR * 100 + PATCH. */
 #define DOSM_VERSION_NUMBER                                                   \
     (DOSM_VERSION_MAJOR * 10000 + DOSM_VERSION_MINOR * 100 + DOSM_VERSION_PATCH)
 
-/* Define DOSM_STATIC when linking the static library on Windows (the CMake
- * target dosm::static does it for you). */
+/**
+ * @def DOSM_API
+ * Marks the functions the library exports: dllexport/dllimport on Windows,
+ * default visibility with GCC and Clang (everything else is hidden).
+ * Define DOSM_STATIC when linking the static library on Windows (the CMake
+ * target dosm::static does it for you).
+ */
 #if defined(_WIN32) && !defined(DOSM_STATIC)
 #  ifdef DOSM_BUILDING
 #    define DOSM_API __declspec(dllexport)
@@ -43,21 +63,29 @@ extern "C" {
 #endif
 
 /** Returns DOSM_VERSION_NUMBER of the linked library, so a host can assert
- *  that header and library match. */
+ *  that header and library match.
+ *  @return MAJOR * 10000 + MINOR * 100 + PATCH of the library */
 DOSM_API int dosm_version_number(void);
-/** Returns the linked library's version as "MAJOR.MINOR.PATCH" (static). */
+/** Returns the linked library's version as "MAJOR.MINOR.PATCH" (static).
+ *  @return the version string, owned by the library */
 DOSM_API const char *dosm_version(void);
 
 /* ------------------------------------------------------------------ */
 /* Result codes                                                       */
 /* ------------------------------------------------------------------ */
 
-/*
+/**
  * Every function that can fail returns one of these. They fall in four
  * ranges: DOSM_OK; call errors (DOSM_E_*, 1-99); definition diagnostics
  * (DOSM_D_*, 100-199, errors found in a workflow file); rejections
  * (DOSM_R_*, 200-299: the call worked, the order may not do this); and
  * definition warnings (DOSM_W_*, 300-399). The numbers are stable.
+ *
+ * An X-macro: each entry is X(NAME, NUMBER, TEXT), where TEXT is what
+ * dosm_code_text returns. It generates the enum dosm_code and the library's
+ * name and text tables, so they never drift.
+ *
+ * @param X a macro taking (name, value, text), applied to every code
  */
 #define DOSM_CODES(X)                                                          \
     X(DOSM_OK, 0, "success")                                                   \
@@ -105,28 +133,42 @@ DOSM_API const char *dosm_version(void);
     X(DOSM_W_NO_FHIR, 300, "state has no FHIR Task status")                    \
     X(DOSM_W_UNUSED, 301, "declared but never used")
 
-/** All result codes; see DOSM_CODES for the list and their meaning. */
+/**
+ * All result codes, generated from DOSM_CODES; each one's description is
+ * its dosm_code_text. DOSM_OK is 0; call errors DOSM_E_* are 1-99,
+ * definition diagnostics DOSM_D_* 100-199, rejections DOSM_R_* 200-299,
+ * definition warnings DOSM_W_* 300-399.
+ */
 typedef enum dosm_code {
 #define DOSM_CODE_ENUM_(name, value, text) name = value,
     DOSM_CODES(DOSM_CODE_ENUM_)
 #undef DOSM_CODE_ENUM_
+    /** Not a code: ends the list after the entries' last comma. */
     DOSM_CODE_END_
 } dosm_code;
 
-/** True when @p c is a rejection: the call worked, the order may not. */
+/** True when @p c is a rejection: the call worked, the order may not.
+ *  @param c a result code */
 #define DOSM_IS_REJECTION(c) ((c) >= 200 && (c) < 300)
 
 /** Returns the code's name ("DOSM_D_DEAD_END"), or "DOSM_UNKNOWN" for a
- *  number that is no code. The string is static. */
+ *  number that is no code. The string is static.
+ *  @param code any number
+ *  @return the name, owned by the library */
 DOSM_API const char *dosm_code_name(int code);
-/** Returns a one-line English description of the code (static). */
+/** Returns a one-line English description of the code (static).
+ *  @param code any number
+ *  @return the description, owned by the library */
 DOSM_API const char *dosm_code_text(int code);
 
 /* ------------------------------------------------------------------ */
 /* Errors and diagnostics                                             */
 /* ------------------------------------------------------------------ */
 
+/** Size of the sentences in dosm_error::text and dosm_outcome::text,
+ *  NUL included. */
 #define DOSM_TEXT_MAX 200
+/** Size of dosm_error::source, NUL included. */
 #define DOSM_SOURCE_MAX 80
 
 /**
@@ -144,6 +186,10 @@ typedef struct dosm_error {
 
 /** Severity of a diagnostic. */
 typedef enum dosm_severity { DOSM_ERROR = 0, DOSM_WARNING = 1 } dosm_severity;
+/** @var DOSM_ERROR
+ *  The definition does not load. */
+/** @var DOSM_WARNING
+ *  The definition loads, but something deserves a look. */
 
 /** One finding of the loader, passed to dosm_options::on_diagnostic. */
 typedef struct dosm_diagnostic {
@@ -154,6 +200,10 @@ typedef struct dosm_diagnostic {
     unsigned line, column;  /**< 1-based, 0 when unknown */
     const char *text;       /**< valid during the callback only */
 } dosm_diagnostic;
+/** @var dosm_diagnostic::severity
+ *  Error or warning. */
+/** @var dosm_diagnostic::line
+ *  1-based line, 0 when unknown. */
 
 /* ------------------------------------------------------------------ */
 /* Allocation                                                         */
@@ -167,8 +217,11 @@ typedef struct dosm_diagnostic {
  * library's malloc and free.
  */
 typedef struct dosm_allocator {
+    /** Returns @c size bytes aligned for any type, or NULL. */
     void *(*alloc)(void *user, size_t size);
+    /** Frees what @c alloc returned; accepts NULL. */
     void (*free)(void *user, void *ptr);
+    /** Handed to both hooks as is. */
     void *user;
 } dosm_allocator;
 
@@ -194,10 +247,12 @@ typedef struct dosm_options {
     /** Called for every error and warning found, in source order of
      *  discovery; may be NULL. */
     void (*on_diagnostic)(void *user, const dosm_diagnostic *diagnostic);
+    /** Handed to @c on_diagnostic as its @c user. */
     void *diagnostic_user;
 } dosm_options;
 
-/** Fills @p options with the defaults (all limits set, no callback). */
+/** Fills @p options with the defaults (all limits set, no callback).
+ *  @param options the options to fill */
 DOSM_API void dosm_options_init(dosm_options *options);
 
 /**
@@ -220,21 +275,34 @@ DOSM_API int dosm_load(const char *yaml, size_t length, const char *source,
                        dosm_error *error);
 
 /** Frees a definition; NULL is allowed. No instance or host needs it
- *  afterwards (hosts bound to it must be freed first). */
+ *  afterwards (hosts bound to it must be freed first).
+ *  @param def the definition, or NULL */
 DOSM_API void dosm_def_free(dosm_def *def);
 
-/** The workflow's name (e.g. "itero-lab-connector"); static to @p def. */
+/** The workflow's name (e.g. "itero-lab-connector"); static to @p def.
+ *  @param def a loaded definition (not NULL)
+ *  @return the name, valid as long as @p def */
 DOSM_API const char *dosm_def_name(const dosm_def *def);
-/** The workflow's human title. */
+/** The workflow's human title.
+ *  @param def a loaded definition (not NULL)
+ *  @return the title, valid as long as @p def */
 DOSM_API const char *dosm_def_title(const dosm_def *def);
-/** The source document the workflow follows, or "". */
+/** The source document the workflow follows, or "".
+ *  @param def a loaded definition (not NULL)
+ *  @return the source, valid as long as @p def */
 DOSM_API const char *dosm_def_source(const dosm_def *def);
-/** The workflow's own revision (an integer that grows with each edit). */
+/** The workflow's own revision (an integer that grows with each edit).
+ *  @param def a loaded definition (not NULL)
+ *  @return the revision, 1 or more */
 DOSM_API uint32_t dosm_def_revision(const dosm_def *def);
 /** A 32-bit hash of the compiled content (states, events, transitions):
- *  two definitions with the same hash behave alike. */
+ *  two definitions with the same hash behave alike.
+ *  @param def a loaded definition (not NULL)
+ *  @return the hash snapshots carry */
 DOSM_API uint32_t dosm_def_hash(const dosm_def *def);
-/** Bytes the definition holds on the heap (for capacity planning). */
+/** Bytes the definition holds on the heap (for capacity planning).
+ *  @param def a loaded definition (not NULL)
+ *  @return the bytes allocated for it */
 DOSM_API size_t dosm_def_memory(const dosm_def *def);
 
 /* ------------------------------------------------------------------ */
@@ -245,8 +313,18 @@ DOSM_API size_t dosm_def_memory(const dosm_def *def);
 typedef enum dosm_attention {
     DOSM_RED = 0, DOSM_YELLOW = 1, DOSM_GREEN = 2, DOSM_WHITE = 3
 } dosm_attention;
+/** @var DOSM_RED
+ *  A person must act now. */
+/** @var DOSM_YELLOW
+ *  A person must act soon. */
+/** @var DOSM_GREEN
+ *  Work is going on; nobody needs to act. */
+/** @var DOSM_WHITE
+ *  Nothing to do (the default). */
 
-/** Name of an attention level ("red", ...), or "" when out of range. */
+/** Name of an attention level ("red", ...), or "" when out of range.
+ *  @param attention a dosm_attention
+ *  @return the name (static) */
 DOSM_API const char *dosm_attention_name(int attention);
 
 /** Everything a definition says about one state; strings belong to it. */
@@ -263,43 +341,85 @@ typedef struct dosm_state_info {
     int64_t timeout;         /**< seconds until timeout_event, or 0 */
     int timeout_event;       /**< event index due on timeout, or -1 */
     size_t tag_count;        /**< tags, in definition order */
+    /** The @c tag_count tags. */
     const char *const *tags;
 } dosm_state_info;
 
-/** Number of states, parents included. Indexes run from 0 to count - 1. */
+/** Number of states, parents included. Indexes run from 0 to count - 1.
+ *  @param def the definition
+ *  @return the number of states, 0 for a NULL @p def */
 DOSM_API int dosm_state_count(const dosm_def *def);
 /** Index of the state whose id or exact label equals @p name, compared
- *  case-insensitively (ASCII), or -1. Ids and labels never clash. */
+ *  case-insensitively (ASCII), or -1. Ids and labels never clash.
+ *  @param def the definition
+ *  @param name a state id or label
+ *  @return the state index, or -1 */
 DOSM_API int dosm_state_find(const dosm_def *def, const char *name);
-/** Fills @p info for state @p state. Returns DOSM_OK or DOSM_E_ARG. */
+/** Fills @p info for state @p state. Returns DOSM_OK or DOSM_E_ARG.
+ *  @param def the definition
+ *  @param state a state index
+ *  @param info receives the state's description; its strings belong to
+ *              @p def
+ *  @return DOSM_OK, or DOSM_E_ARG for NULL arguments or a state out of
+ *          range */
 DOSM_API int dosm_state_get(const dosm_def *def, int state,
                             dosm_state_info *info);
-/** The state's id, or NULL when @p state is out of range. */
+/** The state's id, or NULL when @p state is out of range.
+ *  @param def the definition
+ *  @param state a state index
+ *  @return the id, valid as long as @p def, or NULL */
 DOSM_API const char *dosm_state_id(const dosm_def *def, int state);
-/** 1 when the state carries @p tag (a parent's tags are not inherited). */
+/** 1 when the state carries @p tag (a parent's tags are not inherited).
+ *  @param def the definition
+ *  @param state a state index
+ *  @param tag the tag
+ *  @return 1 when it does, 0 when not or for invalid arguments */
 DOSM_API int dosm_state_has_tag(const dosm_def *def, int state,
                                 const char *tag);
 /** The state's name in an external vocabulary such as "fhir" (HL7 FHIR R4
- *  Task status), or NULL when the definition gives none. */
+ *  Task status), or NULL when the definition gives none.
+ *  @param def the definition
+ *  @param state a state index
+ *  @param vocabulary the vocabulary, a key of the state's `external`
+ *  @return the name, valid as long as @p def, or NULL */
 DOSM_API const char *dosm_state_external(const dosm_def *def, int state,
                                          const char *vocabulary);
 /**
  * Writes the indexes of the states carrying @p tag, in rank order, into
  * @p out (room for @p capacity) and returns how many carry it, which may
  * exceed @p capacity (then only @p capacity are written).
+ *
+ * @param def      the definition
+ * @param tag      the tag
+ * @param out      receives state indexes; may be NULL to count only
+ * @param capacity room in @p out
+ * @return how many states carry the tag
  */
 DOSM_API size_t dosm_states_tagged(const dosm_def *def, const char *tag,
                                    int *out, size_t capacity);
 /** The state indexes in rank order (the lab portal's default sort), same
- *  contract as dosm_states_tagged. Parent states are left out. */
+ *  contract as dosm_states_tagged. Parent states are left out.
+ *  @param def      the definition
+ *  @param out      receives state indexes; may be NULL to count
+ *                  only
+ *  @param capacity room in @p out
+ *  @return how many states there are, parents left out */
 DOSM_API size_t dosm_states_ranked(const dosm_def *def, int *out,
                                    size_t capacity);
 
-/** Number of events. */
+/** Number of events.
+ *  @param def the definition
+ *  @return the number of events, 0 for a NULL @p def */
 DOSM_API int dosm_event_count(const dosm_def *def);
-/** Index of the event called @p name (exact), or -1. */
+/** Index of the event called @p name (exact), or -1.
+ *  @param def the definition
+ *  @param name the event's name
+ *  @return the event index, or -1 */
 DOSM_API int dosm_event_find(const dosm_def *def, const char *name);
-/** The event's name, or NULL when out of range. */
+/** The event's name, or NULL when out of range.
+ *  @param def the definition
+ *  @param event an event index
+ *  @return the name, valid as long as @p def, or NULL */
 DOSM_API const char *dosm_event_name(const dosm_def *def, int event);
 
 /** What a definition says about one transition. */
@@ -307,6 +427,7 @@ typedef struct dosm_transition_info {
     int event;                /**< event index */
     int target;               /**< state index, or -1 for `previous` */
     const char *guard;        /**< guard source text, or NULL */
+    /** Number of @c effects. */
     size_t effect_count;
     const char *const *effects; /**< effect names, in order */
     size_t from_count;        /**< 0 when the transition is `from: any` */
@@ -314,9 +435,16 @@ typedef struct dosm_transition_info {
     unsigned line;            /**< where it is written */
 } dosm_transition_info;
 
-/** Number of transitions, in document order. */
+/** Number of transitions, in document order.
+ *  @param def the definition
+ *  @return the number of transitions, 0 for a NULL @p def */
 DOSM_API int dosm_transition_count(const dosm_def *def);
-/** Fills @p info for transition @p transition: DOSM_OK or DOSM_E_ARG. */
+/** Fills @p info for transition @p transition: DOSM_OK or DOSM_E_ARG.
+ *  @param def the definition
+ *  @param transition a transition index (document order)
+ *  @param info receives the transition; its pointers belong to @p def
+ *  @return DOSM_OK, or DOSM_E_ARG for NULL arguments or an index out of
+ *          range */
 DOSM_API int dosm_transition_get(const dosm_def *def, int transition,
                                  dosm_transition_info *info);
 
@@ -325,6 +453,11 @@ DOSM_API int dosm_transition_get(const dosm_def *def, int transition,
  * definition declares attribute @p name and @p value reads as its type
  * (and, for an enum, is one of its values); DOSM_E_NAME for an unknown
  * attribute; DOSM_E_ARG for a value of the wrong type or NULL arguments.
+ *
+ * @param def   the definition
+ * @param name  the attribute's name
+ * @param value the value, as text
+ * @return DOSM_OK, DOSM_E_NAME or DOSM_E_ARG
  */
 DOSM_API int dosm_attribute_check(const dosm_def *def, const char *name,
                                   const char *value);
@@ -342,14 +475,20 @@ DOSM_API int dosm_attribute_check(const dosm_def *def, const char *name,
  * @c state is set while the instance is inside a callback (see dosm_fire).
  */
 typedef struct dosm_instance {
+    /** Index of the current state; the top bit is the busy bit. */
     uint16_t state;
+    /** Index of the state before, or DOSM_NO_STATE. */
     uint16_t previous;
+    /** Number of accepted transitions so far. */
     uint32_t seq;
 } dosm_instance;
 
+/** dosm_instance::previous of an instance that has no state before. */
 #define DOSM_NO_STATE 0xFFFFu
 
-/** Returns an instance in the definition's initial state, seq 0. */
+/** Returns an instance in the definition's initial state, seq 0.
+ *  @param def a loaded definition (not NULL)
+ *  @return the new instance */
 DOSM_API dosm_instance dosm_instance_initial(const dosm_def *def);
 
 /** Longest string dosm_encode writes, NUL included, for any definition. */
@@ -364,6 +503,13 @@ DOSM_API dosm_instance dosm_instance_initial(const dosm_def *def);
  * NULL arguments or a size of 0, or DOSM_E_BUFFER when the string does not
  * fit (buf then holds ""). DOSM_SNAPSHOT_MAX bytes always suffice. Does
  * not allocate.
+ *
+ * @param def  the instance's definition
+ * @param inst the instance
+ * @param buf  receives the NUL-terminated string
+ * @param size bytes at @p buf
+ * @return DOSM_OK, DOSM_E_STATE, DOSM_E_REENTRANT, DOSM_E_ARG or
+ *         DOSM_E_BUFFER
  */
 DOSM_API int dosm_encode(const dosm_def *def, const dosm_instance *inst,
                          char *buf, size_t size);
@@ -377,6 +523,13 @@ DOSM_API int dosm_encode(const dosm_def *def, const dosm_instance *inst,
  * DOSM_E_REVISION (a newer revision, or the same revision with another
  * hash: the definition was edited without a new revision), DOSM_E_NAME
  * (a state this definition does not know) or DOSM_E_ARG.
+ *
+ * @param def   the definition to decode against
+ * @param text  the NUL-terminated string
+ * @param inst  receives the instance on success
+ * @param error receives the reason on failure; may be NULL
+ * @return DOSM_OK, DOSM_E_SNAPSHOT, DOSM_E_WORKFLOW, DOSM_E_REVISION,
+ *         DOSM_E_NAME or DOSM_E_ARG
  */
 DOSM_API int dosm_decode(const dosm_def *def, const char *text,
                          dosm_instance *inst, dosm_error *error);
@@ -388,7 +541,9 @@ DOSM_API int dosm_decode(const dosm_def *def, const char *text,
 /** One order attribute or payload field, always given as text ("2.3.1",
  *  "quick", "42", "true"); the definition's types say how to read it. */
 typedef struct dosm_pair {
+    /** The attribute's or field's name. */
     const char *name;
+    /** Its value, as text. */
     const char *value;
 } dosm_pair;
 
@@ -397,9 +552,13 @@ typedef struct dosm_pair {
  * returns NULL for a name it does not have). Either may be absent.
  */
 typedef struct dosm_values {
+    /** The values as pairs; may be NULL when @c count is 0. */
     const dosm_pair *pairs;
+    /** Number of @c pairs. */
     size_t count;
+    /** Returns the value of @c name, or NULL; may be NULL itself. */
     const char *(*lookup)(void *user, const char *name);
+    /** Handed to @c lookup as its @c user. */
     void *lookup_user;
 } dosm_values;
 
@@ -419,13 +578,18 @@ typedef struct dosm_deadline {
  * DOSM_EVENT_RESTART.
  */
 typedef struct dosm_record {
+    /** The workflow's name. */
     const char *workflow;
+    /** The workflow's revision. */
     uint32_t revision;
     uint32_t seq;        /**< the instance's seq after this step */
     const char *from;    /**< state id before */
+    /** The event's name, or DOSM_EVENT_RESTART. */
     const char *event;
     const char *to;      /**< state id after */
+    /** Number of @c effects. */
     size_t effect_count;
+    /** The effects the step asked for, in order. */
     const char *const *effects;
     int64_t time;        /**< dosm_request::now */
 } dosm_record;
@@ -468,9 +632,12 @@ typedef struct dosm_host dosm_host;
 
 /** What a callback learns. All pointers are valid during the call only. */
 typedef struct dosm_event_info {
+    /** The definition fired through. */
     const dosm_def *def;
+    /** The instance before the step. */
     const dosm_instance *before;
     const dosm_instance *after;   /**< equals before for a rejection */
+    /** The event's name. */
     const char *event;
     const dosm_record *record;    /**< NULL for a rejection */
     const char *state;            /**< entered/exited state id, or NULL */
@@ -483,10 +650,18 @@ typedef struct dosm_event_info {
 /**
  * A callback. It may read anything and fire on other instances, but not on
  * the instance being fired (that call returns DOSM_E_REENTRANT).
+ *
+ * @param info what happened; valid during the call only
+ * @param user the pointer given when the callback was set
  */
 typedef void (*dosm_callback)(const dosm_event_info *info, void *user);
 
-/** A named guard the host implements: return 1 when it holds. */
+/** A named guard the host implements: return 1 when it holds.
+ *  @param def     the definition
+ *  @param inst    the instance the event is fired on
+ *  @param request the request being fired
+ *  @param user    the pointer given to dosm_host_guard
+ *  @return 1 when the guard holds, 0 when not */
 typedef int (*dosm_guard_fn)(const dosm_def *def, const dosm_instance *inst,
                              const dosm_request *request, void *user);
 
@@ -499,27 +674,49 @@ typedef enum dosm_hook {
 } dosm_hook;
 
 /** Creates an empty host for @p def (which must outlive it). Returns NULL
- *  when out of memory. @p allocator may be NULL. */
+ *  when out of memory. @p allocator may be NULL.
+ *  @param def       the definition the host serves
+ *  @param allocator allocator hooks, or NULL for malloc/free
+ *  @return the host, to free with dosm_host_free, or NULL */
 DOSM_API dosm_host *dosm_host_new(const dosm_def *def,
                                   const dosm_allocator *allocator);
-/** Frees a host; NULL is allowed. */
+/** Frees a host; NULL is allowed.
+ *  @param host the host, or NULL */
 DOSM_API void dosm_host_free(dosm_host *host);
 /** Sets the callback of @p hook (replacing any); @p fn may be NULL to
- *  clear. Returns DOSM_OK or DOSM_E_ARG. */
+ *  clear. Returns DOSM_OK or DOSM_E_ARG.
+ *  @param host the host
+ *  @param hook which callback
+ *  @param fn   the callback, or NULL
+ *  @param user handed to @p fn
+ *  @return DOSM_OK or DOSM_E_ARG */
 DOSM_API int dosm_host_on(dosm_host *host, dosm_hook hook, dosm_callback fn,
                           void *user);
 /** Binds the effect called @p name. Returns DOSM_OK, DOSM_E_ARG, or
- *  DOSM_E_NAME when the definition declares no such effect. */
+ *  DOSM_E_NAME when the definition declares no such effect.
+ *  @param host the host
+ *  @param name the effect's name
+ *  @param fn   the callback
+ *  @param user handed to @p fn
+ *  @return DOSM_OK, DOSM_E_ARG or DOSM_E_NAME */
 DOSM_API int dosm_host_on_effect(dosm_host *host, const char *name,
                                  dosm_callback fn, void *user);
 /** Binds the named guard @p name. Returns DOSM_OK, DOSM_E_ARG, or
- *  DOSM_E_NAME when the definition declares no such guard. */
+ *  DOSM_E_NAME when the definition declares no such guard.
+ *  @param host the host
+ *  @param name the guard's name
+ *  @param fn   the guard
+ *  @param user handed to @p fn
+ *  @return DOSM_OK, DOSM_E_ARG or DOSM_E_NAME */
 DOSM_API int dosm_host_guard(dosm_host *host, const char *name,
                              dosm_guard_fn fn, void *user);
 /** Reports the first effect or named guard of the definition that is not
  *  bound: DOSM_OK when all are, else DOSM_E_UNBOUND with its name in
  *  @p error. Call it once after binding; an unbound guard is false and an
- *  unbound effect is not dispatched. */
+ *  unbound effect is not dispatched.
+ *  @param host  the host
+ *  @param error receives the unbound name; may be NULL
+ *  @return DOSM_OK, DOSM_E_UNBOUND or DOSM_E_ARG */
 DOSM_API int dosm_host_check(const dosm_host *host, dosm_error *error);
 
 /* ------------------------------------------------------------------ */
@@ -539,6 +736,12 @@ DOSM_API int dosm_host_check(const dosm_host *host, dosm_error *error);
  * @p host may be NULL (no callbacks, named guards false). @p outcome may be
  * NULL. Firing does not allocate and its cost does not grow with the size
  * of the definition.
+ *
+ * @param def     the instance's definition
+ * @param host    callbacks and named guards, or NULL
+ * @param inst    the instance, updated on acceptance
+ * @param request the event, attributes, payload and time
+ * @param outcome receives the result and record; may be NULL
  * @return DOSM_OK; a rejection DOSM_R_*; DOSM_E_ARG; DOSM_E_STATE for an
  *         instance that is not of this definition; DOSM_E_REENTRANT when
  *         fired on an instance whose callbacks are running.
@@ -552,6 +755,14 @@ DOSM_API int dosm_fire(const dosm_def *def, const dosm_host *host,
  * a host that fires the same events again and again resolves each name
  * once; @p request->event is ignored. An index out of range is rejected
  * with DOSM_R_UNKNOWN_EVENT.
+ *
+ * @param def     the instance's definition
+ * @param host    callbacks and named guards, or NULL
+ * @param inst    the instance, updated on acceptance
+ * @param event   the event's index
+ * @param request attributes, payload and time
+ * @param outcome receives the result and record; may be NULL
+ * @return as dosm_fire
  */
 DOSM_API int dosm_fire_index(const dosm_def *def, const dosm_host *host,
                              dosm_instance *inst, int event,
@@ -559,7 +770,13 @@ DOSM_API int dosm_fire_index(const dosm_def *def, const dosm_host *host,
                              dosm_outcome *outcome);
 
 /** As dosm_fire, but only says whether the event would be accepted and
- *  where it would lead; changes nothing and calls no callback. */
+ *  where it would lead; changes nothing and calls no callback.
+ *  @param def     the instance's definition
+ *  @param host    named guards, or NULL
+ *  @param inst    the instance
+ *  @param request the event, attributes, payload and time
+ *  @param outcome receives what would happen; may be NULL
+ *  @return as dosm_fire */
 DOSM_API int dosm_try(const dosm_def *def, const dosm_host *host,
                       const dosm_instance *inst, const dosm_request *request,
                       dosm_outcome *outcome);
@@ -579,6 +796,14 @@ typedef struct dosm_option {
  * checked; @p request may be NULL for an order without attributes). Writes up to @p capacity into @p out and returns how many
  * there are (which may exceed @p capacity); returns 0 for an invalid
  * instance. Does not allocate.
+ *
+ * @param def      the instance's definition
+ * @param host     named guards, or NULL
+ * @param inst     the instance
+ * @param request  the order's attributes, or NULL
+ * @param out      receives the options; may be NULL to count only
+ * @param capacity room in @p out
+ * @return how many transitions apply
  */
 DOSM_API size_t dosm_options_for(const dosm_def *def, const dosm_host *host,
                                  const dosm_instance *inst,
@@ -596,6 +821,13 @@ DOSM_API size_t dosm_options_for(const dosm_def *def, const dosm_host *host,
  * Returns DOSM_OK when it moved, DOSM_R_NOT_ALLOWED when the state is not
  * transient (nothing changes), DOSM_E_STATE, DOSM_E_REENTRANT (inside a
  * callback) or DOSM_E_ARG.
+ *
+ * @param def     the instance's definition
+ * @param inst    the instance
+ * @param now     host time in seconds, for the record and deadline
+ * @param outcome receives the step; may be NULL
+ * @return DOSM_OK, DOSM_R_NOT_ALLOWED, DOSM_E_STATE, DOSM_E_REENTRANT or
+ *         DOSM_E_ARG
  */
 DOSM_API int dosm_restore(const dosm_def *def, dosm_instance *inst,
                           int64_t now, dosm_outcome *outcome);
@@ -604,6 +836,14 @@ DOSM_API int dosm_restore(const dosm_def *def, dosm_instance *inst,
 typedef struct dosm_step {
     int from, event, to, transition;
 } dosm_step;
+/** @var dosm_step::from
+ *  State index before the step. */
+/** @var dosm_step::event
+ *  Event index that takes the step. */
+/** @var dosm_step::to
+ *  State index after the step. */
+/** @var dosm_step::transition
+ *  Transition index taken. */
 
 /**
  * Finds the shortest legal path of transitions (guards evaluated with
@@ -612,6 +852,16 @@ typedef struct dosm_step {
  * and stores the path length in @p length (0 when already there).
  * Allocates a work area of O(states) through the definition's allocator.
  * @p request may be NULL (no attributes).
+ *
+ * @param def      the instance's definition
+ * @param host     named guards, or NULL
+ * @param inst     where the path starts
+ * @param target   the state index to reach
+ * @param request  the order's attributes, or NULL
+ * @param steps    receives the path
+ * @param capacity room in @p steps
+ * @param length   receives the path's length
+ * @param outcome  says why there is no path; may be NULL
  * @return DOSM_OK; DOSM_R_NO_PATH (text in @p outcome says why);
  *         DOSM_E_BUFFER when the path is longer than @p capacity;
  *         DOSM_E_NOMEM; DOSM_E_ARG; DOSM_E_STATE.
@@ -628,6 +878,14 @@ DOSM_API int dosm_path(const dosm_def *def, const dosm_host *host,
  * an unknown (or NULL) state name. @p outcome (may be NULL) describes the last step. If a
  * step is rejected while applying (a host guard changed its mind), the
  * instance stays where that step began and its code is returned.
+ *
+ * @param def      the instance's definition
+ * @param host     callbacks and named guards, or NULL
+ * @param inst     the instance, moved along the path
+ * @param observed the remote status: a state id or label
+ * @param request  attributes and time for each step, or NULL
+ * @param outcome  describes the last step; may be NULL
+ * @return as dosm_path, or DOSM_E_NAME
  */
 DOSM_API int dosm_reconcile(const dosm_def *def, const dosm_host *host,
                             dosm_instance *inst, const char *observed,
@@ -640,11 +898,19 @@ DOSM_API int dosm_reconcile(const dosm_def *def, const dosm_host *host,
  * `rollup.mixed` state, or, without one, the least advanced item's state
  * (fewest steps from the initial state). Returns the state index, or -1
  * for count 0 or an invalid instance.
+ *
+ * @param def   the definition
+ * @param items the items' instances
+ * @param count number of @p items
+ * @return the rolled-up state index, or -1
  */
 DOSM_API int dosm_rollup(const dosm_def *def, const dosm_instance *items,
                          size_t count);
 
-/** A sort key: lower keys need more action (rank, then state index). */
+/** A sort key: lower keys need more action (rank, then state index).
+ *  @param def  the instance's definition
+ *  @param inst the instance
+ *  @return the key, or UINT32_MAX for an invalid instance */
 DOSM_API uint32_t dosm_sort_key(const dosm_def *def,
                                 const dosm_instance *inst);
 
@@ -656,6 +922,15 @@ DOSM_API uint32_t dosm_sort_key(const dosm_def *def,
  * time are not in the log). On success stores the rebuilt instance in
  * @p out. Returns DOSM_OK, DOSM_E_HISTORY with the index of the first bad
  * record in @p bad and the reason in @p error, or DOSM_E_ARG.
+ *
+ * @param def     the definition the records were written with
+ * @param start   the instance before the first record, or NULL
+ * @param records the log, oldest first
+ * @param count   number of @p records
+ * @param out     receives the rebuilt instance on success
+ * @param bad     receives the index of the first bad record
+ * @param error   receives the reason; may be NULL
+ * @return DOSM_OK, DOSM_E_HISTORY or DOSM_E_ARG
  */
 DOSM_API int dosm_replay(const dosm_def *def, const dosm_instance *start,
                          const dosm_record *records, size_t count,
