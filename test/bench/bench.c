@@ -176,99 +176,118 @@ static void load_workload(workload *w)
 
 /* ---- measurements ---- */
 
-static double fire_ns(workload *w)
+/* One pass of the walk by event name; ns per fire. */
+static double fire_pass(workload *w)
 {
-    double t[MAX_RUNS];
-    int r, i;
-    long before = w->heap.count;
-    for (r = 0; r < runs; r++) {
-        dosm_instance inst = dosm_instance_initial(w->def);
-        dosm_outcome out;
-        double t0 = now();
-        for (i = 0; i < WALK; i++) {
-            dosm_request req = request(w->walk[i]);
-            dosm_values payload = {payload_pairs, 1, NULL, NULL};
-            if (!w->walk[i]) {
-                inst = dosm_instance_initial(w->def);
-                continue;
-            }
-            if (w->walk[i][0] == 's' && strcmp(w->walk[i], "ship") == 0)
-                req.payload = &payload;
-            if (dosm_fire(w->def, NULL, &inst, &req, &out) != DOSM_OK)
-                die("%s: step %d (%s) rejected: %s", w->name, i, w->walk[i], out.text);
+    dosm_instance inst = dosm_instance_initial(w->def);
+    dosm_outcome out;
+    dosm_values payload = {payload_pairs, 1, NULL, NULL};
+    double t0 = now();
+    int i;
+    for (i = 0; i < WALK; i++) {
+        dosm_request req = request(w->walk[i]);
+        if (!w->walk[i]) {
+            inst = dosm_instance_initial(w->def);
+            continue;
         }
-        t[r] = (now() - t0) * 1e9 / WALK;
+        if (w->walk[i][0] == 's' && strcmp(w->walk[i], "ship") == 0)
+            req.payload = &payload;
+        if (dosm_fire(w->def, NULL, &inst, &req, &out) != DOSM_OK)
+            die("%s: step %d (%s) rejected: %s", w->name, i, w->walk[i], out.text);
     }
-    if (w->heap.count != before)
-        die("FAIL: firing allocated %ld times in %s", w->heap.count - before, w->name);
-    return median(t, runs);
+    return (now() - t0) * 1e9 / WALK;
 }
 
 /* The same walk, events resolved to indexes once, as a busy host would. */
-static double fire_index_ns(workload *w)
+static double fire_index_pass(workload *w, const int *events)
 {
-    double t[MAX_RUNS];
-    int *events = malloc(WALK * sizeof *events), r, i;
-    long before = w->heap.count;
+    dosm_instance inst = dosm_instance_initial(w->def);
+    dosm_outcome out;
     dosm_request req = request(NULL);
     dosm_values payload = {payload_pairs, 1, NULL, NULL};
-    for (i = 0; i < WALK; i++)
-        events[i] = w->walk[i] ? dosm_event_find(w->def, w->walk[i]) : -1;
-    for (r = 0; r < runs; r++) {
-        dosm_instance inst = dosm_instance_initial(w->def);
-        dosm_outcome out;
-        double t0 = now();
-        for (i = 0; i < WALK; i++) {
-            if (events[i] < 0) {
-                inst = dosm_instance_initial(w->def);
-                continue;
-            }
-            req.payload = w->walk[i][0] == 's' && strcmp(w->walk[i], "ship") == 0
-                              ? &payload : NULL;
-            if (dosm_fire_index(w->def, NULL, &inst, events[i], &req, &out) != DOSM_OK)
-                die("%s: step %d rejected: %s", w->name, i, out.text);
+    double t0 = now();
+    int i;
+    for (i = 0; i < WALK; i++) {
+        if (events[i] < 0) {
+            inst = dosm_instance_initial(w->def);
+            continue;
         }
-        t[r] = (now() - t0) * 1e9 / WALK;
+        req.payload = w->walk[i][0] == 's' && strcmp(w->walk[i], "ship") == 0
+                          ? &payload : NULL;
+        if (dosm_fire_index(w->def, NULL, &inst, events[i], &req, &out) != DOSM_OK)
+            die("%s: step %d rejected: %s", w->name, i, out.text);
     }
-    if (w->heap.count != before)
-        die("FAIL: firing allocated in %s", w->name);
-    free(events);
-    return median(t, runs);
+    return (now() - t0) * 1e9 / WALK;
 }
 
 static volatile int sink;
 
-static double switch_ns(const workload *w)
+/* The same walk through the hand-written switch (iTero only). */
+static double switch_pass(const int *events)
 {
-    double t[MAX_RUNS];
-    int *events = malloc(WALK * sizeof *events), r, i, e;
+    int state = IT_SCANNING, i;
+    uint32_t seq = 0;
+    double t0 = now();
     for (i = 0; i < WALK; i++) {
-        events[i] = -1;
-        for (e = 0; w->walk[i] && e < EV_COUNT; e++)
-            if (strcmp(w->walk[i], itero_event_names[e]) == 0)
-                events[i] = e;
+        int to;
+        if (events[i] < 0) {
+            state = IT_SCANNING;
+            continue;
+        }
+        to = itero_switch_fire(state, events[i], 1);
+        if (to < 0)
+            die("switch rejected step %d", i);
+        state = to;
+        seq++;
+    }
+    sink = state + (int)seq;
+    return (now() - t0) * 1e9 / WALK;
+}
+
+typedef struct fire_times {
+    double by_name, by_index, by_switch; /* medians, ns per fire */
+    double name_ratio, index_ratio;      /* medians of per-run ratios */
+} fire_times;
+
+/* Each run times the three walks back to back, so a machine that slows
+ * down slows all three, and the ratios are taken run by run. */
+static fire_times measure_fire(workload *w)
+{
+    double name[MAX_RUNS], index[MAX_RUNS], sw[MAX_RUNS], rn[MAX_RUNS],
+        ri[MAX_RUNS];
+    int *events = malloc(WALK * sizeof *events), *sw_events = NULL, r, i, e;
+    long before = w->heap.count;
+    fire_times ft = {0, 0, 0, 0, 0};
+    for (i = 0; i < WALK; i++)
+        events[i] = w->walk[i] ? dosm_event_find(w->def, w->walk[i]) : -1;
+    if (w->is_itero) {
+        sw_events = malloc(WALK * sizeof *sw_events);
+        for (i = 0; i < WALK; i++) {
+            sw_events[i] = -1;
+            for (e = 0; w->walk[i] && e < EV_COUNT; e++)
+                if (strcmp(w->walk[i], itero_event_names[e]) == 0)
+                    sw_events[i] = e;
+        }
     }
     for (r = 0; r < runs; r++) {
-        int state = IT_SCANNING;
-        uint32_t seq = 0;
-        double t0 = now();
-        for (i = 0; i < WALK; i++) {
-            int to;
-            if (events[i] < 0) {
-                state = IT_SCANNING;
-                continue;
-            }
-            to = itero_switch_fire(state, events[i], 1);
-            if (to < 0)
-                die("switch rejected step %d", i);
-            state = to;
-            seq++;
-        }
-        t[r] = (now() - t0) * 1e9 / WALK;
-        sink = state + (int)seq;
+        name[r] = fire_pass(w);
+        index[r] = fire_index_pass(w, events);
+        sw[r] = sw_events ? switch_pass(sw_events) : 1;
+        rn[r] = name[r] / sw[r];
+        ri[r] = index[r] / sw[r];
+    }
+    if (w->heap.count != before)
+        die("FAIL: firing allocated %ld times in %s", w->heap.count - before, w->name);
+    ft.by_name = median(name, runs);
+    ft.by_index = median(index, runs);
+    if (sw_events) {
+        ft.by_switch = median(sw, runs);
+        ft.name_ratio = median(rn, runs);
+        ft.index_ratio = median(ri, runs);
     }
     free(events);
-    return median(t, runs);
+    free(sw_events);
+    return ft;
 }
 
 /* Queries, checked not to allocate. */
@@ -411,7 +430,8 @@ int main(int argc, char **argv)
     static const int sizes[] = {10, 100, 1000, 10000};
     workload w[11];
     int n = 0, i;
-    double itero_fire = 0, itero_index = 0, itero_switch = 0, fire10 = 0,
+    fire_times itero = {0, 0, 0, 0, 0};
+    double fire10 = 0,
            fire10k = 0, index10 = 0, index10k = 0;
     char host[1024];
 
@@ -451,25 +471,24 @@ int main(int argc, char **argv)
                "reconc. us", "B/state", "B/trans", "peak/in", "B/inst");
     for (i = 0; i < n; i++) {
         double fire, by_index, load, yaml_us, rec;
+        fire_times ft;
         size_t mem;
         int states, trans;
         if (only && strcmp(only, w[i].name) != 0)
             continue;
         load_workload(&w[i]);
         make_walk(&w[i]);
-        fire = fire_ns(&w[i]);
-        by_index = fire_index_ns(&w[i]);
+        ft = measure_fire(&w[i]);
+        fire = ft.by_name;
+        by_index = ft.by_index;
         check_queries(&w[i]);
         load = load_us(&w[i], &yaml_us);
         rec = reconcile_us(&w[i]);
         states = dosm_state_count(w[i].def);
         trans = dosm_transition_count(w[i].def);
         mem = dosm_def_memory(w[i].def);
-        if (w[i].is_itero) {
-            itero_fire = fire;
-            itero_index = by_index;
-            itero_switch = switch_ns(&w[i]);
-        }
+        if (w[i].is_itero)
+            itero = ft;
         if (strcmp(w[i].name, "generated-10") == 0)
             fire10 = fire, index10 = by_index;
         if (strcmp(w[i].name, "generated-10000") == 0)
@@ -489,9 +508,9 @@ int main(int argc, char **argv)
                    (double)mem / trans, (double)w[i].heap.peak / (double)w[i].len,
                    sizeof(dosm_instance));
     }
-    if (only && itero_switch > 0 && !json) /* profiling the iTero walk */
+    if (only && itero.by_switch > 0 && !json) /* profiling the iTero walk */
         printf("\nfire, iTero: by name %.2fx, by index %.2fx the switch (%.2f ns)\n",
-               itero_fire / itero_switch, itero_index / itero_switch, itero_switch);
+               itero.name_ratio, itero.index_ratio, itero.by_switch);
     if (!only) {
         workload *it = &w[3];
         double replay = replay_ns(it);
@@ -501,16 +520,16 @@ int main(int argc, char **argv)
                    "  \"fire_ratio_vs_switch\": %.2f,\n  \"fire_index_ratio_vs_switch\": %.2f,\n"
                    "  \"fire_10000_vs_10\": %.2f,\n  \"fire_index_10000_vs_10\": %.2f,\n"
                    "  \"replay_ns_per_record\": %.1f,\n  \"replay_records_per_s\": %.0f\n}\n",
-                   itero_fire, itero_index, itero_switch, itero_fire / itero_switch,
-                   itero_index / itero_switch, fire10k / fire10, index10k / index10,
+                   itero.by_name, itero.by_index, itero.by_switch, itero.name_ratio,
+                   itero.index_ratio, fire10k / fire10, index10k / index10,
                    replay, 1e9 / replay);
         else
             printf("\nfire, iTero: by name %.1f ns, by index %.1f ns, hand-written "
                    "switch %.2f ns: ratios %.2f and %.2f\n"
                    "fire, 10,000 states vs 10 states: by name %.2f, by index %.2f\n"
                    "replay, iTero, %d records: %.1f ns per record, %.0f records/s\n",
-                   itero_fire, itero_index, itero_switch, itero_fire / itero_switch,
-                   itero_index / itero_switch, fire10k / fire10, index10k / index10,
+                   itero.by_name, itero.by_index, itero.by_switch, itero.name_ratio,
+                   itero.index_ratio, fire10k / fire10, index10k / index10,
                    WALK, replay, 1e9 / replay);
     }
     for (i = 0; i < n; i++) {
