@@ -164,7 +164,7 @@ static int load_order(job *j, dosm_instance *inst, int *found, char *msg,
         return 1;
     }
     if (strcmp(j->row.workflow, j->u->workflow) != 0) {
-        snprintf(msg, size, "order %s is a %s order, not %s", j->row.id,
+        snprintf(msg, size, "order %s belongs to workflow %s, not %s", j->row.id,
                  j->row.workflow, j->u->workflow);
         return 0;
     }
@@ -341,28 +341,34 @@ static enum result apply_update(store *s, catalog *c, const update *u,
     return result;
 }
 
-/* Reads one line of any length up to LINE_MAX_BYTES; 0 at the end. */
-static int read_line(FILE *in, char **buf, size_t *cap, int *too_long)
+/* Reads one line into *buf, without its newline; 0 at the end of input.
+ * A line over LINE_MAX_BYTES or holding a NUL byte is read to its end and
+ * reported in *problem instead. */
+static int read_line(FILE *in, char **buf, size_t *cap, const char **problem)
 {
     size_t len = 0;
-    *too_long = 0;
-    for (;;) {
-        if (*cap - len < 2) {
+    int c;
+    *problem = NULL;
+    while ((c = getc(in)) != EOF && c != '\n') {
+        if (c == '\0')
+            *problem = "a NUL byte in the line";
+        else if (len == LINE_MAX_BYTES)
+            *problem = "line longer than 65536 bytes";
+        if (*problem)
+            continue;
+        if (len + 1 >= *cap) {
             char *bigger = realloc(*buf, *cap = *cap ? *cap * 2 : 4096);
             if (!bigger)
                 return 0;
             *buf = bigger;
         }
-        if (!fgets(*buf + len, (int)(*cap - len), in))
-            return len > 0;
-        len += strlen(*buf + len);
-        if ((*buf)[len - 1] == '\n')
-            return 1;
-        if (len > LINE_MAX_BYTES) {
-            *too_long = 1;
-            len = 0; /* drop what we have, keep reading to the end */
-        }
+        (*buf)[len++] = (char)c;
     }
+    if (c == EOF && len == 0 && !*problem)
+        return 0;
+    if (*buf)
+        (*buf)[len] = '\0';
+    return 1;
 }
 
 int apply_feed(store *s, catalog *c, FILE *in, const char *name,
@@ -370,18 +376,18 @@ int apply_feed(store *s, catalog *c, FILE *in, const char *name,
 {
     static const char *const verbs[] = {"", "", "rejected: ", "", ""};
     char *line = NULL, msg[512];
+    const char *problem;
     size_t cap = 0;
-    int too_long, db_failed = 0;
+    int db_failed = 0;
     update u;
     memset(stats, 0, sizeof *stats);
-    while (!db_failed && read_line(in, &line, &cap, &too_long)) {
+    while (!db_failed && read_line(in, &line, &cap, &problem)) {
         enum result r;
         stats->lines++;
-        if (!too_long && line[strspn(line, " \t\r\n")] == '\0')
+        if (!problem && (!line || line[strspn(line, " \t\r")] == '\0'))
             continue; /* a blank line */
-        if (too_long) {
-            snprintf(msg, sizeof msg, "line longer than %d bytes",
-                     LINE_MAX_BYTES);
+        if (problem) {
+            snprintf(msg, sizeof msg, "%s", problem);
             r = BAD;
         } else if (!feed_parse(line, &u, msg, sizeof msg)) {
             r = BAD;

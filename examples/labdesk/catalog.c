@@ -49,8 +49,14 @@ workflow *catalog_get(catalog *c, const char *name, char *error, size_t size)
     for (i = 0; i < c->count; i++)
         if (strcmp(c->items[i].name, name) == 0)
             return &c->items[i];
+    if (!well_formed(name)) {
+        snprintf(error, size,
+                 "\"%s\" is not a workflow name (lower case, digits, dashes)",
+                 name);
+        return NULL;
+    }
     snprintf(path, sizeof path, "%s/%s.yaml", c->dir, name);
-    if (!well_formed(name) || !(yaml = slurp(path, &len))) {
+    if (!(yaml = slurp(path, &len))) {
         snprintf(error, size, "unknown workflow \"%s\" (no %s)", name, path);
         return NULL;
     }

@@ -154,7 +154,8 @@ int dashboard_print(store *s, catalog *c, FILE *out)
                 l->row.workflow, wlabel, l->state.label, wfhir, l->fhir, due,
                 (unsigned long)l->inst.seq);
     }
-    fprintf(out, "\n%lu orders by FHIR Task status:", (unsigned long)b.count);
+    fprintf(out, "\n%lu order%s by FHIR Task status:", (unsigned long)b.count,
+            b.count == 1 ? "" : "s");
     n = fhir_counts(&b, fhir, sizeof fhir / sizeof *fhir);
     for (i = 0; i < n; i++)
         fprintf(out, "%s %s %lu", i ? "," : "", fhir[i].name, fhir[i].count);

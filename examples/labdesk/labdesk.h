@@ -122,6 +122,7 @@ typedef struct backend {
                 const char *const *params, row_fn fn, void *user,
                 long *changed);
     void (*close)(store *s);
+    const char *begin;  /* the statement that starts a transaction */
     const char *serial; /* the type of an auto-numbered primary key */
     const char *schema_lock; /* run before creating tables, or NULL */
 } backend;

@@ -75,7 +75,7 @@ int store_create_schema(store *s)
 
 int store_begin(store *s)
 {
-    return run(s, "BEGIN", 0, NULL, NULL, NULL, NULL);
+    return run(s, s->be->begin, 0, NULL, NULL, NULL, NULL);
 }
 
 int store_commit(store *s)

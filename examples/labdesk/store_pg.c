@@ -67,7 +67,8 @@ static void pg_close(store *s)
 
 /* Two processes creating the same table at once collide in PostgreSQL's
  * catalog even with IF NOT EXISTS: one lock serialises them. */
-static const backend pg_backend = {pg_exec, pg_close, "BIGSERIAL PRIMARY KEY",
+static const backend pg_backend = {pg_exec, pg_close, "BEGIN",
+                                   "BIGSERIAL PRIMARY KEY",
                                    "SELECT pg_advisory_xact_lock(7355608)"};
 
 store *store_pg_open(const char *url, char *error, size_t size)

@@ -1,6 +1,10 @@
-/* The SQLite backend. Transactions are deferred and the journal is a WAL,
- * so readers never wait; a writer that finds the database changed since
- * it read gets SQLITE_BUSY, which is a lost race like a changed seq. */
+/* The SQLite backend. SQLite has one writer at a time: a transaction that
+ * read and then wants to write after another writer committed fails with
+ * SQLITE_BUSY at once, and two busy processes can starve each other that
+ * way. So transactions start IMMEDIATE (taking the write lock, waiting for
+ * it up to the busy timeout) and the seq check stays as the safety net for
+ * writers that do not. The WAL journal lets readers (dashboard, verify)
+ * read while a feed is applied. */
 #include "labdesk.h"
 
 #include <sqlite3.h>
@@ -106,6 +110,7 @@ static void sqlite_close(store *s)
 }
 
 static const backend sqlite_backend = {sqlite_exec, sqlite_close,
+                                       "BEGIN IMMEDIATE",
                                        "INTEGER PRIMARY KEY", NULL};
 
 store *store_sqlite_open(const char *path, char *error, size_t size)
