@@ -300,7 +300,7 @@ static int attempt(job *j, enum result *result, char *msg, size_t size)
             STORE_OK ||
         (rc = store_commit(j->s)) != STORE_OK)
         goto undo;
-    snprintf(msg, size, "%s -> %s%s%s%s",
+    snprintf(msg, size, "#%lu %s -> %s%s%s%s", (unsigned long)inst.seq,
              dosm_state_id(j->w->def, before.state),
              dosm_state_id(j->w->def, inst.state), j->steps[0] ? " by " : "",
              j->steps, found ? "" : " (new order)");

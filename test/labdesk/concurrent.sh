@@ -60,4 +60,8 @@ notes=$(grep -c " notify: " "$work/log.out")
 [ "$notes" = $((2 * ROUNDS * ORDERS)) ] || fail "$notes notifications"
 "$labdesk" --db "$db" dashboard | grep -q "^ *$ORDERS  lab-portal *Manufacturing\$" ||
   fail "the dashboard does not count $ORDERS orders in Manufacturing"
+# How often the other process got in between (not a condition: on a fast
+# disk one process may finish before the other starts).
+gaps=$(awk '/ship_overdue/ { split($3, s, "#"); if ($2 in last && s[2] != last[$2] + 1) n++; last[$2] = s[2] } END { print n + 0 }' "$work/a.out")
+echo "the second process took the first one's orders' next seq $gaps times"
 echo "ok: $ORDERS orders at seq $steps, $notes notifications, both processes done"

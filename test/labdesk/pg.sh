@@ -4,7 +4,8 @@
 # The server listens on 127.0.0.1 on a port of its own, keeps its data in
 # a fresh temporary directory and trusts local connections as user
 # labdesk. STATE_DIR/url then holds the URL of its "postgres" database.
-# As root the server runs as the postgres user (it refuses root).
+# As root the server runs as the postgres user (it refuses root). Its data
+# is scratch, so it does not wait for the disk (fsync=off).
 set -eu
 action=$1 state=$2 bin=$3
 as=
@@ -38,7 +39,7 @@ start)
   while :; do
     port=$(( 20000 + ($$ * 7 + try * 7919) % 40000 ))
     if $as "$bin/pg_ctl" -D "$data/db" -l "$data/server.log" -w -s \
-        -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$data" \
+        -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$data -c fsync=off" \
         start; then
       break
     fi
