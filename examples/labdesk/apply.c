@@ -37,7 +37,7 @@ static void on_transition(const dosm_event_info *info, void *user)
     size_t i, len = 0;
     (void)user;
     memset(&row, 0, sizeof row);
-    strcpy(row.order_id, j->row.id);
+    COPY(row.order_id, j->row.id);
     row.time = r->time;
     snprintf(row.workflow, sizeof row.workflow, "%s", r->workflow);
     row.revision = r->revision;
@@ -48,7 +48,7 @@ static void on_transition(const dosm_event_info *info, void *user)
     for (i = 0; i < r->effect_count && len < sizeof row.effects; i++)
         len += (size_t)snprintf(row.effects + len, sizeof row.effects - len,
                                 "%s%s", i ? " " : "", r->effects[i]);
-    strcpy(row.outcome, "accepted");
+    COPY(row.outcome, "accepted");
     len = strlen(j->steps);
     snprintf(j->steps + len, sizeof j->steps - len, "%s%s", len ? ", " : "",
              r->event);
@@ -64,7 +64,7 @@ static void effect_notify(const dosm_event_info *info, void *user)
     (void)user;
     dosm_state_get(info->def, info->after->state & 0x7FFF, &st);
     memset(&note, 0, sizeof note);
-    strcpy(note.order_id, j->row.id);
+    COPY(note.order_id, j->row.id);
     note.time = info->record->time;
     snprintf(note.text, sizeof note.text, "%s (%s) is now %s", j->row.id,
              j->w->name, st.label);
@@ -83,7 +83,7 @@ static void last_accepted(const log_row *row, void *user)
 {
     job *j = user;
     if (strcmp(row->outcome, "accepted") == 0)
-        strcpy(j->last_event, row->event);
+        COPY(j->last_event, row->event);
 }
 
 /* 3Shape's redesign_sent: the portal status stays Designed rejected after
@@ -149,15 +149,15 @@ static int check_attributes(const workflow *w, const fields *f, char *msg,
 }
 
 /* The order as stored, or a new one in the initial state. */
-static int load_order(job *j, dosm_instance *inst, int *found, char *msg,
+static int load_order(job *j, dosm_instance *inst, int found, char *msg,
                       size_t size)
 {
     dosm_error err;
-    if (!*found) {
+    if (!found) {
         memset(&j->row, 0, sizeof j->row);
-        strcpy(j->row.id, j->u->order);
-        strcpy(j->row.workflow, j->u->workflow);
-        strcpy(j->row.attributes, "{}");
+        COPY(j->row.id, j->u->order);
+        COPY(j->row.workflow, j->u->workflow);
+        COPY(j->row.attributes, "{}");
         j->row.due = j->u->time + TURNAROUND;
         j->row.updated = j->u->time;
         *inst = dosm_instance_initial(j->w->def);
@@ -202,15 +202,15 @@ static int log_only(job *j, const dosm_instance *inst, const char *outcome,
     log_row row;
     int rc;
     memset(&row, 0, sizeof row);
-    strcpy(row.order_id, j->u->order);
+    COPY(row.order_id, j->u->order);
     row.time = j->u->time;
-    strcpy(row.workflow, j->w->name);
+    COPY(row.workflow, j->w->name);
     row.revision = dosm_def_revision(j->w->def);
     row.seq = inst->seq;
-    strcpy(row.from, dosm_state_id(j->w->def, inst->state));
-    strcpy(row.event, j->u->event);
-    strcpy(row.to, j->u->status);
-    strcpy(row.outcome, outcome);
+    COPY(row.from, dosm_state_id(j->w->def, inst->state));
+    COPY(row.event, j->u->event);
+    COPY(row.to, j->u->status);
+    COPY(row.outcome, outcome);
     snprintf(row.reason, sizeof row.reason, "%s", reason);
     store_rollback(j->s);
     if ((rc = store_begin(j->s)) != STORE_OK)
@@ -239,7 +239,7 @@ static int attempt(job *j, enum result *result, char *msg, size_t size)
         return rc;
     if ((rc = store_read_order(j->s, j->u->order, &j->row, &found)) != STORE_OK)
         goto undo;
-    if (!load_order(j, &inst, &found, msg, size)) {
+    if (!load_order(j, &inst, found, msg, size)) {
         *result = BAD;
         goto undo;
     }
@@ -253,7 +253,7 @@ static int attempt(job *j, enum result *result, char *msg, size_t size)
         *result = STALE;
         return log_only(j, &inst, "stale", msg);
     }
-    strcpy(old_attrs, j->row.attributes);
+    COPY(old_attrs, j->row.attributes);
     if (!merge_attributes(j, &attrs, msg, size)) {
         *result = BAD;
         goto undo;

@@ -80,7 +80,7 @@ workflow *catalog_get(catalog *c, const char *name, char *error, size_t size)
         dosm_def_free(w->def);
         return NULL;
     }
-    strcpy(w->name, name);
+    COPY(w->name, name);
     c->count++;
     return w;
 }

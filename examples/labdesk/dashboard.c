@@ -98,10 +98,11 @@ typedef struct tally {
 
 static size_t fhir_counts(const board *b, tally *out, size_t cap)
 {
-    size_t i, k, n = 0;
+    size_t i, n = 0;
     for (i = 0; i < b->count; i++) {
-        for (k = 0; k < n && strcmp(out[k].name, b->lines[i].fhir); k++)
-            continue;
+        size_t k = 0;
+        while (k < n && strcmp(out[k].name, b->lines[i].fhir) != 0)
+            k++;
         if (k == n && n < cap) {
             out[n].name = b->lines[i].fhir;
             out[n++].count = 0;

@@ -99,11 +99,10 @@ static int hex4(reader *r, unsigned long *out)
 static int escape(reader *r, char *out, size_t *len)
 {
     static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-    const char *at;
     unsigned long cp, low;
     char c = r->s[r->pos++];
     if (c != 'u') {
-        at = c ? strchr(from, c) : NULL;
+        const char *at = c ? strchr(from, c) : NULL;
         if (!at) {
             r->pos--;
             return fail(r, "unknown escape \\%c", c ? c : ' ');
@@ -204,7 +203,7 @@ static int scalar(reader *r, char *out, size_t size)
         size_t n = strlen(words[i]);
         if (strncmp(r->s + r->pos, words[i], n) == 0) {
             r->pos += n;
-            strcpy(out, words[i]);
+            snprintf(out, size, "%s", words[i]);
             return 1;
         }
     }
@@ -252,8 +251,9 @@ static int end(reader *r)
 int fields_set(fields *f, const char *name, const char *value)
 {
     size_t i, nlen = strlen(name) + 1, vlen = strlen(value) + 1;
-    for (i = 0; i < f->count && strcmp(f->pairs[i].name, name) != 0; i++)
-        continue;
+    i = 0;
+    while (i < f->count && strcmp(f->pairs[i].name, name) != 0)
+        i++;
     if (i == FIELDS_MAX || f->used + nlen + vlen > sizeof f->text)
         return 0;
     memcpy(f->text + f->used, name, nlen);
@@ -365,8 +365,9 @@ static int line_member(reader *r, const char *key, void *user)
     text[2] = st->u->event, sizes[2] = sizeof st->u->event;
     text[3] = st->u->status, sizes[3] = sizeof st->u->status;
     text[4] = st->time, sizes[4] = sizeof st->time;
-    for (k = 0; k < sizeof keys / sizeof *keys && strcmp(keys[k], key); k++)
-        continue;
+    k = 0;
+    while (k < sizeof keys / sizeof *keys && strcmp(keys[k], key) != 0)
+        k++;
     if (k == sizeof keys / sizeof *keys)
         return fail(r, "unknown key \"%s\"", key);
     if (st->seen & (1u << k))
@@ -458,8 +459,8 @@ int time_parse(const char *text, int64_t *out)
     civil_from_days(days_from_civil(v[0], v[1], v[2]), &y, &m, &d);
     if (m != v[1] || d != v[2])
         return 0;
-    *out = days_from_civil(v[0], v[1], v[2]) * 86400 + v[3] * 3600 +
-           v[4] * 60 + v[5];
+    *out = days_from_civil(v[0], v[1], v[2]) * 86400 + (int64_t)v[3] * 3600 +
+           (int64_t)v[4] * 60 + v[5];
     return 1;
 }
 

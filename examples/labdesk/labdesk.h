@@ -17,7 +17,10 @@ enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_DATABASE = 3 };
 #define ID_MAX 65          /* order ids and workflow names, NUL included */
 #define ATTRS_MAX 1024     /* an order's attributes as stored JSON text */
 #define FIELDS_MAX 16      /* attributes or payload fields of one update */
-#define TURNAROUND (10 * 86400) /* a new case is due ten days after it came */
+#define TURNAROUND (INT64_C(10) * 86400) /* a new case is due in ten days */
+
+/* Copies a string into a char array, cut to fit. */
+#define COPY(array, text) ((void)snprintf((array), sizeof(array), "%s", (text)))
 
 /* ---- feed.c: one JSON Lines update, and flat JSON objects ---- */
 

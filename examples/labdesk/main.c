@@ -47,7 +47,7 @@ static int run(const char *command, const char *file, const char *html,
 {
     if (strcmp(command, "apply") == 0) {
         apply_stats st;
-        FILE *in = file && strcmp(file, "-") ? fopen(file, "r") : stdin;
+        FILE *in = file && strcmp(file, "-") != 0 ? fopen(file, "r") : stdin;
         int rc;
         if (!in) {
             fprintf(stderr, "labdesk: cannot read %s\n", file);
@@ -81,6 +81,12 @@ static int run(const char *command, const char *file, const char *html,
     return history_verify(s, c, stdout);
 }
 
+static int takes_value(const char *option)
+{
+    return strcmp(option, "--db") == 0 || strcmp(option, "--states") == 0 ||
+           strcmp(option, "--html") == 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *db = "labdesk.db", *command = NULL, *file = NULL, *html = NULL;
@@ -96,16 +102,20 @@ int main(int argc, char **argv)
             fputs(help, stdout);
             return EXIT_OK;
         }
-        if (!strcmp(a, "--db") || !strcmp(a, "--states") || !strcmp(a, "--html")) {
+        if (takes_value(a)) {
             if (i + 1 == argc)
                 return usage("missing value after ", a);
-            *(!strcmp(a, "--db") ? &db : !strcmp(a, "--states") ? &c.dir : &html) =
-                argv[++i];
+            if (strcmp(a, "--db") == 0)
+                db = argv[++i];
+            else if (strcmp(a, "--states") == 0)
+                c.dir = argv[++i];
+            else
+                html = argv[++i];
         } else if (a[0] == '-' && a[1]) {
             return usage("unknown option ", a);
         } else if (!command) {
             command = a;
-        } else if (!file && !strcmp(command, "apply")) {
+        } else if (!file && strcmp(command, "apply") == 0) {
             file = a;
         } else {
             return usage("unexpected argument ", a);
@@ -113,10 +123,10 @@ int main(int argc, char **argv)
     }
     if (!command)
         return usage("no command", "");
-    if (strcmp(command, "apply") && strcmp(command, "dashboard") &&
-        strcmp(command, "log") && strcmp(command, "verify"))
+    if (strcmp(command, "apply") != 0 && strcmp(command, "dashboard") != 0 &&
+        strcmp(command, "log") != 0 && strcmp(command, "verify") != 0)
         return usage("unknown command ", command);
-    if (html && strcmp(command, "dashboard"))
+    if (html && strcmp(command, "dashboard") != 0)
         return usage("--html is an option of dashboard", "");
     if (!(s = store_open(db, error, sizeof error))) {
         fprintf(stderr, "labdesk: %s\n", error);

@@ -86,9 +86,9 @@ int store_commit(store *s)
 void store_rollback(store *s)
 {
     char keep[sizeof s->error];
-    strcpy(keep, s->error); /* the failure that made us roll back */
+    COPY(keep, s->error); /* the failure that made us roll back */
     run(s, "ROLLBACK", 0, NULL, NULL, NULL, NULL);
-    strcpy(s->error, keep);
+    COPY(s->error, keep);
 }
 
 /* Numbers travel as text, like every other parameter. */
@@ -107,20 +107,15 @@ static int64_t to_int(const char *text)
     return (int64_t)strtoll(text, NULL, 10);
 }
 
-static void copy(char *dst, size_t size, const char *src)
-{
-    snprintf(dst, size, "%s", src);
-}
-
 #define ORDER_COLUMNS "id, workflow, instance, seq, attributes, due, updated"
 
 static void to_order(const char *const *c, order_row *row)
 {
-    copy(row->id, sizeof row->id, c[0]);
-    copy(row->workflow, sizeof row->workflow, c[1]);
-    copy(row->instance, sizeof row->instance, c[2]);
+    COPY(row->id, c[0]);
+    COPY(row->workflow, c[1]);
+    COPY(row->instance, c[2]);
     row->seq = (uint32_t)to_int(c[3]);
-    copy(row->attributes, sizeof row->attributes, c[4]);
+    COPY(row->attributes, c[4]);
     row->due = to_int(c[5]);
     row->updated = to_int(c[6]);
 }
@@ -150,7 +145,7 @@ int store_read_order(store *s, const char *id, order_row *row, int *found)
 int store_write_order(store *s, const order_row *row, int is_new,
                       uint32_t expected_seq)
 {
-    numbers n;
+    numbers n = {{""}};
     const char *p[8];
     long changed = 0;
     int rc;
@@ -185,7 +180,7 @@ int store_write_order(store *s, const order_row *row, int is_new,
 
 int store_append_log(store *s, const log_row *row)
 {
-    numbers n;
+    numbers n = {{""}};
     const char *p[11];
     p[0] = row->order_id;
     p[1] = num(&n, 1, row->time);
@@ -206,7 +201,7 @@ int store_append_log(store *s, const log_row *row)
 
 int store_queue_note(store *s, const note_row *row)
 {
-    numbers n;
+    numbers n = {{""}};
     const char *p[3];
     p[0] = row->order_id;
     p[1] = num(&n, 1, row->time);
@@ -228,6 +223,7 @@ static void each_order_row(const char *const *columns, void *user)
 {
     each *e = user;
     order_row row;
+    memset(&row, 0, sizeof row); /* cppcheck cannot see to_order fill it */
     to_order(columns, &row);
     e->order(&row, e->user);
 }
@@ -245,17 +241,17 @@ static void each_log_row(const char *const *c, void *user)
 {
     each *e = user;
     log_row row;
-    copy(row.order_id, sizeof row.order_id, c[0]);
+    COPY(row.order_id, c[0]);
     row.time = to_int(c[1]);
-    copy(row.workflow, sizeof row.workflow, c[2]);
+    COPY(row.workflow, c[2]);
     row.revision = (uint32_t)to_int(c[3]);
     row.seq = (uint32_t)to_int(c[4]);
-    copy(row.from, sizeof row.from, c[5]);
-    copy(row.event, sizeof row.event, c[6]);
-    copy(row.to, sizeof row.to, c[7]);
-    copy(row.effects, sizeof row.effects, c[8]);
-    copy(row.outcome, sizeof row.outcome, c[9]);
-    copy(row.reason, sizeof row.reason, c[10]);
+    COPY(row.from, c[5]);
+    COPY(row.event, c[6]);
+    COPY(row.to, c[7]);
+    COPY(row.effects, c[8]);
+    COPY(row.outcome, c[9]);
+    COPY(row.reason, c[10]);
     e->log(&row, e->user);
 }
 
@@ -277,9 +273,9 @@ static void each_note_row(const char *const *c, void *user)
 {
     each *e = user;
     note_row row;
-    copy(row.order_id, sizeof row.order_id, c[0]);
+    COPY(row.order_id, c[0]);
     row.time = to_int(c[1]);
-    copy(row.text, sizeof row.text, c[2]);
+    COPY(row.text, c[2]);
     e->note(&row, e->user);
 }
 

@@ -43,7 +43,7 @@ static int prepare(sqlite_store *q, const char *sql, sqlite3_stmt **out)
     if ((rc = sqlite3_prepare_v2(q->db, sql, -1, out, NULL)) != SQLITE_OK)
         return rc;
     if (i < CACHED && (q->sql[i] = malloc(strlen(sql) + 1)) != NULL) {
-        strcpy(q->sql[i], sql);
+        memcpy(q->sql[i], sql, strlen(sql) + 1);
         q->stmt[i] = *out;
     }
     return SQLITE_OK;
@@ -52,8 +52,9 @@ static int prepare(sqlite_store *q, const char *sql, sqlite3_stmt **out)
 static void done(sqlite_store *q, sqlite3_stmt *st)
 {
     size_t i;
-    for (i = 0; i < CACHED && q->sql[i] && q->stmt[i] != st; i++)
-        continue;
+    i = 0;
+    while (i < CACHED && q->sql[i] && q->stmt[i] != st)
+        i++;
     if (i < CACHED && q->sql[i]) {
         sqlite3_reset(st);
         sqlite3_clear_bindings(st);
