@@ -62,7 +62,8 @@ static void effect_notify(const dosm_event_info *info, void *user)
     note_row note;
     dosm_state_info st;
     (void)user;
-    dosm_state_get(info->def, info->after->state & 0x7FFF, &st);
+    dosm_state_get(info->def, dosm_state_find(info->def, info->record->to),
+                   &st);
     memset(&note, 0, sizeof note);
     COPY(note.order_id, j->row.id);
     note.time = info->record->time;

@@ -128,6 +128,28 @@ static int escape(reader *r, char *out, size_t *len)
     return 1;
 }
 
+/* The length of the well-formed UTF-8 sequence at @p s, or 0 (overlong
+ * forms, surrogates and code points over U+10FFFF are not well formed;
+ * PostgreSQL would refuse them, so the reader does). */
+static size_t utf8_length(const unsigned char *s)
+{
+    size_t n, i;
+    unsigned long cp;
+    if (s[0] < 0xC2 || s[0] > 0xF4)
+        return 0;
+    n = s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : 4;
+    cp = s[0] & (0x3Fu >> (n - 1));
+    for (i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3Fu);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+        (cp >= 0xD800 && cp < 0xE000) || cp > 0x10FFFF)
+        return 0;
+    return n;
+}
+
 /* A string into @p out (@p size bytes, at least 5); longer ones fail. */
 static int string(reader *r, char *out, size_t size)
 {
@@ -144,6 +166,15 @@ static int string(reader *r, char *out, size_t size)
         if (len + 5 > size)
             return fail(r, "string longer than %lu bytes",
                         (unsigned long)size - 5);
+        if (c >= 0x80) {
+            size_t n = utf8_length((const unsigned char *)r->s + r->pos);
+            if (!n)
+                return fail(r, "invalid UTF-8");
+            memcpy(out + len, r->s + r->pos, n);
+            len += n;
+            r->pos += n;
+            continue;
+        }
         r->pos++;
         if (c != '\\')
             out[len++] = (char)c;
