@@ -223,12 +223,35 @@ static int log_only(job *j, const dosm_instance *inst, const char *outcome,
     return rc;
 }
 
+/* Lets the library fire the event or reconcile the observed status; the
+ * callbacks write the log and run the effects inside our transaction. */
+static int step(job *j, const fields *attrs, dosm_instance *inst,
+                dosm_outcome *out)
+{
+    dosm_values attributes, payload;
+    dosm_request req;
+    memset(&attributes, 0, sizeof attributes);
+    attributes.pairs = attrs->pairs;
+    attributes.count = attrs->count;
+    memset(&payload, 0, sizeof payload);
+    payload.pairs = j->u->payload.pairs;
+    payload.count = j->u->payload.count;
+    memset(&req, 0, sizeof req);
+    req.event = j->u->event;
+    req.attributes = &attributes;
+    req.payload = &payload;
+    req.now = j->u->time;
+    req.context = j;
+    if (j->u->event[0])
+        return dosm_fire(j->w->def, j->w->host, inst, &req, out);
+    return dosm_reconcile(j->w->def, j->w->host, inst, j->u->status, &req,
+                          out);
+}
+
 /* One attempt: STORE_OK with *result set, or STORE_RETRY / STORE_FAIL. */
 static int attempt(job *j, enum result *result, char *msg, size_t size)
 {
     dosm_instance inst, before;
-    dosm_values attrs_values, payload_values;
-    dosm_request req;
     dosm_outcome out;
     fields attrs;
     char old_attrs[ATTRS_MAX], when[32], last[32];
@@ -259,22 +282,7 @@ static int attempt(job *j, enum result *result, char *msg, size_t size)
         *result = BAD;
         goto undo;
     }
-    memset(&attrs_values, 0, sizeof attrs_values);
-    attrs_values.pairs = attrs.pairs;
-    attrs_values.count = attrs.count;
-    memset(&payload_values, 0, sizeof payload_values);
-    payload_values.pairs = j->u->payload.pairs;
-    payload_values.count = j->u->payload.count;
-    memset(&req, 0, sizeof req);
-    req.event = j->u->event;
-    req.attributes = &attrs_values;
-    req.payload = &payload_values;
-    req.now = j->u->time;
-    req.context = j;
-    code = j->u->event[0]
-               ? dosm_fire(j->w->def, j->w->host, &inst, &req, &out)
-               : dosm_reconcile(j->w->def, j->w->host, &inst, j->u->status,
-                                &req, &out);
+    code = step(j, &attrs, &inst, &out);
     if ((rc = j->store_rc) != STORE_OK)
         goto undo;
     if (DOSM_IS_REJECTION(code)) {
