@@ -123,10 +123,25 @@ static size_t same_state(const board *b, size_t i)
     return j - i;
 }
 
+/* Columns are as wide as their text looks: UTF-8 continuation bytes take
+ * no room of their own. */
+static int display_width(const char *text)
+{
+    int n = 0;
+    for (; *text; text++)
+        n += (*text & 0xC0) != 0x80;
+    return n;
+}
+
 static void fit(int *width, const char *text)
 {
-    if ((int)strlen(text) > *width)
-        *width = (int)strlen(text);
+    if (display_width(text) > *width)
+        *width = display_width(text);
+}
+
+static void column(FILE *out, const char *text, int width)
+{
+    fprintf(out, "%s%*s ", text, width - display_width(text), "");
 }
 
 int dashboard_print(store *s, catalog *c, FILE *out)
@@ -150,10 +165,12 @@ int dashboard_print(store *s, catalog *c, FILE *out)
     for (i = 0; i < b.count; i++) {
         const line *l = &b.lines[i];
         date_format(l->row.due, due, sizeof due);
-        fprintf(out, "%-9s %-*s %-*s %-*s %-*s %-10s %lu\n",
-                dosm_attention_name(l->state.attention), wid, l->row.id, wwf,
-                l->row.workflow, wlabel, l->state.label, wfhir, l->fhir, due,
-                (unsigned long)l->inst.seq);
+        column(out, dosm_attention_name(l->state.attention), 9);
+        column(out, l->row.id, wid);
+        column(out, l->row.workflow, wwf);
+        column(out, l->state.label, wlabel);
+        column(out, l->fhir, wfhir);
+        fprintf(out, "%-10s %lu\n", due, (unsigned long)l->inst.seq);
     }
     fprintf(out, "\n%lu order%s by FHIR Task status:", (unsigned long)b.count,
             b.count == 1 ? "" : "s");
@@ -163,8 +180,9 @@ int dashboard_print(store *s, catalog *c, FILE *out)
     fprintf(out, "\nby status:\n");
     for (i = 0; i < b.count; i += n) {
         n = same_state(&b, i);
-        fprintf(out, "%4lu  %-*s %s\n", (unsigned long)n, wwf,
-                b.lines[i].row.workflow, b.lines[i].state.label);
+        fprintf(out, "%4lu  ", (unsigned long)n);
+        column(out, b.lines[i].row.workflow, wwf);
+        fprintf(out, "%s\n", b.lines[i].state.label);
     }
     free(b.lines);
     return rc;

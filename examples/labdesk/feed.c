@@ -96,22 +96,26 @@ static int hex4(reader *r, unsigned long *out)
     return 1;
 }
 
+/* Names and values are one line of text: escapes of control characters
+ * (\n, \t, \u0000, ...) are refused like the raw characters. */
 static int escape(reader *r, char *out, size_t *len)
 {
-    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
     unsigned long cp, low;
     char c = r->s[r->pos++];
-    if (c != 'u') {
-        const char *at = c ? strchr(from, c) : NULL;
-        if (!at) {
-            r->pos--;
-            return fail(r, "unknown escape \\%c", c ? c : ' ');
-        }
-        out[(*len)++] = to[at - from];
+    if (c == '"' || c == '\\' || c == '/') {
+        out[(*len)++] = c;
         return 1;
+    }
+    if (c && strchr("bfnrt", c))
+        return fail(r, "control character in a string");
+    if (c != 'u') {
+        r->pos--;
+        return fail(r, "unknown escape \\%c", c ? c : ' ');
     }
     if (!hex4(r, &cp))
         return 0;
+    if (cp < 0x20)
+        return fail(r, "control character in a string");
     if (cp >= 0xD800 && cp < 0xDC00) { /* a surrogate pair */
         if (r->s[r->pos] != '\\' || r->s[r->pos + 1] != 'u')
             return fail(r, "expected the second half of a surrogate pair");
@@ -121,7 +125,7 @@ static int escape(reader *r, char *out, size_t *len)
         if (low < 0xDC00 || low > 0xDFFF)
             return fail(r, "invalid surrogate pair");
         cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-    } else if ((cp >= 0xDC00 && cp < 0xE000) || cp == 0) {
+    } else if (cp >= 0xDC00 && cp < 0xE000) {
         return fail(r, "\\u%04lx is not allowed", cp);
     }
     *len += put_utf8(cp, out + *len);
