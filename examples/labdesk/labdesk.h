@@ -141,8 +141,6 @@ struct store {
 store *store_open(const char *url, char *error, size_t size);
 store *store_sqlite_open(const char *path, char *error, size_t size);
 store *store_pg_open(const char *url, char *error, size_t size);
-/* Creates the tables (both backends: the same statements). */
-int store_create_schema(store *s);
 void store_close(store *s);
 
 int store_begin(store *s);

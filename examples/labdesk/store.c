@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int create_schema(store *s);
+
 store *store_open(const char *url, char *error, size_t size)
 {
     store *s;
@@ -15,7 +17,7 @@ store *store_open(const char *url, char *error, size_t size)
         s = store_pg_open(url, error, size);
     else
         s = store_sqlite_open(url, error, size);
-    if (s && store_create_schema(s) != STORE_OK) {
+    if (s && create_schema(s) != STORE_OK) {
         snprintf(error, size, "%s", s->error);
         store_close(s);
         return NULL;
@@ -37,7 +39,7 @@ static int run(store *s, const char *sql, int count, const char *const *params,
                        changed ? changed : &ignored);
 }
 
-int store_create_schema(store *s)
+static int create_schema(store *s)
 {
     /* Column types that mean the same to SQLite and PostgreSQL; only the
      * auto-numbered key of the append-only tables differs. */
