@@ -875,9 +875,11 @@ DOSM_API int dosm_path(const dosm_def *def, const dosm_host *host,
  * Reconciles @p inst with a status observed on a remote server, named by
  * state id or label in @p observed: finds the shortest legal path and fires
  * each step with all callbacks. Returns as dosm_path, plus DOSM_E_NAME for
- * an unknown (or NULL) state name. @p outcome (may be NULL) describes the last step. If a
- * step is rejected while applying (a host guard changed its mind), the
- * instance stays where that step began and its code is returned.
+ * an unknown (or NULL) state name. @p outcome (may be NULL) describes the
+ * last step. If a step is rejected while applying (a host guard changed its
+ * mind), the instance stays where that step began and its code is returned.
+ * Payloads are not checked, as for dosm_path: the remote already took the
+ * steps, and what they carried is not known here.
  *
  * @param def      the instance's definition
  * @param host     callbacks and named guards, or NULL
