@@ -45,6 +45,11 @@ void pairs_free(pairs *p);
 /* Checks every pair as an attribute of def; prints a usage error. */
 int pairs_check_attributes(const pairs *p, const dosm_def *def);
 
+/* Binds each NAME=true|false of `guards` as the host's answer to that
+ * named guard; 0 with a sentence in `why` when a value is neither or the
+ * workflow declares no such guard. */
+int bind_guards(dosm_host *host, const pairs *guards, char *why, size_t size);
+
 /* A STATE argument: id or label, case-insensitive; -1 after a usage
  * message when it names no state an order can be in. */
 int state_arg(const dosm_def *def, const char *name);
@@ -54,7 +59,7 @@ typedef struct args {
     const char *file;
     const char *positional[4];
     int npositional;
-    pairs set;
+    pairs set, guards;
     int all, observe;
     const char *from, *tag;
 } args;
@@ -64,6 +69,11 @@ typedef struct args {
  * Returns 0 or EXIT_USAGE. */
 int parse_args(const char *command, int argc, char **argv, int want,
                const char *allowed, args *a);
+void args_free(args *a);
+/* A host answering the --guard options (NULL when there are none, so
+ * named guards are false); *rc is EXIT_USAGE after a message when one
+ * does not bind or the host cannot be made. */
+dosm_host *args_host(const args *a, const dosm_def *def, int *rc);
 
 int cmd_lint(int argc, char **argv);
 int cmd_states(int argc, char **argv);

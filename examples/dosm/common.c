@@ -194,6 +194,60 @@ int pairs_check_attributes(const pairs *p, const dosm_def *def)
     return 0;
 }
 
+/* A named guard answered as the user or the scenario says. */
+static int guard_answer(const dosm_def *def, const dosm_instance *inst,
+                        const dosm_request *req, void *user)
+{
+    (void)def;
+    (void)inst;
+    (void)req;
+    return strcmp((const char *)user, "true") == 0;
+}
+
+int bind_guards(dosm_host *host, const pairs *guards, char *why, size_t size)
+{
+    size_t i;
+    for (i = 0; i < guards->count; i++) {
+        const dosm_pair *g = &guards->items[i];
+        if (strcmp(g->value, "true") != 0 && strcmp(g->value, "false") != 0) {
+            snprintf(why, size, "guard %s must be true or false", g->name);
+            return 0;
+        }
+        if (dosm_host_guard(host, g->name, guard_answer, (void *)g->value) !=
+            DOSM_OK) {
+            snprintf(why, size, "the workflow declares no guard '%s'", g->name);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+dosm_host *args_host(const args *a, const dosm_def *def, int *rc)
+{
+    char why[256];
+    dosm_host *host;
+    *rc = 0;
+    if (a->guards.count == 0)
+        return NULL;
+    host = dosm_host_new(def, NULL);
+    if (!host) {
+        *rc = usage("out of memory");
+        return NULL;
+    }
+    if (!bind_guards(host, &a->guards, why, sizeof why)) {
+        dosm_host_free(host);
+        *rc = usage("--guard: %s", why);
+        return NULL;
+    }
+    return host;
+}
+
+void args_free(args *a)
+{
+    pairs_free(&a->set);
+    pairs_free(&a->guards);
+}
+
 int state_arg(const dosm_def *def, const char *name)
 {
     int s = dosm_state_find(def, name);
@@ -231,7 +285,7 @@ int parse_args(const char *command, int argc, char **argv, int want,
 {
     int rc = parse_args_into(command, argc, argv, want, allowed, a);
     if (rc != 0)
-        pairs_free(&a->set);
+        args_free(a);
     return rc;
 }
 
@@ -246,6 +300,10 @@ static int parse_args_into(const char *command, int argc, char **argv,
         if (strcmp(arg, "--set") == 0 && allows(allowed, "set")) {
             if (!has_value || !pairs_add(&a->set, argv[++i]))
                 return usage("%s: --set needs NAME=VALUE", command);
+        } else if (strcmp(arg, "--guard") == 0 && allows(allowed, "guard")) {
+            if (!has_value || !pairs_add(&a->guards, argv[++i]))
+                return usage("%s: --guard needs NAME=true or NAME=false",
+                             command);
         } else if (strcmp(arg, "--from") == 0 && allows(allowed, "from")) {
             if (!has_value)
                 return usage("%s: --from needs a STATE", command);

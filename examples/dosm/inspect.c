@@ -37,11 +37,13 @@ int cmd_states(int argc, char **argv)
     return 0;
 }
 
-/* Loads FILE, checks --set and resolves the STATE positionals. */
-static dosm_def *prepare(args *a, int *states, int n)
+/* Loads FILE, checks --set, resolves the STATE positionals and makes the
+ * host that answers --guard (NULL without any). */
+static dosm_def *prepare(args *a, int *states, int n, dosm_host **host)
 {
     dosm_def *def = load_one(a->file);
-    int i;
+    int i, rc;
+    *host = NULL;
     if (!def)
         return NULL;
     if (pairs_check_attributes(&a->set, def) != 0)
@@ -49,6 +51,9 @@ static dosm_def *prepare(args *a, int *states, int n)
     for (i = 0; i < n; i++)
         if ((states[i] = state_arg(def, a->positional[i])) < 0)
             goto usage_error;
+    *host = args_host(a, def, &rc);
+    if (rc != 0)
+        goto usage_error;
     return def;
 usage_error:
     dosm_def_free(def);
@@ -58,7 +63,7 @@ usage_error:
 
 static int failed(args *a)
 {
-    pairs_free(&a->set);
+    args_free(a);
     return a->npositional < 0 ? EXIT_USAGE : EXIT_FAILED;
 }
 
@@ -66,20 +71,21 @@ int cmd_next(int argc, char **argv)
 {
     args a;
     dosm_def *def;
+    dosm_host *host;
     dosm_instance inst;
     dosm_request req;
     dosm_option opts[256];
     size_t n, i;
     int state, rc;
-    if ((rc = parse_args("next", argc, argv, 1, "set,all", &a)) != 0)
+    if ((rc = parse_args("next", argc, argv, 1, "set,guard,all", &a)) != 0)
         return rc;
-    if (!(def = prepare(&a, &state, 1)))
+    if (!(def = prepare(&a, &state, 1, &host)))
         return failed(&a);
     inst = dosm_instance_initial(def);
     inst.state = (uint16_t)state;
     memset(&req, 0, sizeof req);
     req.attributes = &a.set.values;
-    n = dosm_options_for(def, NULL, &inst, &req, opts, 256);
+    n = dosm_options_for(def, host, &inst, &req, opts, 256);
     for (i = 0; i < n && i < 256; i++) {
         const char *event = dosm_event_name(def, opts[i].event);
         const char *target = opts[i].target == (int)DOSM_NO_STATE
@@ -90,13 +96,14 @@ int cmd_next(int argc, char **argv)
         } else if (a.all) {
             dosm_outcome out;
             req.event = event;
-            if (dosm_try(def, NULL, &inst, &req, &out) == DOSM_OK)
+            if (dosm_try(def, host, &inst, &req, &out) == DOSM_OK)
                 snprintf(out.text, sizeof out.text,
                          "%s leads to %s instead", event, out.record.to);
             printf("%s\t%s\trejected: %s\n", event, target, out.text);
         }
     }
-    pairs_free(&a.set);
+    dosm_host_free(host);
+    args_free(&a);
     dosm_def_free(def);
     return 0;
 }
@@ -105,22 +112,23 @@ int cmd_path(int argc, char **argv)
 {
     args a;
     dosm_def *def;
+    dosm_host *host;
     dosm_instance inst;
     dosm_request req;
     dosm_outcome out;
     dosm_step *steps;
     size_t n = 0, i;
     int ends[2], rc;
-    if ((rc = parse_args("path", argc, argv, 2, "set", &a)) != 0)
+    if ((rc = parse_args("path", argc, argv, 2, "set,guard", &a)) != 0)
         return rc;
-    if (!(def = prepare(&a, ends, 2)))
+    if (!(def = prepare(&a, ends, 2, &host)))
         return failed(&a);
     inst = dosm_instance_initial(def);
     inst.state = (uint16_t)ends[0];
     memset(&req, 0, sizeof req);
     req.attributes = &a.set.values;
     steps = malloc((size_t)dosm_state_count(def) * sizeof *steps);
-    rc = steps ? dosm_path(def, NULL, &inst, ends[1], &req, steps,
+    rc = steps ? dosm_path(def, host, &inst, ends[1], &req, steps,
                            (size_t)dosm_state_count(def), &n, &out)
                : DOSM_E_NOMEM;
     if (rc == DOSM_OK) {
@@ -133,7 +141,8 @@ int cmd_path(int argc, char **argv)
                 rc == DOSM_R_NO_PATH ? out.text : dosm_code_text(rc));
     }
     free(steps);
-    pairs_free(&a.set);
+    dosm_host_free(host);
+    args_free(&a);
     dosm_def_free(def);
     return rc == DOSM_OK ? 0 : EXIT_FAILED;
 }

@@ -22,16 +22,17 @@ static const command commands[] = {
      "One line per state, ID<TAB>LABEL<TAB>ATTENTION<TAB>TAGS (comma-\n"
      "separated), in the definition's rank order (most action needed\n"
      "first); with --tag, only the states carrying TAG."},
-    {"next", cmd_next, "next FILE STATE [--set NAME=VALUE]... [--all]",
+    {"next", cmd_next, "next FILE STATE [--set NAME=VALUE]... [--guard NAME=BOOL]... [--all]",
      "One line per transition that would be accepted from STATE,\n"
      "EVENT<TAB>TARGET_ID. With --all, also those whose guard fails, as\n"
      "EVENT<TAB>TARGET_ID<TAB>rejected: REASON. A target 'previous' means\n"
      "the state before STATE, unknown here."},
-    {"path", cmd_path, "path FILE FROM TO [--set NAME=VALUE]...",
+    {"path", cmd_path, "path FILE FROM TO [--set NAME=VALUE]... [--guard NAME=BOOL]...",
      "The shortest legal path from FROM to TO, one step per line,\n"
      "FROM_ID<TAB>EVENT<TAB>TO_ID. Exit 0 when a path exists (no lines when\n"
      "FROM is TO), 1 when none does, with the reason on stderr."},
-    {"run", cmd_run, "run FILE [--from STATE] [--set NAME=VALUE]... [--observe]",
+    {"run", cmd_run, "run FILE [--from STATE] [--set NAME=VALUE]... [--guard NAME=BOOL]...\n"
+     "        [--observe]",
      "Read events from standard input, one per line: EVENT [NAME=VALUE]...\n"
      "(payload fields). After each accepted step print the new state id and\n"
      "its effects (ID<TAB>EFFECT,EFFECT); a rejected event prints\n"
@@ -80,7 +81,8 @@ static int help(const char *name)
            "or its exact label, ignoring case.\n--set gives order "
            "attributes; an unknown attribute, a value of the\nwrong type or "
            "an unknown state is a usage error. Named guards, which\nhosts "
-           "implement, are false here.\n\nExit status: 0 success, 1 "
+           "implement, are false unless --guard NAME=true answers\nthem "
+           "(NAME=false is the default made explicit).\n\nExit status: 0 success, 1 "
            "failure, 2 usage error.\n'dosm help COMMAND' explains one "
            "command.\n");
     return 0;

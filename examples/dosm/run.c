@@ -75,16 +75,16 @@ int cmd_run(int argc, char **argv)
     char line[4096];
     long lineno = 0;
     int rc, status = 0;
-    if ((rc = parse_args("run", argc, argv, 0, "set,from,observe", &a)) != 0)
+    if ((rc = parse_args("run", argc, argv, 0, "set,guard,from,observe", &a)) != 0)
         return rc;
     if (!(def = load_one(a.file))) {
-        pairs_free(&a.set);
+        args_free(&a);
         return EXIT_FAILED;
     }
     inst = dosm_instance_initial(def);
     if (pairs_check_attributes(&a.set, def) != 0 ||
         (a.from && (rc = state_arg(def, a.from)) < 0)) {
-        pairs_free(&a.set);
+        args_free(&a);
         dosm_def_free(def);
         return EXIT_USAGE;
     }
@@ -92,9 +92,16 @@ int cmd_run(int argc, char **argv)
         inst.state = (uint16_t)rc;
     host = dosm_host_new(def, NULL);
     if (!host) {
-        pairs_free(&a.set);
+        args_free(&a);
         dosm_def_free(def);
         return EXIT_FAILED;
+    }
+    if (!bind_guards(host, &a.guards, line, sizeof line)) {
+        usage("--guard: %s", line);
+        dosm_host_free(host);
+        args_free(&a);
+        dosm_def_free(def);
+        return EXIT_USAGE;
     }
     dosm_host_on(host, DOSM_ON_TRANSITION, print_step, NULL);
     while (fgets(line, sizeof line, stdin)) {
@@ -106,7 +113,7 @@ int cmd_run(int argc, char **argv)
             status = EXIT_FAILED;
     }
     dosm_host_free(host);
-    pairs_free(&a.set);
+    args_free(&a);
     dosm_def_free(def);
     return status;
 }

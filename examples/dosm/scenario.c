@@ -142,17 +142,6 @@ static void on_transition(const dosm_event_info *info, void *user)
                               n ? "," : "", info->record->effects[i]);
 }
 
-/* A named guard as the scenario says the host answers it. */
-static int scenario_guard(const dosm_def *def, const dosm_instance *inst,
-                          const dosm_request *req, void *user)
-{
-    const char *value = user;
-    (void)def;
-    (void)inst;
-    (void)req;
-    return strcmp(value, "true") == 0;
-}
-
 static int failf(run *r, const char *fmt, ...)
 {
     va_list ap;
@@ -175,20 +164,11 @@ static void list_of(yaml_document_t *doc, yaml_node_t *seq, char *out, size_t si
 }
 
 /* Binds every guard the scenario names; 0 (with r->why) on failure. */
-static int bind_guards(run *r, yaml_document_t *doc, yaml_node_t *map,
+static int scenario_guards(run *r, yaml_document_t *doc, yaml_node_t *map,
                        dosm_host *host)
 {
-    size_t i;
     set_pairs(doc, map, &r->guards);
-    for (i = 0; i < r->guards.count; i++) {
-        const dosm_pair *g = &r->guards.items[i];
-        if (strcmp(g->value, "true") != 0 && strcmp(g->value, "false") != 0)
-            return failf(r, "guard %s must be true or false", g->name);
-        if (dosm_host_guard(host, g->name, scenario_guard, (void *)g->value) !=
-            DOSM_OK)
-            return failf(r, "the workflow declares no guard '%s'", g->name);
-    }
-    return 1;
+    return bind_guards(host, &r->guards, r->why, sizeof r->why);
 }
 
 /* Performs one step and checks it; 0 (with r->why) on failure. */
@@ -231,7 +211,7 @@ static int step(run *r, yaml_document_t *doc, yaml_node_t *st,
         return failf(r, "step %d: needs exactly one of event, observe, "
                         "restart, set, guards", index);
     if (guards) {
-        if (!bind_guards(r, doc, guards, host))
+        if (!scenario_guards(r, doc, guards, host))
             return 0;
         what = "guards";
     } else if (set) {
@@ -318,7 +298,7 @@ static int scenario(run *r, yaml_document_t *doc, yaml_node_t *sc)
     int duplicate;
     size_t i;
     set_pairs(doc, get(doc, sc, "attributes"), &attrs);
-    ok = bind_guards(r, doc, get(doc, sc, "guards"), host);
+    ok = scenario_guards(r, doc, get(doc, sc, "guards"), host);
     if (ok && (bad = bad_key(doc, sc, scenario_keys, &duplicate)) != NULL)
         ok = failf(r, "%s key '%s'", duplicate ? "duplicate" : "unknown", bad);
     for (i = 0; ok && i < attrs.count; i++)
