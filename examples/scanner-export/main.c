@@ -23,7 +23,7 @@ static const char usage_text[] =
     "\n"
     "--die-after N kills the program at its N-th crash point (after each\n"
     "durable write and each uploaded chunk); --chunk-delay MS waits before\n"
-    "each of the " "8 chunks of an upload.\n";
+    "each chunk of an upload.\n";
 
 typedef struct options {
     unsigned long die_after;
@@ -40,25 +40,29 @@ int case_id_valid(const char *id)
     return n > 0 && n <= CASE_ID_MAX && id[n] == '\0';
 }
 
+/* The first line of the usage; all of it when run without arguments. */
 static int usage(const char *what, const char *arg)
 {
-    fprintf(stderr, "scanner-export: %s%s\n%s", what, arg, usage_text);
+    fprintf(stderr, "scanner-export: %s%s\n%.*s", what, arg,
+            (int)(strchr(usage_text, '\n') - usage_text + 1), usage_text);
     return EXIT_USAGE;
 }
 
 /* One writer at a time: two processes that each rewrite the whole queue
  * would lose each other's changes. The lock goes when the process does,
  * however it ends. Readers (status, history) need none: rename() shows
- * them a whole file. */
-static int lock_dir(const char *dir)
+ * them a whole file. Only init creates DIR/lock, so that a writer pointed
+ * at the wrong directory changes nothing there. */
+static int lock_dir(const char *dir, int create)
 {
     char path[4096];
     struct flock lock;
     int fd;
     if (path_join(path, sizeof path, dir, "lock") != 0 ||
-        (fd = open(path, O_RDWR | O_CREAT, 0644)) < 0) {
-        fprintf(stderr, "scanner-export: cannot open %s/lock: %s\n", dir,
-                strerror(errno));
+        (fd = open(path, create ? O_RDWR | O_CREAT : O_RDWR, 0644)) < 0) {
+        fprintf(stderr, "scanner-export: cannot open %s/lock: %s%s\n", dir,
+                strerror(errno),
+                errno == ENOENT ? " (to start a new queue: init)" : "");
         return -1;
     }
     memset(&lock, 0, sizeof lock);
@@ -218,6 +222,10 @@ static int parse_options(int argc, char **argv, options *o)
     int i = 1;
     unsigned long n;
     memset(o, 0, sizeof *o);
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
     for (; i + 1 < argc && strncmp(argv[i], "--", 2) == 0; i += 2) {
         if (number(argv[i + 1], &n) != 0)
             return usage("not a number: ", argv[i + 1]);
@@ -277,7 +285,7 @@ int main(int argc, char **argv)
     if (vivo_open(&v, SCANNER_VIVO_YAML) != 0)
         return EXIT_FAILED;
     memset(&q, 0, sizeof q);
-    if ((!c->writes || (lock = lock_dir(o.dir)) >= 0) &&
+    if ((!c->writes || (lock = lock_dir(o.dir, c->run == cmd_init)) >= 0) &&
         (c->run == cmd_init || queue_load(&v, o.dir, &q) == 0))
         rc = c->run(&v, &o, &q);
     queue_free(&q);

@@ -169,7 +169,9 @@ static int parse_step(const vivo *v, char *text, step *s)
                    : dosm_event_name(v->def, event);
     s->to = dosm_state_id(v->def, state);
     /* dosm_state_find also takes labels, in any case: ids only here. */
-    return s->event && s->to && strcmp(s->to, arrow + 1) == 0 ? 0 : -1;
+    state = s->event && s->to && strcmp(s->to, arrow + 1) == 0 ? 0 : -1;
+    *arrow = '>';
+    return state;
 }
 
 static int parse_case(const vivo *v, const char *path, size_t line,
