@@ -41,6 +41,16 @@ int case_id_valid(const char *id)
 }
 
 /* The first line of the usage; all of it when run without arguments. */
+const char *read_number(const char *text, unsigned long *out)
+{
+    char *end;
+    if (*text < '0' || *text > '9') /* strtoul would take " -1" */
+        return NULL;
+    errno = 0;
+    *out = strtoul(text, &end, 10);
+    return errno ? NULL : end;
+}
+
 static int usage(const char *what, const char *arg)
 {
     fprintf(stderr, "scanner-export: %s%s\n%.*s", what, arg,
@@ -207,16 +217,6 @@ static int cmd_history(const vivo *v, const options *o, queue *q)
     return 0;
 }
 
-static int number(const char *text, unsigned long *out)
-{
-    char *end;
-    if (text[0] < '0' || text[0] > '9')
-        return -1;
-    errno = 0;
-    *out = strtoul(text, &end, 10);
-    return *end || errno ? -1 : 0;
-}
-
 static int parse_options(int argc, char **argv, options *o)
 {
     int i = 1;
@@ -227,7 +227,8 @@ static int parse_options(int argc, char **argv, options *o)
         return EXIT_USAGE;
     }
     for (; i + 1 < argc && strncmp(argv[i], "--", 2) == 0; i += 2) {
-        if (number(argv[i + 1], &n) != 0)
+        const char *end = read_number(argv[i + 1], &n);
+        if (!end || *end)
             return usage("not a number: ", argv[i + 1]);
         if (strcmp(argv[i], "--die-after") == 0 && n > 0)
             o->die_after = n;

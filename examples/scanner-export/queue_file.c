@@ -209,9 +209,8 @@ static int parse_case(const vivo *v, const char *path, size_t line,
 static int check_envelope(const char *path, const char *text, size_t length,
                           size_t *lines, unsigned long *count)
 {
-    const char *last;
-    unsigned long sum;
-    char rest;
+    const char *last, *end;
+    unsigned long sum = 0;
     size_t i;
     *lines = 0;
     for (i = 0; i < length; i++) {
@@ -227,8 +226,9 @@ static int check_envelope(const char *path, const char *text, size_t length,
                    "is truncated");
     for (last = text + length - 1; last > text && last[-1] != '\n'; last--)
         ;
-    if (sscanf(last, "end %lu %lu%c", count, &sum, &rest) != 3 ||
-        rest != '\n')
+    end = strncmp(last, "end ", 4) == 0 ? read_number(last + 4, count) : NULL;
+    end = end && *end == ' ' ? read_number(end + 1, &sum) : NULL;
+    if (!end || *end != '\n')
         return bad(path, *lines, "the file does not end with its 'end' "
                    "line: it is truncated");
     if (sum != posix_cksum(text, (size_t)(last - text)))
@@ -241,7 +241,7 @@ int queue_load(const vivo *v, const char *dir, queue *q)
 {
     char path[4096], *text, *line, *next;
     size_t length, lines, n;
-    unsigned long count;
+    unsigned long count = 0;
     memset(q, 0, sizeof *q);
     if (path_join(path, sizeof path, dir, "queue") != 0) {
         fprintf(stderr, "scanner-export: %s: the path is too long\n", dir);

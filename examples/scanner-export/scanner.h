@@ -16,6 +16,9 @@
 /* A case id is also a file name at the lab: 1 to 32 of [A-Za-z0-9_-]. */
 #define CASE_ID_MAX 32
 int case_id_valid(const char *id);
+/* Reads a decimal number that starts with a digit: the first character
+ * after it, or NULL when there is none or it overflows. */
+const char *read_number(const char *text, unsigned long *out);
 
 /* One accepted step of a case; both strings belong to the definition. */
 typedef struct step {

@@ -4,7 +4,7 @@
 # its first crash point too, and checks after each death that nothing is
 # lost; then a restart runs to the end and every case is exported once.
 # Usage: die_points.sh SCANNER_EXPORT WORKDIR
-BIN=$1
+BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 . "$(dirname "$0")/common.sh"
 rm -rf "$2" && mkdir -p "$2" && cd "$2" || exit 1
 

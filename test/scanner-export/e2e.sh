@@ -4,7 +4,7 @@
 # with its error and the file left as it was; a second writer refused.
 # Usage: e2e.sh SCANNER_EXPORT WORKDIR. SCANNER_EXPORT_WRAPPER (e.g.
 # valgrind) runs before each command.
-BIN=$1
+BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 . "$(dirname "$0")/common.sh"
 rm -rf "$2" && mkdir -p "$2" && cd "$2" || exit 1
 
@@ -292,7 +292,11 @@ rm -rf q && "$BIN" q init > /dev/null && "$BIN" q add c1 > /dev/null
 : > slow.out
 "$BIN" --chunk-delay 1000 q run > slow.out 2>&1 &
 slow=$!
-while ! grep -q UPLOADING slow.out; do sleep 0.05; done
+tries=0
+until grep -q UPLOADING slow.out || [ $tries = 200 ]; do
+  sleep 0.05
+  tries=$((tries + 1))
+done
 expect 1 q add c2 <<EOF
 scanner-export: q is in use by another scanner-export
 EOF

@@ -4,7 +4,7 @@
 # a restart; after every kill nothing may be lost, and at the end a run to
 # completion must have exported every case exactly once.
 # Usage: sigkill.sh SCANNER_EXPORT WORKDIR
-BIN=$1
+BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 . "$(dirname "$0")/common.sh"
 rm -rf "$2" && mkdir -p "$2" && cd "$2" || exit 1
 
