@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +41,6 @@ int case_id_valid(const char *id)
     return n > 0 && n <= CASE_ID_MAX && id[n] == '\0';
 }
 
-/* The first line of the usage; all of it when run without arguments. */
 const char *read_number(const char *text, unsigned long *out)
 {
     char *end;
@@ -51,6 +51,7 @@ const char *read_number(const char *text, unsigned long *out)
     return errno ? NULL : end;
 }
 
+/* The first line of the usage; all of it when run without arguments. */
 static int usage(const char *what, const char *arg)
 {
     fprintf(stderr, "scanner-export: %s%s\n%.*s", what, arg,
@@ -254,7 +255,7 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
-    {"init", cmd_init, 0, 0, 1},   {"add", cmd_add, 1, 1000, 1},
+    {"init", cmd_init, 0, 0, 1},   {"add", cmd_add, 1, INT_MAX, 1},
     {"run", cmd_run, 0, 0, 1},     {"status", cmd_status, 0, 0, 0},
     {"history", cmd_history, 1, 1, 0},
 };

@@ -248,9 +248,10 @@ int queue_load(const vivo *v, const char *dir, queue *q)
         return -1;
     }
     if (!(text = read_whole_file(path, &length))) {
-        fprintf(stderr, "scanner-export: cannot read %s: %s%s\n", path,
-                strerror(errno),
-                errno == ENOENT ? " (to start a new queue: init)" : "");
+        /* No hint to run init: if DIR was initialised, its queue is lost,
+         * and a new empty one would hide that. */
+        fprintf(stderr, "scanner-export: cannot read %s: %s\n", path,
+                strerror(errno));
         return -1;
     }
     if (check_envelope(path, text, length, &lines, &count) != 0)

@@ -164,7 +164,7 @@ int vivo_check_history(const vivo *v, const export_case *c, char *why,
     dosm_instance replayed;
     dosm_error err;
     const char *from = dosm_state_id(v->def, dosm_instance_initial(v->def).state);
-    size_t i, bad = 0;
+    size_t i;
     int rc;
     if (!records) {
         snprintf(why, size, "out of memory");
@@ -179,7 +179,7 @@ int vivo_check_history(const vivo *v, const export_case *c, char *why,
         records[i].event = c->history[i].event;
         records[i].to = from = c->history[i].to;
     }
-    rc = dosm_replay(v->def, NULL, records, c->steps, &replayed, &bad, &err);
+    rc = dosm_replay(v->def, NULL, records, c->steps, &replayed, NULL, &err);
     free(records);
     if (rc != DOSM_OK) {
         snprintf(why, size, "%s", err.text);

@@ -74,7 +74,7 @@ EOF
 
 # ---- no queue yet: an error, never an empty queue; nothing is created ----
 expect 1 q status <<EOF
-scanner-export: cannot read q/queue: No such file or directory (to start a new queue: init)
+scanner-export: cannot read q/queue: No such file or directory
 EOF
 expect 1 q add c1 <<EOF
 scanner-export: cannot open q/lock: No such file or directory (to start a new queue: init)
@@ -139,7 +139,8 @@ expect 1 q history c9 <<EOF
 scanner-export: no case c9 in the queue
 EOF
 
-# ---- killed mid-upload (crash point 7: the 3rd chunk of c4), restarted ----
+# ---- killed mid-upload, restarted: crash point 11 is the 5th chunk of c4
+# (after the saves of send_to_lab for c4 and c5 and of upload_started) ----
 expect 0 q add c4 c5 <<EOF
 case c4: READY_TO_EXPORT
 case c5: READY_TO_EXPORT
@@ -156,7 +157,9 @@ case c3: EXPORTED, lab: yes
 case c4: UPLOADING, lab: no
 case c5: IN_UPLOAD_QUEUE, lab: no
 EOF
-# ... and killed again once the lab has c4, before the queue says so
+# ... and killed again once the lab has c4 (crash point 13: the restore's
+# save, upload_started's, 8 chunks, the lab's accept), before the queue
+# says EXPORTED
 expect 137 --die-after 13 q run <<EOF
 case c4: UPLOADING -> IN_UPLOAD_QUEUE (restart), retrying upload
 case c4: IN_UPLOAD_QUEUE -> UPLOADING
@@ -286,6 +289,11 @@ expect 1 q status <<EOF
 scanner-export: q/queue:2: case c1: its history leads to UPLOADING#6, its snapshot says EXPORTED#7
 EOF
 unchanged q/queue
+rm q/queue
+expect 1 q run <<EOF
+scanner-export: cannot read q/queue: No such file or directory
+EOF
+[ -e q/queue ] && fail "run without a queue created one"
 
 # ---- one writer at a time; readers go on ----
 rm -rf q && "$BIN" q init > /dev/null && "$BIN" q add c1 > /dev/null
