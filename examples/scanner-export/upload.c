@@ -57,11 +57,17 @@ static void pause_ms(unsigned ms)
 }
 
 /* Sends the chunks (their bytes stand for the scan) and makes them durable
- * at the lab: crash_point after each chunk lets the tests die mid-upload. */
+ * at the lab: crash_point after each chunk lets the tests die mid-upload.
+ * A CASE.part left by a crash just after the lab accepted it is the
+ * accepted file itself (a second link to it): writing into it would change
+ * the delivered case, so it is unlinked and the retry starts a new file. */
 static int send_chunks(const char *part, unsigned delay_ms)
 {
     char chunk[UPLOAD_CHUNK_SIZE];
-    int fd = open(part, O_WRONLY | O_CREAT | O_TRUNC, 0644), i;
+    int fd, i;
+    if (unlink(part) != 0 && errno != ENOENT)
+        return -1;
+    fd = open(part, O_WRONLY | O_CREAT | O_EXCL, 0644);
     if (fd < 0)
         return -1;
     for (i = 0; i < UPLOAD_CHUNKS; i++) {

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Kills `run` at each of its crash points in turn (--die-after N: after
-# every durable write and every uploaded chunk), then kills the restart at
-# its first crash point too, and checks after each death that nothing is
-# lost; then a restart runs to the end and every case is exported once.
+# every durable write and every uploaded chunk), then kills the restart
+# too, at its 1st and its 5th (after a restore, the retry's first chunk),
+# and checks after each death that nothing is lost; then a restart runs to
+# the end and every case is exported once.
 # Usage: die_points.sh SCANNER_EXPORT WORKDIR
 BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 . "$(dirname "$0")/common.sh"
@@ -18,8 +19,10 @@ while :; do
   [ $rc = 0 ] && break
   [ $rc = 137 ] || { fail "run --die-after $n: exit $rc: $(cat run.out)"; break; }
   check_consistent q c1 c2
-  "$BIN" --die-after 1 q run >> run.out 2>&1
-  check_consistent q c1 c2
+  for m in 1 5; do  # the restart dies too: saving its restore; 1st chunk
+    "$BIN" --die-after $m q run >> run.out 2>&1
+    check_consistent q c1 c2
+  done
   "$BIN" q run >> run.out 2>&1 || fail "the restart after death $n failed: $(cat run.out)"
   check_done q c1 c2
   [ $n -lt 1000 ] || { fail "run never completed"; break; }
