@@ -99,8 +99,8 @@ static int write_file(const char *path, const char *text, size_t length)
 int queue_save(const vivo *v, const char *dir, const queue *q)
 {
     char path[4096], temp[4096], *text;
+    const char *failed;
     size_t length;
-    int rc;
     if (path_join(path, sizeof path, dir, "queue") != 0 ||
         path_join(temp, sizeof temp, dir, "queue.tmp") != 0) {
         fprintf(stderr, "scanner-export: %s: the path is too long\n", dir);
@@ -110,18 +110,15 @@ int queue_save(const vivo *v, const char *dir, const queue *q)
         fprintf(stderr, "scanner-export: out of memory\n");
         return -1;
     }
-    rc = write_file(temp, text, length);
-    free(text);
-    if (rc == 0) {
+    failed = temp;
+    if (write_file(temp, text, length) == 0) {
         crash_point(); /* the new queue is on disk, the old one current */
-        rc = rename(temp, path);
+        failed = rename(temp, path) != 0 ? path : sync_dir(dir) != 0 ? dir : NULL;
     }
-    if (rc == 0)
-        rc = sync_dir(dir);
-    if (rc != 0) {
-        fprintf(stderr, "scanner-export: cannot write %s: %s\n", path,
-                strerror(errno));
-        unlink(temp);
+    free(text);
+    if (failed) {
+        fprintf(stderr, "scanner-export: cannot save the queue: %s: %s\n",
+                failed, strerror(errno));
         return -1;
     }
     crash_point();

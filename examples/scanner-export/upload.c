@@ -30,7 +30,7 @@ static int lab_path(char *buf, size_t size, const char *dir, const char *id,
 int lab_create(const char *dir)
 {
     char path[4096];
-    if (lab_path(path, sizeof path, dir, "", "") != 0 ||
+    if (path_join(path, sizeof path, dir, "lab") != 0 ||
         (mkdir(path, 0755) != 0 && errno != EEXIST)) {
         fprintf(stderr, "scanner-export: cannot create %s: %s\n", path,
                 strerror(errno));
@@ -90,7 +90,7 @@ int upload_case(const char *dir, const char *id, unsigned delay_ms)
 {
     char lab[4096], part[4096], whole[4096];
     int already;
-    if (lab_path(lab, sizeof lab, dir, "", "") != 0 ||
+    if (path_join(lab, sizeof lab, dir, "lab") != 0 ||
         lab_path(part, sizeof part, dir, id, ".part") != 0 ||
         lab_path(whole, sizeof whole, dir, id, "") != 0 ||
         send_chunks(part, delay_ms) != 0)

@@ -295,6 +295,34 @@ scanner-export: cannot read q/queue: No such file or directory
 EOF
 [ -e q/queue ] && fail "run without a queue created one"
 
+# ---- the disk or the lab fails: the command stops, the queue stays whole ----
+rm -rf q && "$BIN" q init > /dev/null && "$BIN" q add c1 c2 > /dev/null
+cp q/queue q/queue.before
+mkdir q/queue.tmp  # where the next queue is written
+expect 1 q run <<EOF
+scanner-export: cannot save the queue: q/queue.tmp: Is a directory
+EOF
+unchanged q/queue
+rmdir q/queue.tmp
+mkdir q/lab/c1.part  # where c1 is uploaded to
+expect 1 q run <<EOF
+case c1: READY_TO_EXPORT -> IN_UPLOAD_QUEUE
+case c2: READY_TO_EXPORT -> IN_UPLOAD_QUEUE
+case c1: IN_UPLOAD_QUEUE -> UPLOADING
+scanner-export: case c1: the upload to q/lab failed: Is a directory
+EOF
+rmdir q/lab/c1.part
+expect 0 q run <<EOF
+case c1: UPLOADING -> IN_UPLOAD_QUEUE (restart), retrying upload
+case c1: IN_UPLOAD_QUEUE -> UPLOADING
+case c1: the lab has it
+case c1: UPLOADING -> EXPORTED
+case c2: IN_UPLOAD_QUEUE -> UPLOADING
+case c2: the lab has it
+case c2: UPLOADING -> EXPORTED
+EOF
+check_done q c1 c2
+
 # ---- one writer at a time; readers go on ----
 rm -rf q && "$BIN" q init > /dev/null && "$BIN" q add c1 > /dev/null
 : > slow.out
