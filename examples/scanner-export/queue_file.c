@@ -183,7 +183,7 @@ static int parse_case(const vivo *v, const char *path, size_t line,
         return bad(path, line, "case %s appears twice", id);
     if (!(c = queue_push(q)))
         return bad(path, line, "out of memory");
-    strcpy(c->id, id);
+    snprintf(c->id, sizeof c->id, "%s", id); /* valid ids fit */
     snapshot = token(&text);
     if (dosm_decode(v->def, snapshot, &c->inst, &err) != DOSM_OK)
         return bad(path, line, "case %s: %s", id, err.text);

@@ -131,7 +131,7 @@ int vivo_new_case(const vivo *v, export_case *c, const char *id)
                                          "alignment_done", "review_done"};
     size_t i;
     memset(c, 0, sizeof *c);
-    strcpy(c->id, id);
+    snprintf(c->id, sizeof c->id, "%s", id); /* valid ids fit */
     c->inst = dosm_instance_initial(v->def);
     for (i = 0; i < sizeof events / sizeof events[0]; i++)
         if (fire(v, c, dosm_event_find(v->def, events[i]), &attributes) != 0)
