@@ -268,6 +268,18 @@ typedef struct eval_ctx {
     int unreadable;       /* the guard being evaluated read one of those */
 } eval_ctx;
 
+/* Readies ctx for guard_eval on one instance and request. */
+static inline void eval_begin(eval_ctx *ctx, const dosm_def *d,
+                              const dosm_host *h, const dosm_instance *inst,
+                              const dosm_request *req)
+{
+    ctx->def = d;
+    ctx->host = h;
+    ctx->inst = inst;
+    ctx->request = req;
+    ctx->missing = ctx->bad_name = ctx->bad_value = NULL;
+    ctx->unreadable = 0;
+}
 int guard_eval(const guard_expr *g, eval_ctx *ctx);
 int guards_can_both_hold(const dosm_def *d, const guard_expr *a, const guard_expr *b);
 int value_read(const field *f, const char *text, value *out);
@@ -298,13 +310,19 @@ static inline int instance_check(const dosm_def *d, const dosm_instance *inst)
     return inst->state & BUSY ? DOSM_E_REENTRANT : DOSM_E_STATE;
 }
 
-/* Clears an outcome and records instance_check's verdict in it. */
-static inline int outcome_begin(const dosm_def *d, const dosm_instance *inst,
-                                dosm_outcome *out)
+/* An outcome that describes no step: no text, transition or deadline. */
+static inline void outcome_clear(dosm_outcome *out)
 {
     out->text[0] = '\0';
     out->has_deadline = 0;
     out->transition = -1;
+}
+
+/* Clears an outcome and records instance_check's verdict in it. */
+static inline int outcome_begin(const dosm_def *d, const dosm_instance *inst,
+                                dosm_outcome *out)
+{
+    outcome_clear(out);
     return out->code = instance_check(d, inst);
 }
 /* The leaf state with exactly this id, or (renamed) one that had it in an
@@ -312,7 +330,8 @@ static inline int outcome_begin(const dosm_def *d, const dosm_instance *inst,
 int32_t state_by_id(const dosm_def *d, const char *id, size_t len,
                     int renamed);
 /* The transition fire would take (own state, parents, any), or a rejection
- * code with *why naming it; does not touch the instance. */
+ * code; does not touch the instance. ctx is readied only when a guard is
+ * read, so it explains DOSM_R_MISSING_ATTR and DOSM_R_GUARD only. */
 typedef struct choice {
     int32_t trans, target;
     int code;

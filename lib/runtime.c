@@ -35,13 +35,8 @@ static inline choice choose(const dosm_def *d, const dosm_host *h,
     const hot_state *s = &d->hot[inst->state];
     uint32_t k, end = s->cand_first + s->cand_count;
     choice c;
+    int ready = 0; /* most transitions have no guard: ctx waits for one */
 
-    ctx->def = d;
-    ctx->host = h;
-    ctx->inst = inst;
-    ctx->request = req;
-    ctx->missing = ctx->bad_name = ctx->bad_value = NULL;
-    ctx->unreadable = 0;
     c.trans = c.target = -1;
     c.code = s->flags & HOT_FINAL ? DOSM_R_FINAL : DOSM_R_NOT_ALLOWED;
     if (s->flags & HOT_FINAL)
@@ -51,8 +46,14 @@ static inline choice choose(const dosm_def *d, const dosm_host *h,
         const transition_def *t = &d->trans[d->cand[k]];
         if (c.trans < 0)
             c.trans = (int32_t)d->cand[k]; /* explain by the first */
-        if (t->guard && !guard_eval(t->guard, ctx))
-            continue;
+        if (t->guard) {
+            if (!ready) {
+                eval_begin(ctx, d, h, inst, req);
+                ready = 1;
+            }
+            if (!guard_eval(t->guard, ctx))
+                continue;
+        }
         c.trans = (int32_t)d->cand[k];
         c.target = t->to == TO_PREVIOUS ? (int32_t)inst->previous : t->to;
         c.code = c.target == (int32_t)DOSM_NO_STATE ? DOSM_R_NO_HISTORY
@@ -127,9 +128,8 @@ void runtime_explain(const dosm_def *d, const dosm_instance *inst,
 {
     sentence s = {out->text, sizeof out->text, 0};
     const char *here = d->states[inst->state].id;
+    outcome_clear(out);
     out->code = c.code;
-    out->text[0] = '\0';
-    out->transition = -1;
     switch (c.code) {
     case DOSM_R_UNKNOWN_EVENT:
         say(&s, "'%s' is not an event of workflow %s", event_name, d->name);
@@ -365,34 +365,39 @@ static int timer_is_current(const dosm_def *d, const dosm_instance *inst,
 }
 
 /* Decides what firing `event` (an index; -1 when its name is unknown)
- * would do; fills out and returns its code. */
+ * would do and returns its code. Unless it is DOSM_OK, out says why;
+ * an accepted step's outcome is left for the record to fill. */
 static int decide(const dosm_def *d, const dosm_host *h,
                   const dosm_instance *inst, int32_t event,
                   const dosm_request *req, choice *c, dosm_outcome *out)
 {
     eval_ctx ctx;
+    int code = instance_check(d, inst);
     c->trans = c->target = -1;
-    if (outcome_begin(d, inst, out) != DOSM_OK)
-        return out->code;
-    if (!req)
-        return out->code = DOSM_E_ARG;
+    if (code == DOSM_OK && !req)
+        code = DOSM_E_ARG;
+    if (code != DOSM_OK) {
+        outcome_clear(out);
+        return out->code = code;
+    }
     if (event < 0 || (uint32_t)event >= d->event_count) {
         c->code = DOSM_R_UNKNOWN_EVENT;
-        ctx.missing = NULL;
         runtime_explain(d, inst, -1, req->event ? req->event : "?", *c, &ctx,
                         out);
         return out->code;
     }
-    if (req->timer && !timer_is_current(d, inst, event, req, out))
-        return out->code;
     /* most events carry no payload: skip the check without a call */
-    if ((d->events[event].payload_count || req->payload) &&
-        check_payload(&d->events[event], req, out) != DOSM_OK)
+    if ((req->timer && !timer_is_current(d, inst, event, req, out)) ||
+        ((d->events[event].payload_count || req->payload) &&
+         check_payload(&d->events[event], req, out) != DOSM_OK)) {
+        out->transition = -1;
+        out->has_deadline = 0;
         return out->code;
+    }
     *c = choose(d, h, inst, event, req, &ctx);
     if (c->code != DOSM_OK)
         runtime_explain(d, inst, event, d->events[event].name, *c, &ctx, out);
-    return out->code = c->code;
+    return c->code;
 }
 
 /* Fire and try share everything but the end: fire applies the step (or
@@ -480,6 +485,7 @@ size_t dosm_options_for(const dosm_def *d, const dosm_host *h,
         int32_t event = d->cand_event[k];
         uint32_t j;
         choice c = runtime_choose(d, h, inst, event, req, &ctx);
+        eval_begin(&ctx, d, h, inst, req);
         for (end = k; end < stop && d->cand_event[end] == event;)
             end++;
         for (j = k; j < end; j++, n++) {
