@@ -49,4 +49,11 @@ set(CPACK_COMPONENT_TOOLS_DESCRIPTION
   "The dosm tool checks, inspects, runs, draws and tests workflow files; the
 shipped vendor workflows are in /usr/share/dosm/states.")
 
+# Debian policy: every package carries /usr/share/doc/PACKAGE/copyright.
+foreach(_component RUNTIME DEV TOOLS)
+  string(TOLOWER ${_component} _lower)
+  install(FILES ${PROJECT_SOURCE_DIR}/LICENSE RENAME copyright COMPONENT ${_lower}
+    DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/${CPACK_DEBIAN_${_component}_PACKAGE_NAME})
+endforeach()
+
 include(CPack)
