@@ -30,6 +30,9 @@ set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME libdosm)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION libs)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)  # a shlibs file for dependants
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
+# dpkg runs ldconfig once per transaction for packages that ask by trigger.
+file(WRITE ${PROJECT_BINARY_DIR}/deb/triggers "activate-noawait ldconfig\n")
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA ${PROJECT_BINARY_DIR}/deb/triggers)
 set(CPACK_COMPONENT_RUNTIME_DESCRIPTION
   "The shared library. libdosm loads dental order workflows (YAML), checks
 them strictly and validates the transitions of orders between lab, scanner
@@ -49,11 +52,18 @@ set(CPACK_COMPONENT_TOOLS_DESCRIPTION
   "The dosm tool checks, inspects, runs, draws and tests workflow files; the
 shipped vendor workflows are in /usr/share/dosm/states.")
 
-# Debian policy: every package carries /usr/share/doc/PACKAGE/copyright.
+# Debian policy: every package carries /usr/share/doc/PACKAGE/copyright and,
+# being native, its changelog.gz (CHANGELOG.md; gzip -n, so builds repeat).
+set_property(DIRECTORY ${PROJECT_SOURCE_DIR} APPEND PROPERTY
+  CMAKE_CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/CHANGELOG.md)
+execute_process(COMMAND gzip -9nc ${PROJECT_SOURCE_DIR}/CHANGELOG.md
+  OUTPUT_FILE ${PROJECT_BINARY_DIR}/deb/changelog.gz COMMAND_ERROR_IS_FATAL ANY)
 foreach(_component RUNTIME DEV TOOLS)
   string(TOLOWER ${_component} _lower)
-  install(FILES ${PROJECT_SOURCE_DIR}/LICENSE RENAME copyright COMPONENT ${_lower}
-    DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/${CPACK_DEBIAN_${_component}_PACKAGE_NAME})
+  set(_doc ${CMAKE_INSTALL_DATADIR}/doc/${CPACK_DEBIAN_${_component}_PACKAGE_NAME})
+  install(FILES ${PROJECT_SOURCE_DIR}/LICENSE RENAME copyright
+    DESTINATION ${_doc} COMPONENT ${_lower})
+  install(FILES ${PROJECT_BINARY_DIR}/deb/changelog.gz DESTINATION ${_doc} COMPONENT ${_lower})
 endforeach()
 
 include(CPack)
