@@ -7,6 +7,10 @@
 #   dosm-tools   the dosm tool and the shipped workflows (tools)
 # test/consumers/deb.sh builds them, checks their contents and builds
 # consumers against them.
+if(NOT CMAKE_SYSTEM_NAME STREQUAL "Linux")
+  return()  # no packages are defined for other systems
+endif()
+
 set(CPACK_PACKAGE_NAME libdosm)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
@@ -57,7 +61,10 @@ shipped vendor workflows are in /usr/share/dosm/states.")
 set_property(DIRECTORY ${PROJECT_SOURCE_DIR} APPEND PROPERTY
   CMAKE_CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/CHANGELOG.md)
 execute_process(COMMAND gzip -9nc ${PROJECT_SOURCE_DIR}/CHANGELOG.md
-  OUTPUT_FILE ${PROJECT_BINARY_DIR}/deb/changelog.gz COMMAND_ERROR_IS_FATAL ANY)
+  OUTPUT_FILE ${PROJECT_BINARY_DIR}/deb/changelog.gz RESULT_VARIABLE _gzip)
+if(_gzip)
+  message(FATAL_ERROR "gzip CHANGELOG.md: ${_gzip}")
+endif()
 foreach(_component RUNTIME DEV TOOLS)
   string(TOLOWER ${_component} _lower)
   set(_doc ${CMAKE_INSTALL_DATADIR}/doc/${CPACK_DEBIAN_${_component}_PACKAGE_NAME})
