@@ -1,8 +1,11 @@
-/* A host program outside the tree: load a workflow, fire one event. */
+/* A host program outside the tree: load a workflow, fire one event, and
+ * fail unless the order lands in the expected state.
+ * Usage: consumer WORKFLOW EVENT EXPECTED_STATE */
 #include <dosm.h>
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int main(int argc, char **argv)
 {
@@ -14,8 +17,9 @@ int main(int argc, char **argv)
     dosm_instance inst;
     dosm_request req = {0};
     dosm_outcome out;
+    int landed;
 
-    if (argc != 3 || !(f = fopen(argv[1], "rb")))
+    if (argc != 4 || !(f = fopen(argv[1], "rb")))
         return 2;
     n = fread(yaml, 1, sizeof yaml, f);
     fclose(f);
@@ -28,9 +32,11 @@ int main(int argc, char **argv)
     req.event = argv[2];
     if (dosm_fire(def, NULL, &inst, &req, &out) != DOSM_OK) {
         fprintf(stderr, "%s\n", out.text);
+        dosm_def_free(def);
         return 1;
     }
     printf("%s -> %s\n", out.record.from, out.record.to);
+    landed = strcmp(out.record.to, argv[3]) == 0;
     dosm_def_free(def);
-    return 0;
+    return landed ? 0 : 1;
 }
