@@ -382,7 +382,7 @@ static int decide(const dosm_def *d, const dosm_host *h,
     }
     if (event < 0 || (uint32_t)event >= d->event_count) {
         c->code = DOSM_R_UNKNOWN_EVENT;
-        runtime_explain(d, inst, -1, req->event ? req->event : "?", *c, &ctx,
+        runtime_explain(d, inst, -1, req->event ? req->event : "?", *c, NULL,
                         out);
         return out->code;
     }

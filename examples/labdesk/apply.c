@@ -170,7 +170,8 @@ static int load_order(job *j, dosm_instance *inst, int found, char *msg,
         return 0;
     }
     if (dosm_decode(j->w->def, j->row.instance, inst, &err) != DOSM_OK) {
-        snprintf(msg, size, "order %s: stored instance %s: %s", j->row.id,
+        /* the stored value may be long garbage: its start says enough */
+        snprintf(msg, size, "order %s: stored instance %.100s: %s", j->row.id,
                  j->row.instance, err.text);
         return 0;
     }
