@@ -288,14 +288,19 @@ const char *values_get(const dosm_values *v, const char *name);
 /* ---- runtime helpers shared by runtime.c, reconcile.c, history.c ---- */
 
 /* An instance this definition can hold: a leaf state, a leaf or no
- * previous state. Inline: every fire starts here. */
-static inline int instance_valid(const dosm_def *d, const dosm_instance *inst)
+ * previous state. Inline: every fire starts here. instance_valid also
+ * takes NULLs. */
+static inline int instance_fits(const dosm_def *d, const dosm_instance *inst)
 {
-    return d && inst && inst->state < d->state_count &&
+    return inst->state < d->state_count &&
            !(d->hot[inst->state].flags & HOT_PARENT) &&
            (inst->previous == DOSM_NO_STATE ||
             (inst->previous < d->state_count &&
              !(d->hot[inst->previous].flags & HOT_PARENT)));
+}
+static inline int instance_valid(const dosm_def *d, const dosm_instance *inst)
+{
+    return d && inst && instance_fits(d, inst);
 }
 /* DOSM_OK; DOSM_E_ARG without a definition or instance; DOSM_E_REENTRANT
  * for an instance inside its callbacks; DOSM_E_STATE for one the
@@ -305,7 +310,7 @@ static inline int instance_check(const dosm_def *d, const dosm_instance *inst)
 {
     if (!d || !inst)
         return DOSM_E_ARG;
-    if (instance_valid(d, inst)) /* BUSY puts state out of range */
+    if (instance_fits(d, inst)) /* BUSY puts state out of range */
         return DOSM_OK;
     return inst->state & BUSY ? DOSM_E_REENTRANT : DOSM_E_STATE;
 }

@@ -38,10 +38,8 @@ static inline choice choose(const dosm_def *d, const dosm_host *h,
     int ready = 0; /* most transitions have no guard: ctx waits for one */
 
     c.trans = c.target = -1;
-    c.code = s->flags & HOT_FINAL ? DOSM_R_FINAL : DOSM_R_NOT_ALLOWED;
-    if (s->flags & HOT_FINAL)
-        return c;
-    for (k = first_candidate(d, inst->state, event); k < end && d->cand_event[k] == event;
+    for (k = first_candidate(d, inst->state, event);
+         k < end && d->cand_event[k] == event;
          k++) {
         const transition_def *t = &d->trans[d->cand[k]];
         if (c.trans < 0)
@@ -60,8 +58,11 @@ static inline choice choose(const dosm_def *d, const dosm_host *h,
                                                     : DOSM_OK;
         return c;
     }
+    /* a final state has no candidates (compiler.c) */
     if (c.trans >= 0)
         c.code = ctx->missing ? DOSM_R_MISSING_ATTR : DOSM_R_GUARD;
+    else
+        c.code = s->flags & HOT_FINAL ? DOSM_R_FINAL : DOSM_R_NOT_ALLOWED;
     return c;
 }
 
