@@ -21,8 +21,9 @@ const char *name_at(const name_table *t, int32_t i, size_t off)
 static uint64_t lower8(uint64_t x)
 {
     uint64_t low7 = x & BYTES(0x7f);
-    uint64_t upper = (low7 + BYTES(0x80 - 'A')) & ~(low7 + BYTES(0x80 - 'Z' - 1)) &
-                     ~x & BYTES(0x80);
+    uint64_t at_least_a = low7 + BYTES(0x80 - 'A');
+    uint64_t beyond_z = low7 + BYTES(0x80 - 'Z' - 1);
+    uint64_t upper = at_least_a & ~beyond_z & ~x & BYTES(0x80);
     return x | upper >> 2; /* 0x80 >> 2 is the case bit, 0x20 */
 }
 
@@ -36,13 +37,14 @@ static uint64_t mix(uint64_t h, uint64_t w, int fold_case)
  * multiplies as long as the name, and firing by name waits on it. */
 static uint32_t name_hash(const char *name, int fold_case)
 {
-    size_t len = strlen(name), i = 0, k;
+    size_t len = strlen(name), i = 0;
     uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ len, w;
     for (; len - i >= 8; i += 8) {
         memcpy(&w, name + i, 8);
         h = mix(h, w, fold_case);
     }
     if (i < len) {
+        size_t k;
         for (w = 0, k = 0; i + k < len; k++)
             w |= (uint64_t)(unsigned char)name[i + k] << (8 * k);
         h = mix(h, w, fold_case);
