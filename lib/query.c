@@ -199,8 +199,6 @@ int dosm_transition_get(const dosm_def *d, int i, dosm_transition_info *info)
     return DOSM_OK;
 }
 
-/* A busy instance (BUSY set in state) is never valid: no definition has
- * 0x8000 states. */
 dosm_instance dosm_instance_initial(const dosm_def *d)
 {
     dosm_instance inst;

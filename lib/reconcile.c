@@ -190,13 +190,13 @@ int dosm_reconcile(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
         const dosm_step *st = &s.steps[i];
         choice c = runtime_choose(d, h, inst, st->event, req, &ctx);
         if (c.code == DOSM_OK && c.trans != st->transition) {
+            outcome_clear(outcome); /* a rejection, as runtime_explain's */
             text_format(outcome->text, sizeof outcome->text,
                         "%s in %s now leads to %s, not %s: the host's guards "
                         "changed while reconciling",
                         d->events[st->event].name, d->states[inst->state].id,
                         d->states[c.target].id, d->states[st->to].id);
             outcome->code = DOSM_R_GUARD;
-            outcome->transition = -1;
             break;
         }
         if (c.code != DOSM_OK) {

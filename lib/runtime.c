@@ -440,9 +440,8 @@ static int32_t event_of(const dosm_def *d, const dosm_request *req)
 static int missing_event(dosm_outcome *outcome)
 {
     if (outcome) {
+        outcome_clear(outcome);
         outcome->code = DOSM_E_ARG;
-        outcome->text[0] = '\0';
-        outcome->transition = -1;
     }
     return DOSM_E_ARG;
 }

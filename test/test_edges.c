@@ -638,6 +638,7 @@ static void test_try_and_fire_argument_checks(void **state)
     assert_int_equal(dosm_try(edge, NULL, &inst, &req, &out), DOSM_E_ARG);
     assert_int_equal(out.code, DOSM_E_ARG);
     assert_int_equal(out.transition, -1);
+    assert_int_equal(out.has_deadline, 0);
     assert_string_equal(out.text, "");
     assert_int_equal(dosm_try(edge, NULL, &inst, NULL, NULL), DOSM_E_ARG);
     assert_int_equal(dosm_fire(edge, NULL, &inst, &req, NULL), DOSM_E_ARG);
@@ -777,9 +778,12 @@ static void test_reconcile_host_changes_its_mind(void **state)
     int calls = 0;
     (void)state;
     assert_int_equal(dosm_host_guard(h, "g", once, &calls), DOSM_OK);
+    memset(&out, 0x55, sizeof out);
     assert_int_equal(dosm_reconcile(edge, h, &inst, "C", &req, &out),
                      DOSM_R_GUARD);
     assert_int_equal(out.code, DOSM_R_GUARD);
+    assert_int_equal(out.transition, -1);
+    assert_int_equal(out.has_deadline, 0);
     assert_string_equal(out.text, "hop in B now leads to H, not C: the "
                                   "host's guards changed while reconciling");
     assert_int_equal(inst.state, S("B"));

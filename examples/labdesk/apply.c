@@ -342,9 +342,10 @@ static enum result apply_update(store *s, catalog *c, const update *u,
         rc = attempt(&j, &result, msg, size);
     }
     if (rc != STORE_OK) {
-        snprintf(msg, size, "%s", rc == STORE_RETRY
-                                      ? "gave up after 1000 conflicts"
-                                      : s->error);
+        if (rc == STORE_RETRY)
+            snprintf(msg, size, "gave up after %d conflicts", MAX_ATTEMPTS);
+        else
+            snprintf(msg, size, "%s", s->error);
         *db_failed = 1;
         return BAD;
     }
