@@ -11,15 +11,8 @@ set -eu
 labdesk=$1 work=$2 kind=$3
 ORDERS=20 ROUNDS=25
 mkdir -p "$work"
-if [ "$kind" = sqlite ]; then
-  db=$4
-  rm -f "$db" "$db-wal" "$db-shm"
-else
-  server=$(cat "$4/url")
-  PGOPTIONS="-c client_min_messages=warning" \
-    "$5/psql" -q -v ON_ERROR_STOP=1 "$server/postgres" -c "DROP DATABASE IF EXISTS \"$6\"" -c "CREATE DATABASE \"$6\""
-  db=$server/$6
-fi
+shift 2
+db=$(sh "$(dirname "$0")/fresh-db.sh" "$@")
 
 feed() {
   awk -v orders=$ORDERS -v rounds=$ROUNDS 'BEGIN {
