@@ -314,11 +314,22 @@ static int reject(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
 
 /* ---- payloads and timers ---- */
 
+/* A rejection the request itself earns (its payload, a stale timer):
+ * no step, one sentence. Returns the code. */
+static int refuse(dosm_outcome *out, int code, const char *fmt, ...)
+{
+    va_list ap;
+    outcome_clear(out);
+    va_start(ap, fmt);
+    text_vformat(out->text, sizeof out->text, fmt, ap);
+    va_end(ap);
+    return out->code = code;
+}
+
 static int check_payload(const event_def *e,
                          const dosm_request *req, dosm_outcome *out)
 {
     const dosm_values *p = req->payload;
-    sentence s = {out->text, sizeof out->text, 0};
     uint32_t i, j;
     value v;
     for (i = 0; p && i < p->count; i++) {
@@ -328,24 +339,21 @@ static int check_payload(const event_def *e,
                     strcmp(e->payload[j].name, p->pairs[i].name) != 0;
              j++)
             ;
-        if (j == e->payload_count) {
-            say(&s, "%s carries no field '%s'", e->name, p->pairs[i].name);
-            return out->code = DOSM_R_PAYLOAD;
-        }
+        if (j == e->payload_count)
+            return refuse(out, DOSM_R_PAYLOAD, "%s carries no field '%s'",
+                          e->name, p->pairs[i].name);
     }
     for (i = 0; i < e->payload_count; i++) {
         const field *f = &e->payload[i];
         const char *text = values_get(p, f->name);
-        if (!text && f->required) {
-            say(&s, "%s needs the payload field %s", e->name, f->name);
-            return out->code = DOSM_R_PAYLOAD;
-        }
-        if (text && !value_read(f, text, &v)) {
-            say(&s, "the payload field %s of %s is '%s', which does not read "
-                    "as its type",
-                f->name, e->name, text);
-            return out->code = DOSM_R_PAYLOAD;
-        }
+        if (!text && f->required)
+            return refuse(out, DOSM_R_PAYLOAD,
+                          "%s needs the payload field %s", e->name, f->name);
+        if (text && !value_read(f, text, &v))
+            return refuse(out, DOSM_R_PAYLOAD,
+                          "the payload field %s of %s is '%s', which does not "
+                          "read as its type",
+                          f->name, e->name, text);
     }
     return DOSM_OK;
 }
@@ -354,14 +362,13 @@ static int timer_is_current(const dosm_def *d, const dosm_instance *inst,
                             int32_t event, const dosm_request *req,
                             dosm_outcome *out)
 {
-    sentence s = {out->text, sizeof out->text, 0};
     const state_def *st = &d->states[inst->state];
     if (req->timer_seq == inst->seq && st->timeout_event == event)
         return 1;
-    say(&s, "the timer %s is stale: it was set at seq %u, the order is now "
-            "in %s at seq %u",
-        d->events[event].name, req->timer_seq, st->id, inst->seq);
-    out->code = DOSM_R_STALE;
+    refuse(out, DOSM_R_STALE,
+           "the timer %s is stale: it was set at seq %u, the order is now in "
+           "%s at seq %u",
+           d->events[event].name, req->timer_seq, st->id, inst->seq);
     return 0;
 }
 
@@ -390,11 +397,8 @@ static int decide(const dosm_def *d, const dosm_host *h,
     /* most events carry no payload: skip the check without a call */
     if ((req->timer && !timer_is_current(d, inst, event, req, out)) ||
         ((d->events[event].payload_count || req->payload) &&
-         check_payload(&d->events[event], req, out) != DOSM_OK)) {
-        out->transition = -1;
-        out->has_deadline = 0;
+         check_payload(&d->events[event], req, out) != DOSM_OK))
         return out->code;
-    }
     *c = choose(d, h, inst, event, req, &ctx);
     if (c->code != DOSM_OK)
         runtime_explain(d, inst, event, d->events[event].name, *c, &ctx, out);

@@ -427,8 +427,11 @@ static void test_payload(void **state)
     memset(&req, 0, sizeof req);
     req.event = "ship";
     req.payload = &payload;
+    memset(&out, 0x55, sizeof out);
     assert_int_equal(dosm_fire(def, NULL, &inst, &req, &out), DOSM_R_PAYLOAD);
     assert_string_equal(out.text, "ship needs the payload field tracking_number");
+    assert_int_equal(out.has_deadline, 0);
+    assert_int_equal(out.transition, -1);
     payload.count = 2;
     assert_int_equal(dosm_fire(def, NULL, &inst, &req, &out), DOSM_R_PAYLOAD);
     assert_string_equal(out.text, "the payload field parcels of ship is "
@@ -474,6 +477,9 @@ static void test_timer(void **state)
     assert_string_equal(out.text, "the timer overdue is stale: it was set at "
                                   "seq 42, the order is now in MILLING at "
                                   "seq 43");
+    /* a rejection describes no step: the last fire's deadline is gone */
+    assert_int_equal(out.has_deadline, 0);
+    assert_int_equal(out.transition, -1);
     inst = at("DESIGN");
     inst.seq = 42;
     assert_int_equal(dosm_fire(def, NULL, &inst, &req, &out), DOSM_R_STALE);

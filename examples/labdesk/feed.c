@@ -318,11 +318,7 @@ static int field_member(reader *r, const char *key, void *user)
 
 int fields_parse(const char *json, fields *f, char *error, size_t size)
 {
-    reader r;
-    r.s = json;
-    r.pos = 0;
-    r.error = error;
-    r.size = size;
+    reader r = {json, 0, error, size};
     memset(f, 0, sizeof *f);
     return object(&r, field_member, f) && end(&r);
 }
@@ -419,12 +415,8 @@ static int line_member(reader *r, const char *key, void *user)
 
 int feed_parse(const char *line, update *u, char *error, size_t size)
 {
-    reader r;
+    reader r = {line, 0, error, size};
     line_state st;
-    r.s = line;
-    r.pos = 0;
-    r.error = error;
-    r.size = size;
     memset(u, 0, sizeof *u);
     memset(&st, 0, sizeof st);
     st.u = u;
