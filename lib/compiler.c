@@ -115,9 +115,10 @@ static void fill_candidates(dosm_def *d, const from_lists *fl, uint32_t s,
     }
 }
 
-/* A dense state x event table of where each pair's candidates start, so
- * fire finds them with one load; built when it costs at most a few cells
- * per candidate (sparse definitions keep the per-state search). */
+/* A dense state x event table of where each pair's candidates start and,
+ * when the first has no guard and a fixed target, of the step itself: fire
+ * then finds its next state with one load. Built when it costs at most a
+ * few cells per candidate (sparse definitions keep the per-state search). */
 static int build_cells(dosm_def *d, uint32_t candidates)
 {
     uint64_t cells = (uint64_t)d->state_count * d->event_count;
@@ -129,9 +130,19 @@ static int build_cells(dosm_def *d, uint32_t candidates)
         return DOSM_E_NOMEM;
     for (s = 0; s < d->state_count; s++) {
         const hot_state *st = &d->hot[s];
-        uint32_t *row = d->cell + (size_t)s * d->event_count;
+        cell *row = d->cell + (size_t)s * d->event_count;
         for (k = st->cand_count; k-- > 0;) /* backwards: the first wins */
-            row[d->cand_event[st->cand_first + k]] = st->cand_first + k + 1;
+            row[d->cand_event[st->cand_first + k]].first = st->cand_first + k + 1;
+        for (k = 0; k < d->event_count; k++) {
+            const transition_def *t =
+                row[k].first ? &d->trans[d->cand[row[k].first - 1]] : NULL;
+            if (d->events[k].payload_count)
+                row[k].to = CELL_SCREEN;
+            else if (t && !t->guard && t->to != TO_PREVIOUS)
+                row[k].to = t->to;
+            else
+                row[k].to = CELL_CHOOSE;
+        }
     }
     return DOSM_OK;
 }

@@ -535,31 +535,37 @@ static int attribute(eval_ctx *ctx, int32_t ref, value *v)
     return 1;
 }
 
+/* Does attribute value v pass test node n (TRUTH, CMP, IN_RANGE, IN_SET)? */
+static int passes(const gnode *n, const value *v)
+{
+    uint32_t k;
+    switch (n->op) {
+    case G_TRUTH: return v->num != 0;
+    case G_CMP: return holds(n->cmp, compare(v, &n->lo));
+    case G_IN_RANGE:
+        return compare(v, &n->lo) >= 0 && compare(v, &n->hi) <= 0;
+    case G_IN_SET:
+        for (k = 0; k < n->set_count; k++)
+            if (compare(v, &n->set[k]) == 0)
+                return 1;
+        return 0;
+    default: return 0;
+    }
+}
+
 static int eval(const guard_expr *g, int32_t i, eval_ctx *ctx)
 {
     const gnode *n = &g->nodes[i];
-    value v = {TYPE_STRING, 0, 0, NULL};
-    uint32_t k;
+    value v;
     switch (n->op) {
     case G_AND: return eval(g, n->a, ctx) && eval(g, n->b, ctx);
     case G_OR: return eval(g, n->a, ctx) || eval(g, n->b, ctx);
     case G_NOT: return !eval(g, n->a, ctx);
     case G_HOST:
         return host_guard_holds(ctx->host, n->ref, ctx->inst, ctx->request);
-    case G_TRUTH: return attribute(ctx, n->ref, &v) && v.num;
-    case G_CMP: return attribute(ctx, n->ref, &v) && holds(n->cmp, compare(&v, &n->lo));
-    case G_IN_RANGE:
-        return attribute(ctx, n->ref, &v) && compare(&v, &n->lo) >= 0 &&
-               compare(&v, &n->hi) <= 0;
-    case G_IN_SET:
-        if (!attribute(ctx, n->ref, &v))
-            return 0;
-        for (k = 0; k < n->set_count; k++)
-            if (compare(&v, &n->set[k]) == 0)
-                return 1;
-        return 0;
+    default: /* the other nodes test one attribute */
+        return attribute(ctx, n->ref, &v) && passes(n, &v);
     }
-    return 0;
 }
 
 /* A guard that reads an attribute the order lacks (or whose value does

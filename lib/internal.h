@@ -7,6 +7,15 @@
 #include <stdarg.h>
 #include <stdint.h>
 
+/* Keeps a rare path out of a hot function, and out of its registers. */
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#elif defined(_MSC_VER)
+#define NOINLINE __declspec(noinline)
+#else
+#define NOINLINE
+#endif
+
 /* ---- memory.c: allocator hooks and arenas ---- */
 
 void *mem_alloc(const dosm_allocator *a, size_t size);
@@ -219,6 +228,18 @@ typedef struct hot_state {
     uint32_t flags;                  /* HOT_* */
 } hot_state;
 
+/* One cell of the dense state x event table: where the candidates of an
+ * event start, and what fire must do there. A cell is plain when firing
+ * its event needs no check beyond the instance, so it holds the step: the
+ * first candidate has no guard and a fixed target (not `previous`), the
+ * event no payload. */
+#define CELL_CHOOSE (-1) /* guards or `previous` to look at, or no candidate */
+#define CELL_SCREEN (-2) /* the event's payload to check first */
+typedef struct cell {
+    uint32_t first; /* first candidate + 1; 0: none */
+    int32_t to;     /* a plain cell's target, or CELL_* */
+} cell;
+
 struct dosm_def {
     arena mem;
     const char *name, *title, *source, *description;
@@ -234,7 +255,7 @@ struct dosm_def {
     hot_state *hot;        /* per state */
     uint32_t *cand;        /* transitions per state, sorted by event_def */
     int32_t *cand_event;   /* their events, for binary search */
-    uint32_t *cell;        /* state x event: first candidate + 1, 0 none;
+    cell *cell;            /* state x event: first candidate and step;
                               NULL for sparse definitions */
     uint32_t *by_event;    /* transitions per event, file order */
     int32_t *ranked;       /* leaf states in rank order */

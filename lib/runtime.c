@@ -13,7 +13,8 @@ static uint32_t first_candidate(const dosm_def *d, uint32_t state,
     const hot_state *s = &d->hot[state];
     uint32_t lo = s->cand_first, hi = s->cand_first + s->cand_count;
     if (d->cell) {
-        uint32_t c = d->cell[(size_t)state * d->event_count + (uint32_t)event];
+        uint32_t c = d->cell[(size_t)state * d->event_count + (uint32_t)event]
+                         .first;
         return c ? c - 1 : hi;
     }
     while (lo < hi) {
@@ -26,11 +27,11 @@ static uint32_t first_candidate(const dosm_def *d, uint32_t state,
     return lo;
 }
 
-/* choose, record and apply are inline in fire, the hot path, and exported
- * to reconcile.c and snapshot.c as runtime_*. */
-static inline choice choose(const dosm_def *d, const dosm_host *h,
-                            const dosm_instance *inst, int32_t event,
-                            const dosm_request *req, eval_ctx *ctx)
+/* The transition firing `event` takes from inst: the first candidate whose
+ * guard holds. Fire takes a plain cell's step without it (run_event). */
+static choice choose(const dosm_def *d, const dosm_host *h,
+                     const dosm_instance *inst, int32_t event,
+                     const dosm_request *req, eval_ctx *ctx)
 {
     const hot_state *s = &d->hot[inst->state];
     uint32_t k, end = s->cand_first + s->cand_count;
@@ -252,16 +253,17 @@ static void dispatch(const dosm_def *d, const dosm_host *h,
     }
 }
 
-/* Runs the callbacks of a step already applied to *inst. */
-static void notify(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
-                   const dosm_instance *before, int32_t trans,
-                   const dosm_request *req, const dosm_outcome *out)
+/* Runs the callbacks of a step already applied to *inst. Returns DOSM_OK,
+ * so that apply can end in a call to it. */
+static int notify(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
+                  dosm_instance before, int32_t trans,
+                  const dosm_request *req, const dosm_outcome *out)
 {
     dosm_instance after = *inst;
     dosm_event_info info;
     memset(&info, 0, sizeof info);
     info.def = d;
-    info.before = before;
+    info.before = &before;
     info.after = &after;
     info.event = out->record.event;
     info.record = &out->record;
@@ -270,6 +272,7 @@ static void notify(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
     inst->state |= BUSY; /* a callback firing on this instance is refused */
     dispatch(d, h, &d->trans[trans], &info);
     *inst = after;
+    return DOSM_OK;
 }
 
 static inline int apply(const dosm_def *d, const dosm_host *h,
@@ -279,9 +282,7 @@ static inline int apply(const dosm_def *d, const dosm_host *h,
     dosm_instance before = *inst;
     *inst = instance_next(&before, target);
     record(d, &before, inst, trans, req, out);
-    if (h)
-        notify(d, h, inst, &before, trans, req, out);
-    return DOSM_OK;
+    return h ? notify(d, h, inst, before, trans, req, out) : DOSM_OK;
 }
 
 int runtime_apply(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
@@ -291,7 +292,7 @@ int runtime_apply(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
     return apply(d, h, inst, trans, target, req, out);
 }
 
-static int reject(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
+static NOINLINE int reject(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
                   const char *event, const dosm_request *req,
                   dosm_outcome *out)
 {
@@ -372,14 +373,28 @@ static int timer_is_current(const dosm_def *d, const dosm_instance *inst,
     return 0;
 }
 
+/* Chooses the step firing `event` takes, and explains a refusal in out.
+ * Returns c's code. */
+static NOINLINE int choose_step(const dosm_def *d, const dosm_host *h,
+                                const dosm_instance *inst, int32_t event,
+                                const dosm_request *req, choice *c,
+                                dosm_outcome *out)
+{
+    eval_ctx ctx;
+    *c = choose(d, h, inst, event, req, &ctx);
+    if (c->code != DOSM_OK)
+        runtime_explain(d, inst, event, d->events[event].name, *c, &ctx, out);
+    return c->code;
+}
+
 /* Decides what firing `event` (an index; -1 when its name is unknown)
  * would do and returns its code. Unless it is DOSM_OK, out says why;
  * an accepted step's outcome is left for the record to fill. */
-static int decide(const dosm_def *d, const dosm_host *h,
-                  const dosm_instance *inst, int32_t event,
-                  const dosm_request *req, choice *c, dosm_outcome *out)
+static NOINLINE int decide(const dosm_def *d, const dosm_host *h,
+                           const dosm_instance *inst, int32_t event,
+                           const dosm_request *req, choice *c,
+                           dosm_outcome *out)
 {
-    eval_ctx ctx;
     int code = instance_check(d, inst);
     c->trans = c->target = -1;
     if (code == DOSM_OK && !req)
@@ -399,25 +414,45 @@ static int decide(const dosm_def *d, const dosm_host *h,
         ((d->events[event].payload_count || req->payload) &&
          check_payload(&d->events[event], req, out) != DOSM_OK))
         return out->code;
-    *c = choose(d, h, inst, event, req, &ctx);
-    if (c->code != DOSM_OK)
-        runtime_explain(d, inst, event, d->events[event].name, *c, &ctx, out);
-    return c->code;
+    return choose_step(d, h, inst, event, req, c, out);
+}
+
+/* The cell of the instance's state and the event when neither needs the
+ * checks decide makes first, or NULL: a dense table, an instance the
+ * definition can hold, a known event, a request without timer or payload.
+ * The cell itself says whether its event carries a payload (compiler.c). */
+static inline const cell *clean_cell(const dosm_def *d,
+                                     const dosm_instance *inst,
+                                     int32_t event, const dosm_request *req)
+{
+    if (!d || !d->cell || !inst || !req || req->timer || req->payload ||
+        (uint32_t)event >= d->event_count || !instance_fits(d, inst))
+        return NULL;
+    return &d->cell[(size_t)inst->state * d->event_count + (uint32_t)event];
 }
 
 /* Fire and try share everything but the end: fire applies the step (or
- * reports the rejection to the host), try only describes it. */
-static int run_event(const dosm_def *d, const dosm_host *h,
-                     const dosm_instance *inst, dosm_instance *apply_to,
-                     int32_t event, const dosm_request *req,
-                     dosm_outcome *outcome)
+ * reports the rejection to the host), try only describes it. A plain
+ * cell's step is taken on sight. */
+static inline int run_event(const dosm_def *d, const dosm_host *h,
+                            const dosm_instance *inst,
+                            dosm_instance *apply_to, int32_t event,
+                            const dosm_request *req, dosm_outcome *outcome)
 {
     dosm_outcome local;
+    const cell *cl = clean_cell(d, inst, event, req);
     choice c;
-    int code;
+    int code = DOSM_OK;
     if (!outcome)
         outcome = &local;
-    code = decide(d, h, inst, event, req, &c, outcome);
+    if (cl && cl->to >= 0) {
+        c.trans = (int32_t)d->cand[cl->first - 1];
+        c.target = cl->to;
+    } else if (cl && cl->to == CELL_CHOOSE) {
+        code = choose_step(d, h, inst, event, req, &c, outcome);
+    } else {
+        code = decide(d, h, inst, event, req, &c, outcome);
+    }
     if (code == DOSM_OK && apply_to)
         return apply(d, h, apply_to, c.trans, c.target, req, outcome);
     if (code == DOSM_OK) {
@@ -431,6 +466,13 @@ static int run_event(const dosm_def *d, const dosm_host *h,
                       req, outcome);
     }
     return code;
+}
+
+/* dosm_fire and dosm_fire_index, with run_event inline in one place. */
+static int fire(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
+                int32_t event, const dosm_request *req, dosm_outcome *outcome)
+{
+    return run_event(d, h, inst, inst, event, req, outcome);
 }
 
 /* The index of the request's event: -1 when unknown, -2 when missing. */
@@ -455,14 +497,14 @@ int dosm_fire(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
 {
     int32_t e = event_of(d, req);
     return e == -2 ? missing_event(outcome)
-                   : run_event(d, h, inst, inst, e, req, outcome);
+                   : fire(d, h, inst, e, req, outcome);
 }
 
 int dosm_fire_index(const dosm_def *d, const dosm_host *h,
                     dosm_instance *inst, int event, const dosm_request *req,
                     dosm_outcome *outcome)
 {
-    return run_event(d, h, inst, inst, event, req, outcome);
+    return fire(d, h, inst, event, req, outcome);
 }
 
 int dosm_try(const dosm_def *d, const dosm_host *h, const dosm_instance *inst,
