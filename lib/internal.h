@@ -7,13 +7,17 @@
 #include <stdarg.h>
 #include <stdint.h>
 
-/* Keeps a rare path out of a hot function, and out of its registers. */
+/* NOINLINE keeps a rare path out of a hot function, and out of its
+ * registers; ALWAYS_INLINE puts fire's body in each public entry point. */
 #if defined(__GNUC__)
 #define NOINLINE __attribute__((noinline))
+#define ALWAYS_INLINE inline __attribute__((always_inline))
 #elif defined(_MSC_VER)
 #define NOINLINE __declspec(noinline)
+#define ALWAYS_INLINE __forceinline
 #else
 #define NOINLINE
+#define ALWAYS_INLINE inline
 #endif
 
 /* ---- memory.c: allocator hooks and arenas ---- */

@@ -434,7 +434,7 @@ static inline const cell *clean_cell(const dosm_def *d,
 /* Fire and try share everything but the end: fire applies the step (or
  * reports the rejection to the host), try only describes it. A plain
  * cell's step is taken on sight. */
-static inline int run_event(const dosm_def *d, const dosm_host *h,
+static ALWAYS_INLINE int run_event(const dosm_def *d, const dosm_host *h,
                             const dosm_instance *inst,
                             dosm_instance *apply_to, int32_t event,
                             const dosm_request *req, dosm_outcome *outcome)
