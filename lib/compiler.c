@@ -136,7 +136,7 @@ static int build_cells(dosm_def *d, uint32_t candidates)
         for (k = 0; k < d->event_count; k++) {
             const transition_def *t =
                 row[k].first ? &d->trans[d->cand[row[k].first - 1]] : NULL;
-            if (d->events[k].payload_count)
+            if (d->events[k].payload_count || (st->flags & HOT_PARENT))
                 row[k].to = CELL_SCREEN;
             else if (t && !t->guard && t->to != TO_PREVIOUS)
                 row[k].to = t->to;

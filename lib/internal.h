@@ -238,7 +238,8 @@ typedef struct hot_state {
  * first candidate has no guard and a fixed target (not `previous`), the
  * event no payload. */
 #define CELL_CHOOSE (-1) /* guards or `previous` to look at, or no candidate */
-#define CELL_SCREEN (-2) /* the event's payload to check first */
+#define CELL_SCREEN (-2) /* decide's checks first: the event's payload, or
+                            a parent state, which no instance may be in */
 typedef struct cell {
     uint32_t first; /* first candidate + 1; 0: none */
     int32_t to;     /* a plain cell's target, or CELL_* */
@@ -315,13 +316,16 @@ const char *values_get(const dosm_values *v, const char *name);
 /* An instance this definition can hold: a leaf state, a leaf or no
  * previous state. Inline: every fire starts here. instance_valid also
  * takes NULLs. */
+static inline int previous_fits(const dosm_def *d, const dosm_instance *inst)
+{
+    return inst->previous == DOSM_NO_STATE ||
+           (inst->previous < d->state_count &&
+            !(d->hot[inst->previous].flags & HOT_PARENT));
+}
 static inline int instance_fits(const dosm_def *d, const dosm_instance *inst)
 {
     return inst->state < d->state_count &&
-           !(d->hot[inst->state].flags & HOT_PARENT) &&
-           (inst->previous == DOSM_NO_STATE ||
-            (inst->previous < d->state_count &&
-             !(d->hot[inst->previous].flags & HOT_PARENT)));
+           !(d->hot[inst->state].flags & HOT_PARENT) && previous_fits(d, inst);
 }
 static inline int instance_valid(const dosm_def *d, const dosm_instance *inst)
 {

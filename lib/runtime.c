@@ -418,15 +418,18 @@ static NOINLINE int decide(const dosm_def *d, const dosm_host *h,
 }
 
 /* The cell of the instance's state and the event when neither needs the
- * checks decide makes first, or NULL: a dense table, an instance the
- * definition can hold, a known event, a request without timer or payload.
- * The cell itself says whether its event carries a payload (compiler.c). */
+ * checks decide makes first, or NULL: a dense table, a known event, a
+ * request without timer or payload, an instance whose states are in the
+ * definition and whose previous state is a leaf. The cell itself says
+ * whether its event carries a payload or its state is a parent
+ * (CELL_SCREEN, compiler.c). */
 static inline const cell *clean_cell(const dosm_def *d,
                                      const dosm_instance *inst,
                                      int32_t event, const dosm_request *req)
 {
     if (!d || !d->cell || !inst || !req || req->timer || req->payload ||
-        (uint32_t)event >= d->event_count || !instance_fits(d, inst))
+        (uint32_t)event >= d->event_count ||
+        inst->state >= d->state_count || !previous_fits(d, inst))
         return NULL;
     return &d->cell[(size_t)inst->state * d->event_count + (uint32_t)event];
 }
