@@ -29,7 +29,7 @@ static uint32_t first_candidate(const dosm_def *d, uint32_t state,
 
 /* The transition firing `event` takes from inst: the first candidate whose
  * guard holds. Fire takes a plain cell's step without it (run_event). */
-static choice choose(const dosm_def *d, const dosm_host *h,
+static ALWAYS_INLINE choice choose(const dosm_def *d, const dosm_host *h,
                      const dosm_instance *inst, int32_t event,
                      const dosm_request *req, eval_ctx *ctx)
 {
@@ -253,11 +253,11 @@ static void dispatch(const dosm_def *d, const dosm_host *h,
     }
 }
 
-/* Runs the callbacks of a step already applied to *inst. Returns DOSM_OK,
- * so that apply can end in a call to it. */
-static int notify(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
-                  dosm_instance before, int32_t trans,
-                  const dosm_request *req, const dosm_outcome *out)
+/* Runs the callbacks of the step out records, already applied to *inst.
+ * Returns DOSM_OK, so that apply can end in a call to it. */
+static NOINLINE int notify(const dosm_def *d, const dosm_host *h,
+                           dosm_instance *inst, dosm_instance before,
+                           const dosm_request *req, const dosm_outcome *out)
 {
     dosm_instance after = *inst;
     dosm_event_info info;
@@ -267,10 +267,10 @@ static int notify(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
     info.after = &after;
     info.event = out->record.event;
     info.record = &out->record;
-    info.transition = trans;
+    info.transition = out->transition;
     info.context = req ? req->context : NULL;
     inst->state |= BUSY; /* a callback firing on this instance is refused */
-    dispatch(d, h, &d->trans[trans], &info);
+    dispatch(d, h, &d->trans[out->transition], &info);
     *inst = after;
     return DOSM_OK;
 }
@@ -282,7 +282,7 @@ static inline int apply(const dosm_def *d, const dosm_host *h,
     dosm_instance before = *inst;
     *inst = instance_next(&before, target);
     record(d, &before, inst, trans, req, out);
-    return h ? notify(d, h, inst, before, trans, req, out) : DOSM_OK;
+    return h ? notify(d, h, inst, before, req, out) : DOSM_OK;
 }
 
 int runtime_apply(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
@@ -471,11 +471,27 @@ static ALWAYS_INLINE int run_event(const dosm_def *d, const dosm_host *h,
     return code;
 }
 
-/* dosm_fire and dosm_fire_index, with run_event inline in one place. */
-static int fire(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
-                int32_t event, const dosm_request *req, dosm_outcome *outcome)
+/* Fire's general case: run_event for everything but a plain step. */
+static NOINLINE int fire_general(const dosm_def *d, const dosm_host *h,
+                                 dosm_instance *inst, int32_t event,
+                                 const dosm_request *req,
+                                 dosm_outcome *outcome)
 {
     return run_event(d, h, inst, inst, event, req, outcome);
+}
+
+/* dosm_fire and dosm_fire_index. A plain cell's step into the host's
+ * outcome, fire's usual case, ends in tail calls only, so it needs no
+ * frame of its own. */
+static ALWAYS_INLINE int fire(const dosm_def *d, const dosm_host *h,
+                              dosm_instance *inst, int32_t event,
+                              const dosm_request *req, dosm_outcome *outcome)
+{
+    const cell *cl = clean_cell(d, inst, event, req);
+    if (cl && cl->to >= 0 && outcome)
+        return apply(d, h, inst, (int32_t)d->cand[cl->first - 1], cl->to, req,
+                     outcome);
+    return fire_general(d, h, inst, event, req, outcome);
 }
 
 /* The index of the request's event: -1 when unknown, -2 when missing. */
