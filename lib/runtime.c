@@ -480,6 +480,17 @@ static NOINLINE int fire_general(const dosm_def *d, const dosm_host *h,
     return run_event(d, h, inst, inst, event, req, outcome);
 }
 
+/* Fire's second case: a clean cell with guards to evaluate. */
+static NOINLINE int fire_chosen(const dosm_def *d, const dosm_host *h,
+                                dosm_instance *inst, int32_t event,
+                                const dosm_request *req, dosm_outcome *outcome)
+{
+    choice c;
+    if (choose_step(d, h, inst, event, req, &c, outcome) == DOSM_OK)
+        return apply(d, h, inst, c.trans, c.target, req, outcome);
+    return reject(d, h, inst, d->events[event].name, req, outcome);
+}
+
 /* dosm_fire and dosm_fire_index. A plain cell's step into the host's
  * outcome, fire's usual case, ends in tail calls only, so it needs no
  * frame of its own. */
@@ -491,6 +502,8 @@ static ALWAYS_INLINE int fire(const dosm_def *d, const dosm_host *h,
     if (cl && cl->to >= 0 && outcome)
         return apply(d, h, inst, (int32_t)d->cand[cl->first - 1], cl->to, req,
                      outcome);
+    if (cl && cl->to == CELL_CHOOSE && outcome)
+        return fire_chosen(d, h, inst, event, req, outcome);
     return fire_general(d, h, inst, event, req, outcome);
 }
 
