@@ -434,6 +434,12 @@ static inline const cell *clean_cell(const dosm_def *d,
     return &d->cell[(size_t)inst->state * d->event_count + (uint32_t)event];
 }
 
+/* The transition of a plain cell's step. */
+static inline int32_t plain_trans(const dosm_def *d, const cell *cl)
+{
+    return (int32_t)d->cand[cl->first - 1];
+}
+
 /* Fire and try share everything but the end: fire applies the step (or
  * reports the rejection to the host), try only describes it. A plain
  * cell's step is taken on sight. */
@@ -449,7 +455,7 @@ static ALWAYS_INLINE int run_event(const dosm_def *d, const dosm_host *h,
     if (!outcome)
         outcome = &local;
     if (cl && cl->to >= 0) {
-        c.trans = (int32_t)d->cand[cl->first - 1];
+        c.trans = plain_trans(d, cl);
         c.target = cl->to;
     } else if (cl && cl->to == CELL_CHOOSE) {
         code = choose_step(d, h, inst, event, req, &c, outcome);
@@ -500,8 +506,7 @@ static ALWAYS_INLINE int fire(const dosm_def *d, const dosm_host *h,
 {
     const cell *cl = clean_cell(d, inst, event, req);
     if (cl && cl->to >= 0 && outcome)
-        return apply(d, h, inst, (int32_t)d->cand[cl->first - 1], cl->to, req,
-                     outcome);
+        return apply(d, h, inst, plain_trans(d, cl), cl->to, req, outcome);
     if (cl && cl->to == CELL_CHOOSE && outcome)
         return fire_chosen(d, h, inst, event, req, outcome);
     return fire_general(d, h, inst, event, req, outcome);

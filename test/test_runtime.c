@@ -679,6 +679,60 @@ static void test_try_options_and_lookup(void **state)
     assert_int_equal(opts[0].code, DOSM_R_MISSING_ATTR);
 }
 
+/* Fire takes a plain cell's step on sight and a guarded cell's through
+ * choose_step; without an outcome, and in try, it goes the general way.
+ * Every leaf state, with and without a previous state, every event, with
+ * attributes that pass the guards and with none: all three must agree on
+ * the code, the instance, the transition and the sentence. */
+static void test_fast_and_general_paths_agree(void **state)
+{
+    static const dosm_pair pairs[] = {
+        {"software_version", "2.2"}, {"scan_type", "full_arch"},
+        {"units", "3"}, {"rush", "true"}, {"site", "remote"}};
+    const dosm_values attrs = {pairs, 5, NULL, NULL};
+    int s, e, p, a, compared = 0, accepted = 0;
+    (void)state;
+    for (s = 0; s < dosm_state_count(def); s++)
+        for (p = -1; p < 1; p++)
+            for (e = 0; e < dosm_event_count(def); e++)
+                for (a = 0; a < 2; a++) {
+                    dosm_state_info si;
+                    dosm_instance fast = dosm_instance_initial(def), general;
+                    dosm_request req;
+                    dosm_outcome out, tried;
+                    int code;
+                    assert_int_equal(dosm_state_get(def, s, &si), DOSM_OK);
+                    if (si.is_parent)
+                        continue;
+                    fast.state = (uint16_t)s;
+                    fast.previous = p < 0 ? DOSM_NO_STATE : (uint16_t)S("REVIEW");
+                    general = fast;
+                    memset(&req, 0, sizeof req);
+                    req.event = dosm_event_name(def, e);
+                    req.attributes = a ? &attrs : NULL;
+                    code = dosm_try(def, NULL, &fast, &req, &tried);
+                    assert_int_equal(
+                        dosm_fire_index(def, NULL, &fast, e, &req, &out), code);
+                    assert_int_equal(
+                        dosm_fire_index(def, NULL, &general, e, &req, NULL),
+                        code);
+                    assert_memory_equal(&fast, &general, sizeof fast);
+                    assert_int_equal(out.transition, tried.transition);
+                    assert_string_equal(out.text, tried.text);
+                    if (code == DOSM_OK) {
+                        assert_string_equal(out.record.to, tried.record.to);
+                        assert_string_equal(out.record.to,
+                                            dosm_state_id(def, fast.state));
+                        accepted++;
+                    }
+                    compared++;
+                }
+    assert_int_equal(compared, 11 * 2 * 12 * 2); /* 11 leaves, 12 events */
+    /* in each of the four runs 14 steps (SCANNING's scanned needs the
+     * attributes, ON_HOLD's resume the previous state, ship a payload) */
+    assert_int_equal(accepted, 4 * 14 + 2 + 2);
+}
+
 static void test_bad_calls(void **state)
 {
     dosm_instance inst = dosm_instance_initial(def);
@@ -784,6 +838,7 @@ int main(void)
         cmocka_unit_test(test_reentrancy_detected),
         cmocka_unit_test(test_host_check),
         cmocka_unit_test(test_try_options_and_lookup),
+        cmocka_unit_test(test_fast_and_general_paths_agree),
         cmocka_unit_test(test_bad_calls),
         cmocka_unit_test(test_sort_key_follows_rank),
         cmocka_unit_test(test_deepest_nesting),
