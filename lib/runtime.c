@@ -375,10 +375,10 @@ static int timer_is_current(const dosm_def *d, const dosm_instance *inst,
 
 /* Chooses the step firing `event` takes, and explains a refusal in out.
  * Returns c's code. */
-static NOINLINE int choose_step(const dosm_def *d, const dosm_host *h,
-                                const dosm_instance *inst, int32_t event,
-                                const dosm_request *req, choice *c,
-                                dosm_outcome *out)
+static ALWAYS_INLINE int choose_step(const dosm_def *d, const dosm_host *h,
+                                      const dosm_instance *inst,
+                                      int32_t event, const dosm_request *req,
+                                      choice *c, dosm_outcome *out)
 {
     eval_ctx ctx;
     *c = choose(d, h, inst, event, req, &ctx);
