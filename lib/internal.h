@@ -206,15 +206,17 @@ typedef struct event_def {
 #define TO_PREVIOUS (-1)
 
 typedef struct transition_def {
+    /* what fire reads, together at the start: one cache line */
     int32_t event, to;
     const char *event_name; /* compiled: the record names it on every fire */
+    const char **effect_names;
+    uint32_t effect_count;
+    guard_expr *guard;        /* NULL: always */
+    int32_t *effects;
+    /* the rest, for the loader, checker and queries */
     int32_t *from;       /* NULL when from_any */
     uint32_t from_count;
     int from_any;
-    guard_expr *guard;        /* NULL: always */
-    int32_t *effects;
-    const char **effect_names;
-    uint32_t effect_count;
     const char *description;
     mark at;
 } transition_def;
