@@ -132,7 +132,8 @@ static int build_cells(dosm_def *d, uint32_t candidates)
         const hot_state *st = &d->hot[s];
         cell *row = d->cell + (size_t)s * d->event_count;
         for (k = st->cand_count; k-- > 0;) /* backwards: the first wins */
-            row[d->cand_event[st->cand_first + k]].first = st->cand_first + k + 1;
+            row[d->cand_event[st->cand_first + k]].first =
+                st->cand_first + k + 1;
         for (k = 0; k < d->event_count; k++) {
             const transition_def *t =
                 row[k].first ? &d->trans[d->cand[row[k].first - 1]] : NULL;

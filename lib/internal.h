@@ -206,7 +206,7 @@ typedef struct event_def {
 #define TO_PREVIOUS (-1)
 
 typedef struct transition_def {
-    /* what fire reads, together at the start: one cache line */
+    /* what fire reads comes first: fewer cache lines per step */
     int32_t event, to;
     const char *event_name; /* compiled: the record names it on every fire */
     const char **effect_names;

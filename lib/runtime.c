@@ -30,8 +30,8 @@ static uint32_t first_candidate(const dosm_def *d, uint32_t state,
 /* The transition firing `event` takes from inst: the first candidate whose
  * guard holds. Fire takes a plain cell's step without it (run_event). */
 static ALWAYS_INLINE choice choose(const dosm_def *d, const dosm_host *h,
-                     const dosm_instance *inst, int32_t event,
-                     const dosm_request *req, eval_ctx *ctx)
+                                   const dosm_instance *inst, int32_t event,
+                                   const dosm_request *req, eval_ctx *ctx)
 {
     const hot_state *s = &d->hot[inst->state];
     uint32_t k, end = s->cand_first + s->cand_count;
@@ -292,9 +292,9 @@ int runtime_apply(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
     return apply(d, h, inst, trans, target, req, out);
 }
 
-static NOINLINE int reject(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
-                  const char *event, const dosm_request *req,
-                  dosm_outcome *out)
+static NOINLINE int reject(const dosm_def *d, const dosm_host *h,
+                           dosm_instance *inst, const char *event,
+                           const dosm_request *req, dosm_outcome *out)
 {
     dosm_event_info info;
     dosm_instance before = *inst;
@@ -388,21 +388,15 @@ static ALWAYS_INLINE int choose_step(const dosm_def *d, const dosm_host *h,
 }
 
 /* Decides what firing `event` (an index; -1 when its name is unknown)
- * would do and returns its code. Unless it is DOSM_OK, out says why;
- * an accepted step's outcome is left for the record to fill. */
+ * would do and returns its code, for an instance the definition can hold
+ * and a request (run_event checks both). Unless it is DOSM_OK, out says
+ * why; an accepted step's outcome is left for the record to fill. */
 static NOINLINE int decide(const dosm_def *d, const dosm_host *h,
                            const dosm_instance *inst, int32_t event,
                            const dosm_request *req, choice *c,
                            dosm_outcome *out)
 {
-    int code = instance_check(d, inst);
     c->trans = c->target = -1;
-    if (code == DOSM_OK && !req)
-        code = DOSM_E_ARG;
-    if (code != DOSM_OK) {
-        outcome_clear(out);
-        return out->code = code;
-    }
     if (event < 0 || (uint32_t)event >= d->event_count) {
         c->code = DOSM_R_UNKNOWN_EVENT;
         runtime_explain(d, inst, -1, req->event ? req->event : "?", *c, NULL,
@@ -444,9 +438,10 @@ static inline int32_t plain_trans(const dosm_def *d, const cell *cl)
  * reports the rejection to the host), try only describes it. A plain
  * cell's step is taken on sight. */
 static ALWAYS_INLINE int run_event(const dosm_def *d, const dosm_host *h,
-                            const dosm_instance *inst,
-                            dosm_instance *apply_to, int32_t event,
-                            const dosm_request *req, dosm_outcome *outcome)
+                                   const dosm_instance *inst,
+                                   dosm_instance *apply_to, int32_t event,
+                                   const dosm_request *req,
+                                   dosm_outcome *outcome)
 {
     dosm_outcome local;
     const cell *cl = clean_cell(d, inst, event, req);
@@ -459,8 +454,9 @@ static ALWAYS_INLINE int run_event(const dosm_def *d, const dosm_host *h,
         c.target = cl->to;
     } else if (cl && cl->to == CELL_CHOOSE) {
         code = choose_step(d, h, inst, event, req, &c, outcome);
-    } else {
-        code = decide(d, h, inst, event, req, &c, outcome);
+    } else if ((code = outcome_begin(d, inst, outcome)) == DOSM_OK) {
+        code = req ? decide(d, h, inst, event, req, &c, outcome)
+                   : (outcome->code = DOSM_E_ARG);
     }
     if (code == DOSM_OK && apply_to)
         return apply(d, h, apply_to, c.trans, c.target, req, outcome);
