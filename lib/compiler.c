@@ -1,7 +1,8 @@
 /* Compiles a loaded definition into the tables the runtime reads: for each
  * state the transitions that apply to it (its own, its parents', `any`),
  * sorted by event so that firing is a binary search within one state's
- * slice, whatever the size of the definition. */
+ * slice, whatever the size of the definition; and, where it stays small, a
+ * state x event table that holds most steps outright (see build_cells). */
 #include "internal.h"
 
 #include <stdlib.h>
