@@ -680,16 +680,20 @@ static void test_try_options_and_lookup(void **state)
 }
 
 /* Fire takes a plain cell's step on sight and a guarded cell's through
- * choose_step; without an outcome, and in try, it goes the general way.
- * Every leaf state, with and without a previous state, every event, with
- * attributes that pass the guards and with none: all three must agree on
- * the code, the instance, the transition and the sentence. */
+ * choose_step, both read from the compiled table. A request that carries a
+ * payload, even an empty one, goes through decide instead, which screens
+ * it and chooses among the candidates without the table's verdict. Every
+ * leaf state, with and without a previous state, every event, with
+ * attributes that pass the guards and with none: fire both ways (and try
+ * the screened way) and compare the code, the instance and the whole
+ * outcome. */
 static void test_fast_and_general_paths_agree(void **state)
 {
     static const dosm_pair pairs[] = {
         {"software_version", "2.2"}, {"scan_type", "full_arch"},
         {"units", "3"}, {"rush", "true"}, {"site", "remote"}};
     const dosm_values attrs = {pairs, 5, NULL, NULL};
+    const dosm_values empty = {NULL, 0, NULL, NULL};
     int s, e, p, a, compared = 0, accepted = 0;
     (void)state;
     for (s = 0; s < dosm_state_count(def); s++)
@@ -697,32 +701,54 @@ static void test_fast_and_general_paths_agree(void **state)
             for (e = 0; e < dosm_event_count(def); e++)
                 for (a = 0; a < 2; a++) {
                     dosm_state_info si;
-                    dosm_instance fast = dosm_instance_initial(def), general;
-                    dosm_request req;
-                    dosm_outcome out, tried;
+                    dosm_instance fast = dosm_instance_initial(def), screened;
+                    dosm_request req, with_payload;
+                    dosm_outcome out, out2, tried;
                     int code;
                     assert_int_equal(dosm_state_get(def, s, &si), DOSM_OK);
                     if (si.is_parent)
                         continue;
                     fast.state = (uint16_t)s;
                     fast.previous = p < 0 ? DOSM_NO_STATE : (uint16_t)S("REVIEW");
-                    general = fast;
+                    screened = fast;
                     memset(&req, 0, sizeof req);
                     req.event = dosm_event_name(def, e);
                     req.attributes = a ? &attrs : NULL;
-                    code = dosm_try(def, NULL, &fast, &req, &tried);
+                    req.now = 1000;
+                    with_payload = req;
+                    with_payload.payload = &empty;
+                    code = dosm_try(def, NULL, &fast, &with_payload, &tried);
                     assert_int_equal(
                         dosm_fire_index(def, NULL, &fast, e, &req, &out), code);
-                    assert_int_equal(
-                        dosm_fire_index(def, NULL, &general, e, &req, NULL),
-                        code);
-                    assert_memory_equal(&fast, &general, sizeof fast);
+                    assert_int_equal(dosm_fire_index(def, NULL, &screened, e,
+                                                     &with_payload, &out2),
+                                     code);
+                    assert_memory_equal(&fast, &screened, sizeof fast);
+                    assert_int_equal(out.code, out2.code);
+                    assert_int_equal(out.transition, out2.transition);
                     assert_int_equal(out.transition, tried.transition);
+                    assert_string_equal(out.text, out2.text);
                     assert_string_equal(out.text, tried.text);
+                    assert_int_equal(out.has_deadline, out2.has_deadline);
+                    if (out.has_deadline) {
+                        assert_true(out.deadline.at == out2.deadline.at);
+                        assert_string_equal(out.deadline.event,
+                                            out2.deadline.event);
+                        assert_int_equal(out.deadline.seq, out2.deadline.seq);
+                    }
                     if (code == DOSM_OK) {
+                        assert_string_equal(out.record.from, out2.record.from);
+                        assert_string_equal(out.record.event, out2.record.event);
+                        assert_string_equal(out.record.to, out2.record.to);
                         assert_string_equal(out.record.to, tried.record.to);
                         assert_string_equal(out.record.to,
                                             dosm_state_id(def, fast.state));
+                        assert_int_equal(out.record.seq, out2.record.seq);
+                        assert_true(out.record.time == out2.record.time);
+                        assert_int_equal(out.record.effect_count,
+                                         out2.record.effect_count);
+                        assert_ptr_equal(out.record.effects,
+                                         out2.record.effects);
                         accepted++;
                     }
                     compared++;
