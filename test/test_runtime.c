@@ -685,8 +685,8 @@ static void test_try_options_and_lookup(void **state)
  * it and chooses among the candidates without the table's verdict. Every
  * leaf state, with and without a previous state, every event, with
  * attributes that pass the guards and with none: fire both ways (and try
- * the screened way) and compare the code, the instance and the whole
- * outcome. */
+ * the screened way, and fire without an outcome) and compare the code,
+ * the instance and the whole outcome. */
 static void test_fast_and_general_paths_agree(void **state)
 {
     static const dosm_pair pairs[] = {
@@ -701,7 +701,8 @@ static void test_fast_and_general_paths_agree(void **state)
             for (e = 0; e < dosm_event_count(def); e++)
                 for (a = 0; a < 2; a++) {
                     dosm_state_info si;
-                    dosm_instance fast = dosm_instance_initial(def), screened;
+                    dosm_instance fast = dosm_instance_initial(def), screened,
+                                  quiet;
                     dosm_request req, with_payload;
                     dosm_outcome out, out2, tried;
                     int code;
@@ -710,7 +711,7 @@ static void test_fast_and_general_paths_agree(void **state)
                         continue;
                     fast.state = (uint16_t)s;
                     fast.previous = p < 0 ? DOSM_NO_STATE : (uint16_t)S("REVIEW");
-                    screened = fast;
+                    screened = quiet = fast;
                     memset(&req, 0, sizeof req);
                     req.event = dosm_event_name(def, e);
                     req.attributes = a ? &attrs : NULL;
@@ -723,7 +724,11 @@ static void test_fast_and_general_paths_agree(void **state)
                     assert_int_equal(dosm_fire_index(def, NULL, &screened, e,
                                                      &with_payload, &out2),
                                      code);
+                    assert_int_equal( /* no outcome: a local one */
+                        dosm_fire_index(def, NULL, &quiet, e, &req, NULL),
+                        code);
                     assert_memory_equal(&fast, &screened, sizeof fast);
+                    assert_memory_equal(&fast, &quiet, sizeof fast);
                     assert_int_equal(out.code, out2.code);
                     assert_int_equal(out.transition, out2.transition);
                     assert_int_equal(out.transition, tried.transition);
