@@ -6,8 +6,8 @@
 
 #include <string.h>
 
-#define ERR(sink, code, at, ...) diag_report(sink, DOSM_ERROR, code, at, __VA_ARGS__)
-#define WARN(sink, code, at, ...) diag_report(sink, DOSM_WARNING, code, at, __VA_ARGS__)
+#define ERR(sink, code, at, ...) dosm__diag_report(sink, DOSM_ERROR, code, at, __VA_ARGS__)
+#define WARN(sink, code, at, ...) dosm__diag_report(sink, DOSM_WARNING, code, at, __VA_ARGS__)
 
 static void check_state_roles(const dosm_def *d, diag_sink *sink)
 {
@@ -108,7 +108,7 @@ static void check_pairs(const dosm_def *d, diag_sink *sink,
         const transition_def *tb = &d->trans[cand[b]];
         if (reported[cand[b]] ||
             level(d, ta, (int32_t)state) != level(d, tb, (int32_t)state) ||
-            !guards_can_both_hold(d, ta->guard, tb->guard))
+            !dosm__guards_can_both_hold(d, ta->guard, tb->guard))
             continue;
         ERR(sink, DOSM_D_OVERLAP, tb->at,
             "in state %s, '%s' could take this transition and the one of "
@@ -166,10 +166,10 @@ static void mark_guard_uses(const guard_expr *g, unsigned char *attr_used,
 
 static void warn_unused(const dosm_def *d, diag_sink *sink, arena *scratch)
 {
-    unsigned char *ev = arena_alloc(scratch, d->event_count + 1);
-    unsigned char *at = arena_alloc(scratch, d->attr_count + 1);
-    unsigned char *gu = arena_alloc(scratch, d->guard_count + 1);
-    unsigned char *ef = arena_alloc(scratch, d->effect_count + 1);
+    unsigned char *ev = dosm__arena_alloc(scratch, d->event_count + 1);
+    unsigned char *at = dosm__arena_alloc(scratch, d->attr_count + 1);
+    unsigned char *gu = dosm__arena_alloc(scratch, d->guard_count + 1);
+    unsigned char *ef = dosm__arena_alloc(scratch, d->effect_count + 1);
     uint32_t i, j;
     if (!ev || !at || !gu || !ef) {
         ERR(sink, DOSM_E_NOMEM, ((mark){0, 0}), "out of memory");
@@ -210,9 +210,9 @@ static void warn_unused(const dosm_def *d, diag_sink *sink, arena *scratch)
                  d->effects[i].name);
 }
 
-void checker_run(const dosm_def *d, arena *scratch, diag_sink *sink)
+void dosm__checker_run(const dosm_def *d, arena *scratch, diag_sink *sink)
 {
-    unsigned char *reported = arena_alloc(scratch, d->trans_count + 1);
+    unsigned char *reported = dosm__arena_alloc(scratch, d->trans_count + 1);
     if (!reported) {
         ERR(sink, DOSM_E_NOMEM, ((mark){0, 0}), "out of memory");
         return;

@@ -35,9 +35,9 @@ static int build_from_lists(const dosm_def *d, arena *scratch, from_lists *fl)
 {
     uint32_t i, j, total = 0;
     uint32_t *fill;
-    fl->first = arena_array(scratch, d->state_count + 1, sizeof *fl->first);
-    fill = arena_array(scratch, d->state_count + 1, sizeof *fill);
-    fl->any = arena_array(scratch, d->trans_count + 1, sizeof *fl->any);
+    fl->first = dosm__arena_array(scratch, d->state_count + 1, sizeof *fl->first);
+    fill = dosm__arena_array(scratch, d->state_count + 1, sizeof *fill);
+    fl->any = dosm__arena_array(scratch, d->trans_count + 1, sizeof *fl->any);
     if (!fl->first || !fill || !fl->any)
         return 0;
     fl->any_count = 0;
@@ -51,7 +51,7 @@ static int build_from_lists(const dosm_def *d, arena *scratch, from_lists *fl)
     }
     for (i = 0; i < d->state_count; i++)
         fl->first[i + 1] += fl->first[i];
-    fl->items = arena_array(scratch, total + 1, sizeof *fl->items);
+    fl->items = dosm__arena_array(scratch, total + 1, sizeof *fl->items);
     if (!fl->items)
         return 0;
     memcpy(fill, fl->first, (d->state_count + 1) * sizeof *fill);
@@ -72,7 +72,7 @@ static int parents_acyclic(const dosm_def *d, diag_sink *sink)
         for (depth = 0; p >= 0 && depth <= DOSM_MAX_NESTING; depth++)
             p = d->states[p].parent;
         if (depth > DOSM_MAX_NESTING) {
-            diag_report(sink, DOSM_ERROR, DOSM_D_PARENT, d->states[i].at,
+            dosm__diag_report(sink, DOSM_ERROR, DOSM_D_PARENT, d->states[i].at,
                         "the parents of state %s go round in a circle or "
                         "nest deeper than %u levels",
                         d->states[i].id, (unsigned)DOSM_MAX_NESTING);
@@ -126,7 +126,7 @@ static int build_cells(dosm_def *d, uint32_t candidates)
     uint32_t s, k;
     if (cells > 4 * (uint64_t)candidates + 4096)
         return DOSM_OK;
-    d->cell = arena_array(&d->mem, (size_t)cells + 1, sizeof *d->cell);
+    d->cell = dosm__arena_array(&d->mem, (size_t)cells + 1, sizeof *d->cell);
     if (!d->cell)
         return DOSM_E_NOMEM;
     for (s = 0; s < d->state_count; s++) {
@@ -154,7 +154,7 @@ static int build_candidates(dosm_def *d, arena *scratch, diag_sink *sink)
     from_lists fl;
     uint32_t s, total = 0, widest = 0;
     cand_sort *tmp;
-    d->hot = arena_array(&d->mem, d->state_count + 1, sizeof *d->hot);
+    d->hot = dosm__arena_array(&d->mem, d->state_count + 1, sizeof *d->hot);
     if (!d->hot || !build_from_lists(d, scratch, &fl))
         return DOSM_E_NOMEM;
     for (s = 0; s < d->state_count; s++) {
@@ -167,7 +167,7 @@ static int build_candidates(dosm_def *d, arena *scratch, diag_sink *sink)
         h->cand_first = total;
         h->cand_count = n;
         if (n > MAX_CANDIDATES - total) {
-            diag_report(sink, DOSM_ERROR, DOSM_D_LIMIT, d->states[s].at,
+            dosm__diag_report(sink, DOSM_ERROR, DOSM_D_LIMIT, d->states[s].at,
                         "the transitions apply to more than %u state/event "
                         "pairs (the limit)",
                         (unsigned)MAX_CANDIDATES);
@@ -177,9 +177,9 @@ static int build_candidates(dosm_def *d, arena *scratch, diag_sink *sink)
         if (n > widest)
             widest = n;
     }
-    d->cand = arena_array(&d->mem, total + 1, sizeof *d->cand);
-    d->cand_event = arena_array(&d->mem, total + 1, sizeof *d->cand_event);
-    tmp = arena_array(scratch, widest + 1, sizeof *tmp);
+    d->cand = dosm__arena_array(&d->mem, total + 1, sizeof *d->cand);
+    d->cand_event = dosm__arena_array(&d->mem, total + 1, sizeof *d->cand_event);
+    tmp = dosm__arena_array(scratch, widest + 1, sizeof *tmp);
     if (!d->cand || !d->cand_event || !tmp)
         return DOSM_E_NOMEM;
     for (s = 0; s < d->state_count; s++)
@@ -190,8 +190,8 @@ static int build_candidates(dosm_def *d, arena *scratch, diag_sink *sink)
 static int build_event_lists(dosm_def *d, arena *scratch)
 {
     uint32_t i, *fill;
-    d->by_event = arena_array(&d->mem, d->trans_count + 1, sizeof *d->by_event);
-    fill = arena_array(scratch, d->event_count + 1, sizeof *fill);
+    d->by_event = dosm__arena_array(&d->mem, d->trans_count + 1, sizeof *d->by_event);
+    fill = dosm__arena_array(scratch, d->event_count + 1, sizeof *fill);
     if (!d->by_event || !fill)
         return DOSM_E_NOMEM;
     for (i = 0; i < d->trans_count; i++) {
@@ -212,7 +212,7 @@ static int build_event_lists(dosm_def *d, arena *scratch)
  * checker, "least advanced" for rollups. */
 static int build_distances(dosm_def *d, arena *scratch)
 {
-    int32_t *queue = arena_array(scratch, d->state_count + 1, sizeof *queue);
+    int32_t *queue = dosm__arena_array(scratch, d->state_count + 1, sizeof *queue);
     uint32_t head = 0, tail = 0, s, k;
     if (!queue)
         return DOSM_E_NOMEM;
@@ -248,9 +248,9 @@ static int by_rank(const void *a, const void *b)
 
 static int build_ranking(dosm_def *d, arena *scratch)
 {
-    ranked *tmp = arena_array(scratch, d->state_count + 1, sizeof *tmp);
+    ranked *tmp = dosm__arena_array(scratch, d->state_count + 1, sizeof *tmp);
     uint32_t s, n = 0;
-    d->ranked = arena_array(&d->mem, d->state_count + 1, sizeof *d->ranked);
+    d->ranked = dosm__arena_array(&d->mem, d->state_count + 1, sizeof *d->ranked);
     if (!tmp || !d->ranked)
         return DOSM_E_NOMEM;
     for (s = 0; s < d->state_count; s++) {
@@ -283,23 +283,23 @@ static uint32_t hash_int(uint32_t h, int64_t v)
 static uint32_t hash_field(uint32_t h, const field *f)
 {
     uint32_t k;
-    h = text_hash(h, f->name);
+    h = dosm__text_hash(h, f->name);
     h = hash_int(h, (int64_t)f->type * 2 + f->required);
     for (k = 0; k < f->value_count; k++)
-        h = text_hash(h, f->values[k]);
+        h = dosm__text_hash(h, f->values[k]);
     return h;
 }
 
 static uint32_t definition_hash(const dosm_def *d)
 {
-    uint32_t h = text_hash(TEXT_HASH_SEED, d->name), i, j;
+    uint32_t h = dosm__text_hash(TEXT_HASH_SEED, d->name), i, j;
     h = hash_int(h, d->initial);
     h = hash_int(h, d->mixed);
     for (i = 0; i < d->attr_count; i++)
         h = hash_field(h, &d->attrs[i]);
     for (i = 0; i < d->state_count; i++) {
         const state_def *s = &d->states[i];
-        h = text_hash(h, s->id);
+        h = dosm__text_hash(h, s->id);
         h = hash_int(h, s->final * 4 + s->is_parent * 2);
         h = hash_int(h, s->parent);
         h = hash_int(h, s->fallback);
@@ -307,7 +307,7 @@ static uint32_t definition_hash(const dosm_def *d)
         h = hash_int(h, s->timeout_event);
     }
     for (i = 0; i < d->event_count; i++) {
-        h = text_hash(h, d->events[i].name);
+        h = dosm__text_hash(h, d->events[i].name);
         for (j = 0; j < d->events[i].payload_count; j++)
             h = hash_field(h, &d->events[i].payload[j]);
     }
@@ -318,14 +318,14 @@ static uint32_t definition_hash(const dosm_def *d)
         h = hash_int(h, t->from_any ? -2 : (int64_t)t->from_count);
         for (j = 0; j < t->from_count; j++)
             h = hash_int(h, t->from[j]);
-        h = text_hash(h, t->guard ? t->guard->text : "");
+        h = dosm__text_hash(h, t->guard ? t->guard->text : "");
         for (j = 0; j < t->effect_count; j++)
             h = hash_int(h, t->effects[j]);
     }
     return h;
 }
 
-int compiler_build(dosm_def *d, arena *scratch, diag_sink *sink)
+int dosm__compiler_build(dosm_def *d, arena *scratch, diag_sink *sink)
 {
     int rc;
     if (!parents_acyclic(d, sink))
@@ -335,7 +335,7 @@ int compiler_build(dosm_def *d, arena *scratch, diag_sink *sink)
         (rc = build_distances(d, scratch)) != DOSM_OK ||
         (rc = build_ranking(d, scratch)) != DOSM_OK) {
         if (rc == DOSM_E_NOMEM) /* the builders only say so; tell the load */
-            diag_report(sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
+            dosm__diag_report(sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
                         "out of memory");
         return rc;
     }

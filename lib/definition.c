@@ -60,32 +60,32 @@ int dosm_load(const char *yaml, size_t length, const char *source,
     if (!error)
         error = &local;
     effective_options(options, &o, &lim);
-    diag_init(&sink, source, error, &o);
+    dosm__diag_init(&sink, source, error, &o);
     if (!out || (!yaml && length)) {
-        error_set(error, DOSM_E_ARG, "dosm_load needs a buffer and an out "
+        dosm__error_set(error, DOSM_E_ARG, "dosm_load needs a buffer and an out "
                                      "pointer");
         if (out)
             *out = NULL;
         return DOSM_E_ARG;
     }
     *out = NULL;
-    arena_init(&mem, o.allocator);
-    arena_init(&scratch, o.allocator);
-    d = arena_alloc(&mem, sizeof *d);
+    dosm__arena_init(&mem, o.allocator);
+    dosm__arena_init(&scratch, o.allocator);
+    d = dosm__arena_alloc(&mem, sizeof *d);
     if (!d) {
-        diag_report(&sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
+        dosm__diag_report(&sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
                     "out of memory");
         return DOSM_E_NOMEM;
     }
     d->mem = mem;
-    rc = yamltree_read(yaml, length, &lim, &scratch, &sink, &root);
+    rc = dosm__yamltree_read(yaml, length, &lim, &scratch, &sink, &root);
     if (rc == DOSM_OK)
-        rc = loader_build(d, root, &lim, &scratch, &sink);
+        rc = dosm__loader_build(d, root, &lim, &scratch, &sink);
     if (rc == DOSM_OK && !sink.errors)
-        rc = compiler_build(d, &scratch, &sink);
+        rc = dosm__compiler_build(d, &scratch, &sink);
     if (rc == DOSM_OK && !sink.errors)
-        checker_run(d, &scratch, &sink);
-    arena_free(&scratch);
+        dosm__checker_run(d, &scratch, &sink);
+    dosm__arena_free(&scratch);
     if (sink.nomem || sink.errors) {
         dosm_def_free(d);
         return error->code;
@@ -98,7 +98,7 @@ void dosm_def_free(dosm_def *def)
 {
     if (def) {
         arena mem = def->mem; /* the definition lives inside its arena */
-        arena_free(&mem);
+        dosm__arena_free(&mem);
     }
 }
 

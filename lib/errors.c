@@ -36,7 +36,7 @@ const char *dosm_code_text(int code)
     return e ? e->text : "unknown code";
 }
 
-void error_set(dosm_error *e, int code, const char *fmt, ...)
+void dosm__error_set(dosm_error *e, int code, const char *fmt, ...)
 {
     va_list ap;
     if (!e)
@@ -45,11 +45,11 @@ void error_set(dosm_error *e, int code, const char *fmt, ...)
     e->line = e->column = 0;
     e->source[0] = '\0';
     va_start(ap, fmt);
-    text_vformat(e->text, sizeof e->text, fmt, ap);
+    dosm__text_vformat(e->text, sizeof e->text, fmt, ap);
     va_end(ap);
 }
 
-void diag_init(diag_sink *s, const char *source, dosm_error *error,
+void dosm__diag_init(diag_sink *s, const char *source, dosm_error *error,
                const dosm_options *opt)
 {
     memset(s, 0, sizeof *s);
@@ -59,10 +59,10 @@ void diag_init(diag_sink *s, const char *source, dosm_error *error,
     s->on_diagnostic = opt->on_diagnostic;
     s->user = opt->diagnostic_user;
     memset(error, 0, sizeof *error);
-    text_format(error->source, sizeof error->source, "%s", s->source);
+    dosm__text_format(error->source, sizeof error->source, "%s", s->source);
 }
 
-void diag_report(diag_sink *s, dosm_severity sev, int code, mark at,
+void dosm__diag_report(diag_sink *s, dosm_severity sev, int code, mark at,
                  const char *fmt, ...)
 {
     char text[DOSM_TEXT_MAX];
@@ -72,15 +72,15 @@ void diag_report(diag_sink *s, dosm_severity sev, int code, mark at,
         /* Out of memory overrides whatever was found before. */
         s->nomem = 1;
         s->errors++;
-        error_set(s->error, DOSM_E_NOMEM, "out of memory");
-        text_format(s->error->source, sizeof s->error->source, "%s",
+        dosm__error_set(s->error, DOSM_E_NOMEM, "out of memory");
+        dosm__text_format(s->error->source, sizeof s->error->source, "%s",
                     s->source);
         return;
     }
-    if (diag_full(s))
+    if (dosm__diag_full(s))
         return;
     va_start(ap, fmt);
-    text_vformat(text, sizeof text, fmt, ap);
+    dosm__text_vformat(text, sizeof text, fmt, ap);
     va_end(ap);
     if (sev == DOSM_ERROR) {
         if (s->errors++ == 0) {
@@ -104,7 +104,7 @@ void diag_report(diag_sink *s, dosm_severity sev, int code, mark at,
     }
 }
 
-int diag_full(const diag_sink *s)
+int dosm__diag_full(const diag_sink *s)
 {
     return s->nomem || s->errors >= s->max_errors;
 }

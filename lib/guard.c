@@ -135,8 +135,8 @@ static void fail(parser *ps, int code, const token *t, const char *fmt,
     if (ps->failed)
         return;
     ps->failed = 1;
-    text_format(problem, sizeof problem, fmt, arg);
-    diag_report(ps->sink, DOSM_ERROR, code, tok_mark(ps, t),
+    dosm__text_format(problem, sizeof problem, fmt, arg);
+    dosm__diag_report(ps->sink, DOSM_ERROR, code, tok_mark(ps, t),
                 "%s in guard '%s'", problem, ps->text);
 }
 
@@ -167,7 +167,7 @@ static int32_t parse_or(parser *ps, int depth);
 static const char *const type_word[] = {"text", "an enum", "an integer",
                                         "a boolean", "a version"};
 
-int value_read(const field *f, const char *text, value *out)
+int dosm__value_read(const field *f, const char *text, value *out)
 {
     uint32_t i;
     out->type = f->type;
@@ -183,12 +183,12 @@ int value_read(const field *f, const char *text, value *out)
             }
         return 0;
     case TYPE_INTEGER:
-        return text_parse_int(text, &out->num);
+        return dosm__text_parse_int(text, &out->num);
     case TYPE_BOOLEAN:
         out->num = strcmp(text, "true") == 0;
         return out->num || strcmp(text, "false") == 0;
     case TYPE_VERSION:
-        return text_parse_version(text, &out->version);
+        return dosm__text_parse_version(text, &out->version);
     }
     return 0;
 }
@@ -204,9 +204,9 @@ static int literal(parser *ps, const field *f, value *v)
         return 0;
     }
     /* The whole token, in the definition: tok_text is cut for messages. */
-    text = arena_strdup(&ps->d->mem, t.start, t.len);
+    text = dosm__arena_strdup(&ps->d->mem, t.start, t.len);
     if (!text) {
-        diag_report(ps->sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
+        dosm__diag_report(ps->sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
                     "out of memory");
         ps->failed = 1;
         return 0;
@@ -217,7 +217,7 @@ static int literal(parser *ps, const field *f, value *v)
              type_word[f->type]);
         return 0;
     }
-    if (!value_read(f, text, v)) {
+    if (!dosm__value_read(f, text, v)) {
         if (f->type == TYPE_ENUM)
             fail(ps, DOSM_D_ENUM, &t,
                  "'%s' is not one of the enum's values", text);
@@ -262,9 +262,9 @@ static int32_t parse_in(parser *ps, const field *f, int32_t attr, token at)
         n = add(ps, G_IN_SET);
         if (n < 0)
             return -1;
-        ps->g->nodes[n].set = arena_array(&ps->d->mem, count, sizeof(value));
+        ps->g->nodes[n].set = dosm__arena_array(&ps->d->mem, count, sizeof(value));
         if (!ps->g->nodes[n].set) {
-            diag_report(ps->sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
+            dosm__diag_report(ps->sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
                         "out of memory");
             ps->failed = 1;
             return -1;
@@ -302,7 +302,7 @@ static int32_t parse_test(parser *ps)
 {
     token name = ps->tok;
     const char *text;
-    name_table attrs = table_of_attrs(ps->d), guards = table_of_guards(ps->d);
+    name_table attrs = dosm__table_of_attrs(ps->d), guards = dosm__table_of_guards(ps->d);
     int32_t attr, g, n;
     const field *f;
 
@@ -313,8 +313,8 @@ static int32_t parse_test(parser *ps)
         return -1;
     }
     text = tok_text(ps, &name);
-    attr = names_find(&ps->d->attr_ix, &attrs, text);
-    g = names_find(&ps->d->guard_ix, &guards, text);
+    attr = dosm__names_find(&ps->d->attr_ix, &attrs, text);
+    g = dosm__names_find(&ps->d->guard_ix, &guards, text);
     if (attr < 0 && g < 0) {
         fail(ps, DOSM_D_REF, &name,
              "unknown attribute or guard '%s'", text);
@@ -432,7 +432,7 @@ static int32_t parse_or(parser *ps, int depth)
     return parse_binary(ps, depth, "or", G_OR, parse_and);
 }
 
-guard_expr *guard_parse(dosm_def *d, const char *text, mark at, diag_sink *sink)
+guard_expr *dosm__guard_parse(dosm_def *d, const char *text, mark at, diag_sink *sink)
 {
     parser ps;
     const char *p = text;
@@ -449,15 +449,15 @@ guard_expr *guard_parse(dosm_def *d, const char *text, mark at, diag_sink *sink)
         tokens++;
     } while (t.kind != T_END && tokens <= MAX_GUARD_TOKENS);
     if (tokens > MAX_GUARD_TOKENS) {
-        diag_report(sink, DOSM_ERROR, DOSM_D_LIMIT, at,
+        dosm__diag_report(sink, DOSM_ERROR, DOSM_D_LIMIT, at,
                     "a guard has more than %u tokens (the limit)",
                     (unsigned)MAX_GUARD_TOKENS);
         return NULL;
     }
-    ps.g = arena_alloc(&d->mem, sizeof *ps.g);
+    ps.g = dosm__arena_alloc(&d->mem, sizeof *ps.g);
     ps.capacity = tokens;
-    if (!ps.g || !(ps.g->nodes = arena_array(&d->mem, tokens, sizeof(gnode)))) {
-        diag_report(sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
+    if (!ps.g || !(ps.g->nodes = dosm__arena_array(&d->mem, tokens, sizeof(gnode)))) {
+        dosm__diag_report(sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
                     "out of memory");
         return NULL;
     }
@@ -476,7 +476,7 @@ guard_expr *guard_parse(dosm_def *d, const char *text, mark at, diag_sink *sink)
 
 /* ---- evaluation ---- */
 
-const char *values_get(const dosm_values *v, const char *name)
+const char *dosm__values_get(const dosm_values *v, const char *name)
 {
     size_t i;
     if (!v)
@@ -517,14 +517,14 @@ static int attribute(eval_ctx *ctx, int32_t ref, value *v)
 {
     const field *f = &ctx->def->attrs[ref];
     const char *text =
-        values_get(ctx->request ? ctx->request->attributes : NULL, f->name);
+        dosm__values_get(ctx->request ? ctx->request->attributes : NULL, f->name);
     if (!text) {
         if (!ctx->missing)
             ctx->missing = f->name;
         ctx->unreadable = 1;
         return 0;
     }
-    if (!value_read(f, text, v)) {
+    if (!dosm__value_read(f, text, v)) {
         if (!ctx->bad_name) {
             ctx->bad_name = f->name;
             ctx->bad_value = text;
@@ -562,7 +562,7 @@ static int eval(const guard_expr *g, int32_t i, eval_ctx *ctx)
     case G_OR: return eval(g, n->a, ctx) || eval(g, n->b, ctx);
     case G_NOT: return !eval(g, n->a, ctx);
     case G_HOST:
-        return host_guard_holds(ctx->host, n->ref, ctx->inst, ctx->request);
+        return dosm__host_guard_holds(ctx->host, n->ref, ctx->inst, ctx->request);
     default: /* the other nodes test one attribute */
         return attribute(ctx, n->ref, &v) && passes(n, &v);
     }
@@ -571,7 +571,7 @@ static int eval(const guard_expr *g, int32_t i, eval_ctx *ctx)
 /* A guard that reads an attribute the order lacks (or whose value does
  * not read) is false as a whole, even under `not`: the library never
  * guesses what a missing value would have said. */
-int guard_eval(const guard_expr *g, eval_ctx *ctx)
+int dosm__guard_eval(const guard_expr *g, eval_ctx *ctx)
 {
     int holds_now;
     if (!g)
@@ -670,7 +670,7 @@ static int conjunction(const guard_expr *g, int32_t i, const gnode **out,
     return 1;
 }
 
-int guards_can_both_hold(const dosm_def *d, const guard_expr *a, const guard_expr *b)
+int dosm__guards_can_both_hold(const dosm_def *d, const guard_expr *a, const guard_expr *b)
 {
     const gnode *tests[64];
     uint32_t n = 0, i, j;

@@ -37,17 +37,17 @@ static int check_record(const dosm_def *d, const dosm_instance *inst,
         what = "is of a newer revision";
     else if (r->seq != inst->seq + 1)
         what = "breaks the sequence";
-    else if (state_by_id(d, r->from, r->from ? strlen(r->from) : 0,
+    else if (dosm__state_by_id(d, r->from, r->from ? strlen(r->from) : 0,
                                  r->revision < d->revision) != (int32_t)inst->state)
         what = "does not start where the previous step left the order";
-    else if ((*to = state_by_id(d, r->to, r->to ? strlen(r->to) : 0,
+    else if ((*to = dosm__state_by_id(d, r->to, r->to ? strlen(r->to) : 0,
                                      r->revision < d->revision)) < 0)
         what = "leads to an unknown state";
     else if (!legal_step(d, inst, r->event, *to))
         what = "is not a transition of the workflow";
     if (!what)
         return 1;
-    error_set(error, DOSM_E_HISTORY, "record seq %u (%s --%s--> %s) %s",
+    dosm__error_set(error, DOSM_E_HISTORY, "record seq %u (%s --%s--> %s) %s",
               r->seq, r->from ? r->from : "?", r->event ? r->event : "?",
               r->to ? r->to : "?", what);
     return 0;
@@ -61,7 +61,7 @@ int dosm_replay(const dosm_def *d, const dosm_instance *start,
     size_t i;
     if (!d || !out || (count && !records) ||
         (start && !instance_valid(d, start))) {
-        error_set(error, DOSM_E_ARG, "dosm_replay needs a definition, "
+        dosm__error_set(error, DOSM_E_ARG, "dosm_replay needs a definition, "
                                      "records and a valid start");
         return DOSM_E_ARG;
     }

@@ -34,7 +34,7 @@ dosm_host *dosm_host_new(const dosm_def *def, const dosm_allocator *allocator)
                                                          : &def->mem.alloc;
     size = sizeof *h + def->effect_count * sizeof(slot) +
            def->guard_count * sizeof(guard_slot);
-    h = mem_alloc(a, size); /* and freed with the same allocator */
+    h = dosm__mem_alloc(a, size); /* and freed with the same allocator */
     if (!h)
         return NULL;
     memset(h, 0, size);
@@ -49,7 +49,7 @@ void dosm_host_free(dosm_host *h)
 {
     if (h) {
         dosm_allocator a = h->alloc;
-        mem_free(&a, h);
+        dosm__mem_free(&a, h);
     }
 }
 
@@ -69,7 +69,7 @@ static int32_t declared(const dosm_host *h, const name_index *ix,
     int32_t i;
     if (!h || !name)
         return -DOSM_E_ARG;
-    i = names_find(ix, &t, name);
+    i = dosm__names_find(ix, &t, name);
     return i < 0 ? -DOSM_E_NAME : i;
 }
 
@@ -77,7 +77,7 @@ int dosm_host_on_effect(dosm_host *h, const char *name, dosm_callback fn,
                         void *user)
 {
     int32_t i = h ? declared(h, &h->def->effect_ix,
-                             table_of_effects(h->def), name)
+                             dosm__table_of_effects(h->def), name)
                   : -DOSM_E_ARG;
     if (i < 0)
         return (int)-i;
@@ -89,7 +89,7 @@ int dosm_host_on_effect(dosm_host *h, const char *name, dosm_callback fn,
 int dosm_host_guard(dosm_host *h, const char *name, dosm_guard_fn fn,
                     void *user)
 {
-    int32_t i = h ? declared(h, &h->def->guard_ix, table_of_guards(h->def),
+    int32_t i = h ? declared(h, &h->def->guard_ix, dosm__table_of_guards(h->def),
                              name)
                   : -DOSM_E_ARG;
     if (i < 0)
@@ -106,14 +106,14 @@ int dosm_host_check(const dosm_host *h, dosm_error *error)
         return DOSM_E_ARG;
     for (i = 0; i < h->def->effect_count; i++)
         if (!h->effects[i].fn) {
-            error_set(error, DOSM_E_UNBOUND,
+            dosm__error_set(error, DOSM_E_UNBOUND,
                       "effect '%s' of workflow %s has no callback",
                       h->def->effects[i].name, h->def->name);
             return DOSM_E_UNBOUND;
         }
     for (i = 0; i < h->def->guard_count; i++)
         if (!h->guards[i].fn) {
-            error_set(error, DOSM_E_UNBOUND,
+            dosm__error_set(error, DOSM_E_UNBOUND,
                       "guard '%s' of workflow %s has no callback",
                       h->def->guards[i].name, h->def->name);
             return DOSM_E_UNBOUND;
@@ -121,7 +121,7 @@ int dosm_host_check(const dosm_host *h, dosm_error *error)
     return DOSM_OK;
 }
 
-int host_guard_holds(const dosm_host *h, int32_t guard,
+int dosm__host_guard_holds(const dosm_host *h, int32_t guard,
                      const dosm_instance *inst, const dosm_request *req)
 {
     if (!h || !h->guards[guard].fn)
@@ -129,13 +129,13 @@ int host_guard_holds(const dosm_host *h, int32_t guard,
     return h->guards[guard].fn(h->def, inst, req, h->guards[guard].user) != 0;
 }
 
-void host_call(const dosm_host *h, dosm_hook hook, const dosm_event_info *info)
+void dosm__host_call(const dosm_host *h, dosm_hook hook, const dosm_event_info *info)
 {
     if (h && h->hooks[hook].fn)
         h->hooks[hook].fn(info, h->hooks[hook].user);
 }
 
-void host_effect(const dosm_host *h, int32_t effect,
+void dosm__host_effect(const dosm_host *h, int32_t effect,
                  const dosm_event_info *info)
 {
     if (h && h->effects[effect].fn)

@@ -22,8 +22,8 @@
 
 /* ---- memory.c: allocator hooks and arenas ---- */
 
-void *mem_alloc(const dosm_allocator *a, size_t size);
-void mem_free(const dosm_allocator *a, void *ptr);
+void *dosm__mem_alloc(const dosm_allocator *a, size_t size);
+void dosm__mem_free(const dosm_allocator *a, void *ptr);
 
 /* An arena hands out memory that is freed all at once; a definition lives
  * in one, and each load has a scratch one for the YAML tree. */
@@ -34,31 +34,31 @@ typedef struct arena {
     size_t bytes; /* total held, for dosm_def_memory */
 } arena;
 
-void arena_init(arena *ar, const dosm_allocator *a);
-void *arena_alloc(arena *ar, size_t size); /* zeroed, NULL when out */
-void *arena_array(arena *ar, size_t count, size_t size);
-char *arena_strdup(arena *ar, const char *s, size_t len);
-void arena_free(arena *ar);
+void dosm__arena_init(arena *ar, const dosm_allocator *a);
+void *dosm__arena_alloc(arena *ar, size_t size); /* zeroed, NULL when out */
+void *dosm__arena_array(arena *ar, size_t count, size_t size);
+char *dosm__arena_strdup(arena *ar, const char *s, size_t len);
+void dosm__arena_free(arena *ar);
 
 /* ---- text.c: strings without stdio ---- */
 
 /* Formats into buf like a tiny snprintf: %s, %d (int), %u (unsigned),
  * %U (uint64_t), %L (int64_t), %c and %%. Always NUL-terminates. */
-size_t text_format(char *buf, size_t size, const char *fmt, ...);
-size_t text_vformat(char *buf, size_t size, const char *fmt, va_list ap);
-int text_casecmp(const char *a, const char *b);
-unsigned text_distance(const char *a, const char *b); /* edit distance */
-unsigned text_near(const char *typed, const char *known);
+size_t dosm__text_format(char *buf, size_t size, const char *fmt, ...);
+size_t dosm__text_vformat(char *buf, size_t size, const char *fmt, va_list ap);
+int dosm__text_casecmp(const char *a, const char *b);
+unsigned dosm__text_distance(const char *a, const char *b); /* edit distance */
+unsigned dosm__text_near(const char *typed, const char *known);
 /* FNV-1a: the definition hash in snapshots, so it must never change. */
-uint32_t text_hash(uint32_t h, const char *s);
+uint32_t dosm__text_hash(uint32_t h, const char *s);
 #define TEXT_HASH_SEED 2166136261u
 
 typedef enum ident_kind { IDENT_STATE, IDENT_NAME, IDENT_WORKFLOW } ident_kind;
-int text_is_ident(const char *s, ident_kind kind);
+int dosm__text_is_ident(const char *s, ident_kind kind);
 
-int text_parse_int(const char *s, int64_t *out);
-int text_parse_version(const char *s, uint64_t *out);
-int text_parse_duration(const char *s, int64_t *seconds);
+int dosm__text_parse_int(const char *s, int64_t *out);
+int dosm__text_parse_version(const char *s, uint64_t *out);
+int dosm__text_parse_duration(const char *s, int64_t *seconds);
 
 /* ---- names.c: hash index from names to indexes ---- */
 
@@ -82,11 +82,11 @@ typedef struct name_clash {
     void *user;
 } name_clash;
 
-int names_build(name_index *ix, arena *ar, const name_table *t, size_t count,
+int dosm__names_build(name_index *ix, arena *ar, const name_table *t, size_t count,
                 int fold_case, const name_clash *clash);
-int32_t names_find(const name_index *ix, const name_table *t, const char *name);
+int32_t dosm__names_find(const name_index *ix, const name_table *t, const char *name);
 /* The name at byte offset `off` of element i of a table. */
-const char *name_at(const name_table *t, int32_t i, size_t off);
+const char *dosm__name_at(const name_table *t, int32_t i, size_t off);
 
 /* ---- diagnostics.c ---- */
 
@@ -101,12 +101,12 @@ typedef struct diag_sink {
     int nomem;           /* an allocation failed: stop everything */
 } diag_sink;
 
-void diag_init(diag_sink *s, const char *source, dosm_error *error,
+void dosm__diag_init(diag_sink *s, const char *source, dosm_error *error,
                const dosm_options *opt);
-void diag_report(diag_sink *s, dosm_severity sev, int code, mark at,
+void dosm__diag_report(diag_sink *s, dosm_severity sev, int code, mark at,
                  const char *fmt, ...);
-int diag_full(const diag_sink *s); /* too many errors or out of memory */
-void error_set(dosm_error *e, int code, const char *fmt, ...);
+int dosm__diag_full(const diag_sink *s); /* too many errors or out of memory */
+void dosm__error_set(dosm_error *e, int code, const char *fmt, ...);
 
 /* ---- yamltree.c: YAML bytes to a small tree, with limits ---- */
 
@@ -126,9 +126,9 @@ typedef struct limits {
     unsigned max_depth, max_states, max_transitions, max_errors;
 } limits;
 
-int yamltree_read(const char *buf, size_t len, const limits *lim,
+int dosm__yamltree_read(const char *buf, size_t len, const limits *lim,
                   arena *scratch, diag_sink *sink, node **root);
-int node_is_null(const node *n);
+int dosm__node_is_null(const node *n);
 
 /* ---- the compiled definition ---- */
 
@@ -270,19 +270,19 @@ struct dosm_def {
     name_index state_ix, event_ix, attr_ix, guard_ix, effect_ix;
 };
 
-name_table table_of_states(const dosm_def *d);
-name_table table_of_events(const dosm_def *d);
-name_table table_of_attrs(const dosm_def *d);
-name_table table_of_guards(const dosm_def *d);
-name_table table_of_effects(const dosm_def *d);
+name_table dosm__table_of_states(const dosm_def *d);
+name_table dosm__table_of_events(const dosm_def *d);
+name_table dosm__table_of_attrs(const dosm_def *d);
+name_table dosm__table_of_guards(const dosm_def *d);
+name_table dosm__table_of_effects(const dosm_def *d);
 
 /* ---- pipeline: loader.c, guard.c, compiler.c, checker.c ---- */
 
-int loader_build(dosm_def *d, const node *root, const limits *lim,
+int dosm__loader_build(dosm_def *d, const node *root, const limits *lim,
                  arena *scratch, diag_sink *sink);
-guard_expr *guard_parse(dosm_def *d, const char *text, mark at, diag_sink *sink);
-int compiler_build(dosm_def *d, arena *scratch, diag_sink *sink);
-void checker_run(const dosm_def *d, arena *scratch, diag_sink *sink);
+guard_expr *dosm__guard_parse(dosm_def *d, const char *text, mark at, diag_sink *sink);
+int dosm__compiler_build(dosm_def *d, arena *scratch, diag_sink *sink);
+void dosm__checker_run(const dosm_def *d, arena *scratch, diag_sink *sink);
 
 /* Guard evaluation and static analysis (guard.c). */
 typedef struct eval_ctx {
@@ -296,7 +296,7 @@ typedef struct eval_ctx {
     int unreadable;       /* the guard being evaluated read one of those */
 } eval_ctx;
 
-/* Readies ctx for guard_eval on one instance and request. */
+/* Readies ctx for dosm__guard_eval on one instance and request. */
 static inline void eval_begin(eval_ctx *ctx, const dosm_def *d,
                               const dosm_host *h, const dosm_instance *inst,
                               const dosm_request *req)
@@ -308,10 +308,10 @@ static inline void eval_begin(eval_ctx *ctx, const dosm_def *d,
     ctx->missing = ctx->bad_name = ctx->bad_value = NULL;
     ctx->unreadable = 0;
 }
-int guard_eval(const guard_expr *g, eval_ctx *ctx);
-int guards_can_both_hold(const dosm_def *d, const guard_expr *a, const guard_expr *b);
-int value_read(const field *f, const char *text, value *out);
-const char *values_get(const dosm_values *v, const char *name);
+int dosm__guard_eval(const guard_expr *g, eval_ctx *ctx);
+int dosm__guards_can_both_hold(const dosm_def *d, const guard_expr *a, const guard_expr *b);
+int dosm__value_read(const field *f, const char *text, value *out);
+const char *dosm__values_get(const dosm_values *v, const char *name);
 
 /* ---- runtime helpers shared by runtime.c, reconcile.c, history.c ---- */
 
@@ -363,7 +363,7 @@ static inline int outcome_begin(const dosm_def *d, const dosm_instance *inst,
 }
 /* The leaf state with exactly this id, or (renamed) one that had it in an
  * earlier revision; -1 when none. */
-int32_t state_by_id(const dosm_def *d, const char *id, size_t len,
+int32_t dosm__state_by_id(const dosm_def *d, const char *id, size_t len,
                     int renamed);
 /* The transition fire would take (own state, parents, any), or a rejection
  * code; does not touch the instance. ctx is readied only when a guard is
@@ -372,7 +372,7 @@ typedef struct choice {
     int32_t trans, target;
     int code;
 } choice;
-choice runtime_choose(const dosm_def *d, const dosm_host *h,
+choice dosm__runtime_choose(const dosm_def *d, const dosm_host *h,
                       const dosm_instance *inst, int32_t event,
                       const dosm_request *req, eval_ctx *ctx);
 /* The instance after a step to state `to`. */
@@ -387,19 +387,19 @@ static inline dosm_instance instance_next(const dosm_instance *before,
     after.seq = before->seq + 1;
     return after;
 }
-void runtime_record(const dosm_def *d, const dosm_instance *before,
+void dosm__runtime_record(const dosm_def *d, const dosm_instance *before,
                     const dosm_instance *after, int32_t trans,
                     const dosm_request *req, dosm_outcome *out);
-int runtime_apply(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
+int dosm__runtime_apply(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
                   int32_t trans, int32_t target, const dosm_request *req,
                   dosm_outcome *out);
-void runtime_explain(const dosm_def *d, const dosm_instance *inst,
+void dosm__runtime_explain(const dosm_def *d, const dosm_instance *inst,
                      int32_t event, const char *event_name, choice c,
                      const eval_ctx *ctx, dosm_outcome *out);
-int host_guard_holds(const dosm_host *h, int32_t guard,
+int dosm__host_guard_holds(const dosm_host *h, int32_t guard,
                      const dosm_instance *inst, const dosm_request *req);
-void host_call(const dosm_host *h, dosm_hook hook, const dosm_event_info *info);
-void host_effect(const dosm_host *h, int32_t effect,
+void dosm__host_call(const dosm_host *h, dosm_hook hook, const dosm_event_info *info);
+void dosm__host_effect(const dosm_host *h, int32_t effect,
                  const dosm_event_info *info);
 
 #endif

@@ -19,7 +19,7 @@ typedef struct ld {
  * pairwise; keep them short enough for that. */
 #define MAX_NAME_LIST 256
 
-#define ERR(l, code, at, ...) diag_report((l)->sink, DOSM_ERROR, code, at, __VA_ARGS__)
+#define ERR(l, code, at, ...) dosm__diag_report((l)->sink, DOSM_ERROR, code, at, __VA_ARGS__)
 
 static const char *const top_keys[] = {
     "dosm", "name", "title", "revision", "source", "description", "initial",
@@ -72,7 +72,7 @@ static const char *nearest(const char *typed,
     size_t i;
     for (i = 0; i < count; i++) {
         const char *name = name_of(list, i);
-        unsigned dist = name ? text_near(typed, name) : 0;
+        unsigned dist = name ? dosm__text_near(typed, name) : 0;
         if (dist && dist < best_d) {
             best_d = dist;
             best = name;
@@ -140,7 +140,7 @@ static void check_known(ld *l, const node *map, const char *what,
         const char *near;
         if (k->kind != NODE_SCALAR || word_index(known, k->text) >= 0)
             continue;
-        near = diag_full(l->sink) ? NULL : nearest_word(known, k->text);
+        near = dosm__diag_full(l->sink) ? NULL : nearest_word(known, k->text);
         if (near)
             ERR(l, DOSM_D_UNKNOWN_KEY, k->at,
                 "unknown key '%s' in %s; did you mean '%s'?", k->text, what,
@@ -157,7 +157,7 @@ static const char *text_of(ld *l, const node *n, const char *what)
     const char *s;
     if (!want(l, n, NODE_SCALAR, what))
         return NULL;
-    s = arena_strdup(&l->d->mem, n->text, n->len);
+    s = dosm__arena_strdup(&l->d->mem, n->text, n->len);
     if (!s)
         nomem(l);
     return s;
@@ -172,7 +172,7 @@ static const char *get_text(ld *l, const node *map, const char *key,
             ERR(l, DOSM_D_MISSING, map->at, "%s needs '%s'", what, key);
         return required ? NULL : "";
     }
-    if (node_is_null(n))
+    if (dosm__node_is_null(n))
         return "";
     return text_of(l, n, key);
 }
@@ -186,7 +186,7 @@ static const char *get_ident(ld *l, const node *n, ident_kind kind,
     static const char *const starts[] = {"a letter", "a letter",
                                          "a letter or digit"};
     const char *s = text_of(l, n, what);
-    if (s && !text_is_ident(s, kind)) {
+    if (s && !dosm__text_is_ident(s, kind)) {
         ERR(l, DOSM_D_IDENT, n->at,
             "%s '%s' must be %s, start with %s and have at most 64 "
             "characters",
@@ -203,7 +203,7 @@ static const char *key_name(ld *l, const node *key, ident_kind kind,
 {
     const char *s = get_ident(l, key, kind, what);
     if (!s && key->kind == NODE_SCALAR)
-        s = arena_strdup(&l->d->mem, key->text, key->len);
+        s = dosm__arena_strdup(&l->d->mem, key->text, key->len);
     if (!s && key->kind == NODE_SCALAR)
         nomem(l);
     return s ? s : "";
@@ -214,7 +214,7 @@ static int get_int(ld *l, const node *n, int64_t lo, int64_t hi,
 {
     if (!want(l, n, NODE_SCALAR, what))
         return 0;
-    if (!n->plain || !text_parse_int(n->text, out) || *out < lo || *out > hi) {
+    if (!n->plain || !dosm__text_parse_int(n->text, out) || *out < lo || *out > hi) {
         ERR(l, n->plain ? DOSM_D_VALUE : DOSM_D_TYPE, n->at,
             "%s must be a whole number from %L to %L, not '%s'", what, lo, hi,
             n->text);
@@ -258,7 +258,7 @@ static const char **get_names(ld *l, const node *n, ident_kind kind,
     const char **out;
     uint32_t i = 0, j;
     *count = 0;
-    if (node_is_null(n))
+    if (dosm__node_is_null(n))
         return NULL;
     if (n->kind == NODE_MAP)
         return want(l, n, NODE_SEQ, what), NULL;
@@ -268,7 +268,7 @@ static const char **get_names(ld *l, const node *n, ident_kind kind,
             (unsigned)MAX_NAME_LIST);
         return NULL;
     }
-    out = arena_array(&l->d->mem, n->kind == NODE_SEQ ? n->count : 1,
+    out = dosm__arena_array(&l->d->mem, n->kind == NODE_SEQ ? n->count : 1,
                       sizeof *out);
     if (!out)
         return nomem(l), NULL;
@@ -292,7 +292,7 @@ static const char **get_names(ld *l, const node *n, ident_kind kind,
 static const char *table_name_at(const void *table, size_t i)
 {
     const name_table *t = table;
-    return name_at(t, (int32_t)i, t->offset);
+    return dosm__name_at(t, (int32_t)i, t->offset);
 }
 
 static const char *nearest_in(const name_table *t, size_t count,
@@ -309,10 +309,10 @@ static int32_t resolve(ld *l, const name_index *ix, const name_table *t,
     const char *near;
     if (!want(l, n, NODE_SCALAR, kind))
         return -1;
-    i = names_find(ix, t, n->text);
+    i = dosm__names_find(ix, t, n->text);
     if (i >= 0)
         return i;
-    near = diag_full(l->sink) ? NULL : nearest_in(t, count, n->text);
+    near = dosm__diag_full(l->sink) ? NULL : nearest_in(t, count, n->text);
     if (near)
         ERR(l, DOSM_D_REF, n->at, "unknown %s '%s'; did you mean '%s'?", kind,
             n->text, near);
@@ -323,8 +323,8 @@ static int32_t resolve(ld *l, const name_index *ix, const name_table *t,
 
 static int32_t state_ref(ld *l, const node *n)
 {
-    name_table t = table_of_states(l->d);
-    if (n->kind == NODE_SCALAR && !text_is_ident(n->text, IDENT_STATE)) {
+    name_table t = dosm__table_of_states(l->d);
+    if (n->kind == NODE_SCALAR && !dosm__text_is_ident(n->text, IDENT_STATE)) {
         ERR(l, DOSM_D_REF, n->at,
             "'%s' is not a state id (state ids are UPPER_SNAKE_CASE)",
             n->text);
@@ -335,7 +335,7 @@ static int32_t state_ref(ld *l, const node *n)
 
 static int32_t event_ref(ld *l, const node *n)
 {
-    name_table t = table_of_events(l->d);
+    name_table t = dosm__table_of_events(l->d);
     return resolve(l, &l->d->event_ix, &t, l->d->event_count, n, "event");
 }
 
@@ -357,7 +357,7 @@ static void on_clash(void *user, int32_t first, int32_t second,
 static int build_index(ld *l, name_index *ix, name_table t, size_t count,
                        int fold_case, const name_clash *clash)
 {
-    if (names_build(ix, &l->d->mem, &t, count, fold_case, clash) != DOSM_OK)
+    if (dosm__names_build(ix, &l->d->mem, &t, count, fold_case, clash) != DOSM_OK)
         return nomem(l);
     return 1;
 }
@@ -406,10 +406,10 @@ static field *load_fields(ld *l, const node *map, int payload, uint32_t *count)
     const node *k;
     uint32_t i = 0;
     *count = 0;
-    if (node_is_null(map) ||
+    if (dosm__node_is_null(map) ||
         !want(l, map, NODE_MAP, payload ? "payload" : "attributes"))
         return NULL;
-    fs = arena_array(&l->d->mem, map->count / 2 + 1, sizeof *fs);
+    fs = dosm__arena_array(&l->d->mem, map->count / 2 + 1, sizeof *fs);
     if (!fs)
         return nomem(l), NULL;
     for (k = map->first; k; k = k->next->next)
@@ -425,16 +425,16 @@ static named *load_named(ld *l, const node *map, const char *what,
     const node *k;
     uint32_t i = 0;
     *count = 0;
-    if (node_is_null(map) || !want(l, map, NODE_MAP, what))
+    if (dosm__node_is_null(map) || !want(l, map, NODE_MAP, what))
         return NULL;
-    ns = arena_array(&l->d->mem, map->count / 2 + 1, sizeof *ns);
+    ns = dosm__arena_array(&l->d->mem, map->count / 2 + 1, sizeof *ns);
     if (!ns)
         return nomem(l), NULL;
     for (k = map->first; k; k = k->next->next, i++) {
         ns[i].name = key_name(l, k, IDENT_NAME, what);
         ns[i].at = k->at;
         ns[i].description =
-            node_is_null(k->next) ? "" : text_of(l, k->next, "a description");
+            dosm__node_is_null(k->next) ? "" : text_of(l, k->next, "a description");
     }
     *count = i;
     return ns;
@@ -480,10 +480,10 @@ static void load_external(ld *l, const node *map, state_def *s)
 {
     const node *k;
     uint32_t i = 0;
-    if (node_is_null(map) || !want(l, map, NODE_MAP, "external"))
+    if (dosm__node_is_null(map) || !want(l, map, NODE_MAP, "external"))
         return;
-    s->vocab = arena_array(&l->d->mem, map->count / 2, sizeof *s->vocab);
-    s->vocab_value = arena_array(&l->d->mem, map->count / 2,
+    s->vocab = dosm__arena_array(&l->d->mem, map->count / 2, sizeof *s->vocab);
+    s->vocab_value = dosm__arena_array(&l->d->mem, map->count / 2,
                                  sizeof *s->vocab_value);
     if (!s->vocab || !s->vocab_value) {
         nomem(l);
@@ -522,7 +522,7 @@ static void load_timeout(ld *l, const node *n, state_def *s)
         return;
     }
     if (want(l, after, NODE_SCALAR, "after") &&
-        !text_parse_duration(after->text, &s->timeout))
+        !dosm__text_parse_duration(after->text, &s->timeout))
         ERR(l, DOSM_D_VALUE, after->at,
             "'%s' is not a duration such as 90s, 30m, 12h, 7d, 2w or 1d12h",
             after->text);
@@ -561,14 +561,14 @@ static int load_states(ld *l, const node *map)
         ERR(l, DOSM_D_MISSING, map->at, "a workflow needs at least one state");
         return 0;
     }
-    d->states = arena_array(&d->mem, map->count / 2, sizeof *d->states);
+    d->states = dosm__arena_array(&d->mem, map->count / 2, sizeof *d->states);
     if (!d->states)
         return nomem(l);
     for (k = map->first; k; k = k->next->next)
         load_state_own(l, k, k->next, &d->states[i++]);
     d->state_count = i;
     clash.user = l;
-    return build_index(l, &d->state_ix, table_of_states(d), i, 1, &clash);
+    return build_index(l, &d->state_ix, dosm__table_of_states(d), i, 1, &clash);
 }
 
 /* ---- events and transitions ---- */
@@ -580,7 +580,7 @@ static int load_events(ld *l, const node *map)
     uint32_t i = 0;
     if (!want(l, map, NODE_MAP, "events"))
         return 0;
-    d->events = arena_array(&d->mem, map->count / 2 + 1, sizeof *d->events);
+    d->events = dosm__arena_array(&d->mem, map->count / 2 + 1, sizeof *d->events);
     if (!d->events)
         return nomem(l);
     for (k = map->first; k; k = k->next->next, i++) {
@@ -589,7 +589,7 @@ static int load_events(ld *l, const node *map)
         e->at = k->at;
         e->name = key_name(l, k, IDENT_NAME, "event");
         e->description = "";
-        if (node_is_null(spec) || !want(l, spec, NODE_MAP, "an event"))
+        if (dosm__node_is_null(spec) || !want(l, spec, NODE_MAP, "an event"))
             continue;
         check_known(l, spec, "an event", event_keys);
         e->description = get_text(l, spec, "description", 0, "description");
@@ -597,7 +597,7 @@ static int load_events(ld *l, const node *map)
                                  &e->payload_count);
     }
     d->event_count = i;
-    return build_index(l, &d->event_ix, table_of_events(d), i, 0, NULL);
+    return build_index(l, &d->event_ix, dosm__table_of_events(d), i, 0, NULL);
 }
 
 static void load_from(ld *l, const node *n, transition_def *t)
@@ -612,14 +612,14 @@ static void load_from(ld *l, const node *n, transition_def *t)
         want(l, n, NODE_SEQ, "from");
         return;
     }
-    t->from = arena_array(&l->d->mem, n->kind == NODE_SEQ ? n->count : 1,
+    t->from = dosm__arena_array(&l->d->mem, n->kind == NODE_SEQ ? n->count : 1,
                           sizeof *t->from);
     if (!t->from) {
         nomem(l);
         return;
     }
     if (!l->seen &&
-        !(l->seen = arena_array(l->scratch, l->d->state_count + 1,
+        !(l->seen = dosm__arena_array(l->scratch, l->d->state_count + 1,
                                 sizeof *l->seen))) {
         nomem(l);
         return;
@@ -658,7 +658,7 @@ static void load_from(ld *l, const node *n, transition_def *t)
 
 static int32_t effect_ref(ld *l, const node *n)
 {
-    name_table t = table_of_effects(l->d);
+    name_table t = dosm__table_of_effects(l->d);
     return resolve(l, &l->d->effect_ix, &t, l->d->effect_count, n, "effect");
 }
 
@@ -666,14 +666,14 @@ static void load_effects(ld *l, const node *n, transition_def *t)
 {
     const node *item;
     uint32_t count = 0;
-    if (node_is_null(n))
+    if (dosm__node_is_null(n))
         return;
     if (n->kind == NODE_MAP) {
         want(l, n, NODE_SEQ, "effects");
         return;
     }
-    t->effects = arena_array(&l->d->mem, n->count + 1, sizeof *t->effects);
-    t->effect_names = arena_array(&l->d->mem, n->count + 1,
+    t->effects = dosm__arena_array(&l->d->mem, n->count + 1, sizeof *t->effects);
+    t->effect_names = dosm__arena_array(&l->d->mem, n->count + 1,
                                   sizeof *t->effect_names);
     if (!t->effects || !t->effect_names) {
         nomem(l);
@@ -717,7 +717,7 @@ static void load_transition(ld *l, const node *spec, transition_def *t)
             "%s is a parent state; a transition must lead to one of its "
             "children",
             l->d->states[t->to].id);
-    if ((n = map_get(spec, "guard")) != NULL && !node_is_null(n) &&
+    if ((n = map_get(spec, "guard")) != NULL && !dosm__node_is_null(n) &&
         want(l, n, NODE_SCALAR, "guard")) {
         const char *text = text_of(l, n, "guard");
         /* The guard's columns count from the first character of its text. */
@@ -725,7 +725,7 @@ static void load_transition(ld *l, const node *spec, transition_def *t)
         if (!n->plain)
             at.col++;
         if (text)
-            t->guard = guard_parse(l->d, text, at, l->sink);
+            t->guard = dosm__guard_parse(l->d, text, at, l->sink);
     }
     if ((n = map_get(spec, "effects")) != NULL)
         load_effects(l, n, t);
@@ -743,10 +743,10 @@ static int load_transitions(ld *l, const node *seq)
             seq->count, l->lim->max_transitions);
         return 0;
     }
-    d->trans = arena_array(&d->mem, seq->count + 1, sizeof *d->trans);
+    d->trans = dosm__arena_array(&d->mem, seq->count + 1, sizeof *d->trans);
     if (!d->trans)
         return nomem(l);
-    for (n = seq->first; n && !diag_full(l->sink); n = n->next)
+    for (n = seq->first; n && !dosm__diag_full(l->sink); n = n->next)
         load_transition(l, n, &d->trans[i++]);
     d->trans_count = i;
     return 1;
@@ -816,7 +816,7 @@ static void check_guard_word(ld *l, const char *what, const char *name,
 
 static void check_guard_names(ld *l)
 {
-    name_table attrs = table_of_attrs(l->d);
+    name_table attrs = dosm__table_of_attrs(l->d);
     uint32_t i;
     for (i = 0; i < l->d->attr_count; i++)
         check_guard_word(l, "attribute", l->d->attrs[i].name,
@@ -824,13 +824,13 @@ static void check_guard_names(ld *l)
     for (i = 0; i < l->d->guard_count; i++) {
         const named *g = &l->d->guards[i];
         check_guard_word(l, "guard", g->name, g->at);
-        if (names_find(&l->d->attr_ix, &attrs, g->name) >= 0)
+        if (dosm__names_find(&l->d->attr_ix, &attrs, g->name) >= 0)
             ERR(l, DOSM_D_CLASH, g->at,
                 "guard '%s' has the name of an attribute", g->name);
     }
 }
 
-int loader_build(dosm_def *d, const node *root, const limits *lim,
+int dosm__loader_build(dosm_def *d, const node *root, const limits *lim,
                  arena *scratch, diag_sink *sink)
 {
     ld l = {d, sink, lim, scratch, NULL, 0};
@@ -851,11 +851,11 @@ int loader_build(dosm_def *d, const node *root, const limits *lim,
                            &d->guard_count);
     d->effects = load_named(&l, map_get(root, "effects"), "effect",
                             &d->effect_count);
-    if (!build_index(&l, &d->attr_ix, table_of_attrs(d), d->attr_count, 0,
+    if (!build_index(&l, &d->attr_ix, dosm__table_of_attrs(d), d->attr_count, 0,
                      NULL) ||
-        !build_index(&l, &d->guard_ix, table_of_guards(d), d->guard_count, 0,
+        !build_index(&l, &d->guard_ix, dosm__table_of_guards(d), d->guard_count, 0,
                      NULL) ||
-        !build_index(&l, &d->effect_ix, table_of_effects(d), d->effect_count,
+        !build_index(&l, &d->effect_ix, dosm__table_of_effects(d), d->effect_count,
                      0, NULL))
         return DOSM_E_NOMEM;
     check_guard_names(&l);

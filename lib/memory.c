@@ -24,13 +24,13 @@ static const dosm_allocator *pick(const dosm_allocator *a)
     return a && a->alloc && a->free ? a : &default_allocator;
 }
 
-void *mem_alloc(const dosm_allocator *a, size_t size)
+void *dosm__mem_alloc(const dosm_allocator *a, size_t size)
 {
     a = pick(a);
     return a->alloc(a->user, size ? size : 1);
 }
 
-void mem_free(const dosm_allocator *a, void *ptr)
+void dosm__mem_free(const dosm_allocator *a, void *ptr)
 {
     if (ptr) {
         a = pick(a);
@@ -50,14 +50,14 @@ struct chunk {
 
 #define CHUNK_HEADER ((sizeof(chunk) + ALIGN - 1) / ALIGN * ALIGN)
 
-void arena_init(arena *ar, const dosm_allocator *a)
+void dosm__arena_init(arena *ar, const dosm_allocator *a)
 {
     ar->alloc = *pick(a);
     ar->head = NULL;
     ar->bytes = 0;
 }
 
-void *arena_alloc(arena *ar, size_t size)
+void *dosm__arena_alloc(arena *ar, size_t size)
 {
     size_t need = (size + ALIGN - 1) / ALIGN * ALIGN;
     chunk *c = ar->head;
@@ -71,7 +71,7 @@ void *arena_alloc(arena *ar, size_t size)
             cap = 1u << 20;
         if (cap < need)
             cap = need;
-        c = mem_alloc(&ar->alloc, CHUNK_HEADER + cap);
+        c = dosm__mem_alloc(&ar->alloc, CHUNK_HEADER + cap);
         if (!c)
             return NULL;
         c->next = ar->head;
@@ -86,27 +86,27 @@ void *arena_alloc(arena *ar, size_t size)
     return p;
 }
 
-void *arena_array(arena *ar, size_t count, size_t size)
+void *dosm__arena_array(arena *ar, size_t count, size_t size)
 {
     if (size && count > ((size_t)-1 / 2) / size) /* as above */
         return NULL;
-    return arena_alloc(ar, count * size);
+    return dosm__arena_alloc(ar, count * size);
 }
 
-char *arena_strdup(arena *ar, const char *s, size_t len)
+char *dosm__arena_strdup(arena *ar, const char *s, size_t len)
 {
-    char *p = arena_alloc(ar, len + 1);
+    char *p = dosm__arena_alloc(ar, len + 1);
     if (p && len) /* s may be NULL when len is 0 */
         memcpy(p, s, len);
     return p;
 }
 
-void arena_free(arena *ar)
+void dosm__arena_free(arena *ar)
 {
     chunk *c = ar->head;
     while (c) {
         chunk *next = c->next;
-        mem_free(&ar->alloc, c);
+        dosm__mem_free(&ar->alloc, c);
         c = next;
     }
     ar->head = NULL;

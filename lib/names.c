@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-const char *name_at(const name_table *t, int32_t i, size_t off)
+const char *dosm__name_at(const name_table *t, int32_t i, size_t off)
 {
     const char *elem = (const char *)t->table + (size_t)i * t->stride;
     const char *name;
@@ -54,7 +54,7 @@ static uint32_t name_hash(const char *name, int fold_case)
 
 static int same(const name_index *ix, const char *a, const char *b)
 {
-    return ix->fold_case ? text_casecmp(a, b) == 0 : strcmp(a, b) == 0;
+    return ix->fold_case ? dosm__text_casecmp(a, b) == 0 : strcmp(a, b) == 0;
 }
 
 /* Finds the slot holding `name`, or the empty slot where it would go;
@@ -66,9 +66,9 @@ static uint32_t probe(const name_index *ix, const name_table *t,
     for (;; i = (i + 1) & ix->mask) {
         int32_t e = ix->slots[i] - 1;
         *owner = e;
-        if (e < 0 || same(ix, name_at(t, e, t->offset), name) ||
+        if (e < 0 || same(ix, dosm__name_at(t, e, t->offset), name) ||
             (t->offset2 != (size_t)-1 &&
-             same(ix, name_at(t, e, t->offset2), name)))
+             same(ix, dosm__name_at(t, e, t->offset2), name)))
             return i;
     }
 }
@@ -86,28 +86,28 @@ static void insert(name_index *ix, const name_table *t, const char *name,
 
 /* Returns DOSM_OK or DOSM_E_NOMEM. Each name that collides with an earlier
  * element's is reported to `clash` and left out of the index. */
-int names_build(name_index *ix, arena *ar, const name_table *t, size_t count,
+int dosm__names_build(name_index *ix, arena *ar, const name_table *t, size_t count,
                 int fold_case, const name_clash *clash)
 {
     uint32_t size = 8;
     size_t i;
     while (size < count * 2 + 2)
         size *= 2;
-    ix->slots = arena_array(ar, size, sizeof *ix->slots);
+    ix->slots = dosm__arena_array(ar, size, sizeof *ix->slots);
     if (!ix->slots)
         return DOSM_E_NOMEM;
     ix->mask = size - 1;
     ix->fold_case = fold_case;
     for (i = 0; i < count; i++) {
         int32_t e = (int32_t)i;
-        insert(ix, t, name_at(t, e, t->offset), e, clash);
+        insert(ix, t, dosm__name_at(t, e, t->offset), e, clash);
         if (t->offset2 != (size_t)-1)
-            insert(ix, t, name_at(t, e, t->offset2), e, clash);
+            insert(ix, t, dosm__name_at(t, e, t->offset2), e, clash);
     }
     return DOSM_OK;
 }
 
-int32_t names_find(const name_index *ix, const name_table *t, const char *name)
+int32_t dosm__names_find(const name_index *ix, const name_table *t, const char *name)
 {
     int32_t owner;
     if (!ix->slots || !name) /* defensive: indexes exist before lookups */

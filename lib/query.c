@@ -16,24 +16,24 @@ static name_table table(const void *base, size_t stride, size_t off,
     return t;
 }
 
-name_table table_of_states(const dosm_def *d)
+name_table dosm__table_of_states(const dosm_def *d)
 {
     return table(d->states, sizeof(state_def), offsetof(state_def, id),
                  offsetof(state_def, label));
 }
-name_table table_of_events(const dosm_def *d)
+name_table dosm__table_of_events(const dosm_def *d)
 {
     return table(d->events, sizeof(event_def), offsetof(event_def, name), (size_t)-1);
 }
-name_table table_of_attrs(const dosm_def *d)
+name_table dosm__table_of_attrs(const dosm_def *d)
 {
     return table(d->attrs, sizeof(field), offsetof(field, name), (size_t)-1);
 }
-name_table table_of_guards(const dosm_def *d)
+name_table dosm__table_of_guards(const dosm_def *d)
 {
     return table(d->guards, sizeof(named), offsetof(named, name), (size_t)-1);
 }
-name_table table_of_effects(const dosm_def *d)
+name_table dosm__table_of_effects(const dosm_def *d)
 {
     return table(d->effects, sizeof(named), offsetof(named, name), (size_t)-1);
 }
@@ -53,11 +53,11 @@ int dosm_state_find(const dosm_def *d, const char *name)
     name_table t;
     if (!d || !name)
         return -1;
-    t = table_of_states(d);
-    return names_find(&d->state_ix, &t, name);
+    t = dosm__table_of_states(d);
+    return dosm__names_find(&d->state_ix, &t, name);
 }
 
-int32_t state_by_id(const dosm_def *d, const char *id, size_t len,
+int32_t dosm__state_by_id(const dosm_def *d, const char *id, size_t len,
                     int renamed)
 {
     uint32_t i, j;
@@ -167,8 +167,8 @@ int dosm_event_find(const dosm_def *d, const char *name)
     name_table t;
     if (!d || !name)
         return -1;
-    t = table_of_events(d);
-    return names_find(&d->event_ix, &t, name);
+    t = dosm__table_of_events(d);
+    return dosm__names_find(&d->event_ix, &t, name);
 }
 
 const char *dosm_event_name(const dosm_def *d, int e)
@@ -244,9 +244,9 @@ int dosm_attribute_check(const dosm_def *d, const char *name,
     value v;
     if (!d || !name || !text)
         return DOSM_E_ARG;
-    t = table_of_attrs(d);
-    a = names_find(&d->attr_ix, &t, name);
+    t = dosm__table_of_attrs(d);
+    a = dosm__names_find(&d->attr_ix, &t, name);
     if (a < 0)
         return DOSM_E_NAME;
-    return value_read(&d->attrs[a], text, &v) ? DOSM_OK : DOSM_E_ARG;
+    return dosm__value_read(&d->attrs[a], text, &v) ? DOSM_OK : DOSM_E_ARG;
 }

@@ -55,7 +55,7 @@ static int reaches(search *s, const dosm_instance *start, int32_t target,
                 choice c;
                 if (k > st->cand_first && d->cand_event[k - 1] == t->event)
                     continue; /* one choice per event_def */
-                c = runtime_choose(d, s->h, &here, t->event, s->req, &ctx);
+                c = dosm__runtime_choose(d, s->h, &here, t->event, s->req, &ctx);
                 if (c.code == DOSM_OK)
                     visit(s, u, c.trans, c.target, &tail);
             } else {
@@ -79,7 +79,7 @@ static long find(search *s, const dosm_instance *inst, int32_t target,
     if (!reaches(s, inst, target, 1)) {
         int statically = reaches(s, inst, target, 0);
         out->code = DOSM_R_NO_PATH;
-        text_format(out->text, sizeof out->text,
+        dosm__text_format(out->text, sizeof out->text,
                     "%s cannot become %s: %s", d->states[inst->state].id,
                     d->states[target].id,
                     statically ? "the order's attributes or the guards "
@@ -107,7 +107,7 @@ static void *search_open(search *s, const dosm_def *d, const dosm_host *h,
     size_t n = d->state_count;
     size_t bytes = n * (3 * sizeof(int32_t) + sizeof(uint16_t) +
                         sizeof(dosm_step)) + 16;
-    unsigned char *block = mem_alloc(&d->mem.alloc, bytes);
+    unsigned char *block = dosm__mem_alloc(&d->mem.alloc, bytes);
     if (!block)
         return NULL;
     s->d = d;
@@ -152,7 +152,7 @@ int dosm_path(const dosm_def *d, const dosm_host *h, const dosm_instance *inst,
         else
             memcpy(steps, s.steps, (size_t)n * sizeof *steps);
     }
-    mem_free(&d->mem.alloc, block);
+    dosm__mem_free(&d->mem.alloc, block);
     return outcome->code;
 }
 
@@ -172,7 +172,7 @@ int dosm_reconcile(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
         return rc;
     target = dosm_state_find(d, observed);
     if (target < 0 || d->states[target].is_parent) {
-        text_format(outcome->text, sizeof outcome->text,
+        dosm__text_format(outcome->text, sizeof outcome->text,
                     "'%s' is not a state of workflow %s",
                     observed ? observed : "", d->name);
         return outcome->code = DOSM_E_NAME;
@@ -188,10 +188,10 @@ int dosm_reconcile(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
          * mind since the search, and then we stop where we are. */
         eval_ctx ctx;
         const dosm_step *st = &s.steps[i];
-        choice c = runtime_choose(d, h, inst, st->event, req, &ctx);
+        choice c = dosm__runtime_choose(d, h, inst, st->event, req, &ctx);
         if (c.code == DOSM_OK && c.trans != st->transition) {
-            outcome_clear(outcome); /* a rejection, as runtime_explain's */
-            text_format(outcome->text, sizeof outcome->text,
+            outcome_clear(outcome); /* a rejection, as dosm__runtime_explain's */
+            dosm__text_format(outcome->text, sizeof outcome->text,
                         "%s in %s now leads to %s, not %s: the host's guards "
                         "changed while reconciling",
                         d->events[st->event].name, d->states[inst->state].id,
@@ -200,12 +200,12 @@ int dosm_reconcile(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
             break;
         }
         if (c.code != DOSM_OK) {
-            runtime_explain(d, inst, st->event, d->events[st->event].name, c,
+            dosm__runtime_explain(d, inst, st->event, d->events[st->event].name, c,
                             &ctx, outcome);
             break;
         }
-        runtime_apply(d, h, inst, c.trans, c.target, req, outcome);
+        dosm__runtime_apply(d, h, inst, c.trans, c.target, req, outcome);
     }
-    mem_free(&d->mem.alloc, block);
+    dosm__mem_free(&d->mem.alloc, block);
     return outcome->code;
 }

@@ -50,7 +50,7 @@ static ALWAYS_INLINE choice choose(const dosm_def *d, const dosm_host *h,
                 eval_begin(ctx, d, h, inst, req);
                 ready = 1;
             }
-            if (!guard_eval(t->guard, ctx))
+            if (!dosm__guard_eval(t->guard, ctx))
                 continue;
         }
         c.trans = (int32_t)d->cand[k];
@@ -67,7 +67,7 @@ static ALWAYS_INLINE choice choose(const dosm_def *d, const dosm_host *h,
     return c;
 }
 
-choice runtime_choose(const dosm_def *d, const dosm_host *h,
+choice dosm__runtime_choose(const dosm_def *d, const dosm_host *h,
                       const dosm_instance *inst, int32_t event,
                       const dosm_request *req, eval_ctx *ctx)
 {
@@ -86,7 +86,7 @@ static void say(sentence *s, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     if (s->len < s->size)
-        s->len += text_vformat(s->buf + s->len, s->size - s->len, fmt, ap);
+        s->len += dosm__text_vformat(s->buf + s->len, s->size - s->len, fmt, ap);
     va_end(ap);
 }
 
@@ -124,7 +124,7 @@ static void say_where(sentence *out, const dosm_def *d, int32_t event)
         say(out, ", ...");
 }
 
-void runtime_explain(const dosm_def *d, const dosm_instance *inst,
+void dosm__runtime_explain(const dosm_def *d, const dosm_instance *inst,
                      int32_t event, const char *event_name, choice c,
                      const eval_ctx *ctx, dosm_outcome *out)
 {
@@ -161,7 +161,7 @@ void runtime_explain(const dosm_def *d, const dosm_instance *inst,
                 "none",
             event_name, here);
         break;
-    default: /* unreachable: runtime_choose makes only the codes above */
+    default: /* unreachable: dosm__runtime_choose makes only the codes above */
         break;
     }
 }
@@ -207,7 +207,7 @@ static inline void record(const dosm_def *d, const dosm_instance *before,
     }
 }
 
-void runtime_record(const dosm_def *d, const dosm_instance *before,
+void dosm__runtime_record(const dosm_def *d, const dosm_instance *before,
                     const dosm_instance *after, int32_t trans,
                     const dosm_request *req, dosm_outcome *out)
 {
@@ -233,14 +233,14 @@ static void dispatch(const dosm_def *d, const dosm_host *h,
     if (from != to) {
         for (s = from; s >= 0 && !contains(d, s, to); s = d->states[s].parent) {
             info->state = d->states[s].id;
-            host_call(h, DOSM_ON_EXIT, info);
+            dosm__host_call(h, DOSM_ON_EXIT, info);
         }
     }
     info->state = NULL;
-    host_call(h, DOSM_ON_TRANSITION, info);
+    dosm__host_call(h, DOSM_ON_TRANSITION, info);
     for (k = 0; t && k < t->effect_count; k++) {
         info->effect = t->effect_names[k];
-        host_effect(h, t->effects[k], info);
+        dosm__host_effect(h, t->effects[k], info);
     }
     info->effect = NULL;
     if (from == to)
@@ -249,7 +249,7 @@ static void dispatch(const dosm_def *d, const dosm_host *h,
         chain[n++] = s;
     while (n--) {
         info->state = d->states[chain[n]].id;
-        host_call(h, DOSM_ON_ENTER, info);
+        dosm__host_call(h, DOSM_ON_ENTER, info);
     }
 }
 
@@ -285,7 +285,7 @@ static inline int apply(const dosm_def *d, const dosm_host *h,
     return h ? notify(d, h, inst, before, req, out) : DOSM_OK;
 }
 
-int runtime_apply(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
+int dosm__runtime_apply(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
                   int32_t trans, int32_t target, const dosm_request *req,
                   dosm_outcome *out)
 {
@@ -307,7 +307,7 @@ static NOINLINE int reject(const dosm_def *d, const dosm_host *h,
         info.transition = -1;
         info.context = req->context;
         inst->state |= BUSY;
-        host_call(h, DOSM_ON_REJECT, &info);
+        dosm__host_call(h, DOSM_ON_REJECT, &info);
         *inst = before;
     }
     return out->code;
@@ -322,7 +322,7 @@ static int refuse(dosm_outcome *out, int code, const char *fmt, ...)
     va_list ap;
     outcome_clear(out);
     va_start(ap, fmt);
-    text_vformat(out->text, sizeof out->text, fmt, ap);
+    dosm__text_vformat(out->text, sizeof out->text, fmt, ap);
     va_end(ap);
     return out->code = code;
 }
@@ -335,7 +335,7 @@ static int check_payload(const event_def *e,
     value v;
     for (i = 0; p && i < p->count; i++) {
         if (!p->pairs[i].name)
-            continue; /* values_get skips these too */
+            continue; /* dosm__values_get skips these too */
         for (j = 0; j < e->payload_count &&
                     strcmp(e->payload[j].name, p->pairs[i].name) != 0;
              j++)
@@ -346,11 +346,11 @@ static int check_payload(const event_def *e,
     }
     for (i = 0; i < e->payload_count; i++) {
         const field *f = &e->payload[i];
-        const char *text = values_get(p, f->name);
+        const char *text = dosm__values_get(p, f->name);
         if (!text && f->required)
             return refuse(out, DOSM_R_PAYLOAD,
                           "%s needs the payload field %s", e->name, f->name);
-        if (text && !value_read(f, text, &v))
+        if (text && !dosm__value_read(f, text, &v))
             return refuse(out, DOSM_R_PAYLOAD,
                           "the payload field %s of %s is '%s', which does not "
                           "read as its type",
@@ -383,7 +383,7 @@ static ALWAYS_INLINE int choose_step(const dosm_def *d, const dosm_host *h,
     eval_ctx ctx;
     *c = choose(d, h, inst, event, req, &ctx);
     if (c->code != DOSM_OK)
-        runtime_explain(d, inst, event, d->events[event].name, *c, &ctx, out);
+        dosm__runtime_explain(d, inst, event, d->events[event].name, *c, &ctx, out);
     return c->code;
 }
 
@@ -399,7 +399,7 @@ static NOINLINE int decide(const dosm_def *d, const dosm_host *h,
     c->trans = c->target = -1;
     if (event < 0 || (uint32_t)event >= d->event_count) {
         c->code = DOSM_R_UNKNOWN_EVENT;
-        runtime_explain(d, inst, -1, req->event ? req->event : "?", *c, NULL,
+        dosm__runtime_explain(d, inst, -1, req->event ? req->event : "?", *c, NULL,
                         out);
         return out->code;
     }
@@ -564,7 +564,7 @@ size_t dosm_options_for(const dosm_def *d, const dosm_host *h,
         eval_ctx ctx;
         int32_t event = d->cand_event[k];
         uint32_t j;
-        choice c = runtime_choose(d, h, inst, event, req, &ctx);
+        choice c = dosm__runtime_choose(d, h, inst, event, req, &ctx);
         eval_begin(&ctx, d, h, inst, req);
         for (end = k; end < stop && d->cand_event[end] == event;)
             end++;
@@ -578,7 +578,7 @@ size_t dosm_options_for(const dosm_def *d, const dosm_host *h,
             ctx.missing = NULL; /* judge each guard by its own reads */
             if (c.trans == (int32_t)d->cand[j])
                 out[n].code = c.code;
-            else if (guard_eval(t->guard, &ctx))
+            else if (dosm__guard_eval(t->guard, &ctx))
                 out[n].code = DOSM_R_GUARD; /* shadowed by an earlier one */
             else
                 out[n].code = ctx.missing ? DOSM_R_MISSING_ATTR : DOSM_R_GUARD;

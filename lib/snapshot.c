@@ -19,7 +19,7 @@ int dosm_encode(const dosm_def *d, const dosm_instance *inst, char *buf,
     for (i = 0; i < 8; i++)
         hash[i] = hex[(d->hash >> (28 - 4 * i)) & 0xF];
     hash[8] = '\0';
-    n = text_format(buf, size, "%s@%u.%s:%s%s%s#%u", d->name, d->revision,
+    n = dosm__text_format(buf, size, "%s@%u.%s:%s%s%s#%u", d->name, d->revision,
                     hash, d->states[inst->state].id,
                     inst->previous == DOSM_NO_STATE ? "" : "<",
                     inst->previous == DOSM_NO_STATE
@@ -98,7 +98,7 @@ int dosm_decode(const dosm_def *d, const char *text, dosm_instance *inst,
     int32_t st, prev = (int32_t)DOSM_NO_STATE;
 
     if (!d || !text || !inst) {
-        error_set(error, DOSM_E_ARG, "dosm_decode needs a definition, a "
+        dosm__error_set(error, DOSM_E_ARG, "dosm_decode needs a definition, a "
                                      "string and an instance");
         return DOSM_E_ARG;
     }
@@ -107,7 +107,7 @@ int dosm_decode(const dosm_def *d, const char *text, dosm_instance *inst,
     if (n == 0 || s.p[n] != '@')
         goto malformed;
     if (n != strlen(d->name) || memcmp(text, d->name, n) != 0) {
-        error_set(error, DOSM_E_WORKFLOW,
+        dosm__error_set(error, DOSM_E_WORKFLOW,
                   "the snapshot is of another workflow, not %s", d->name);
         return DOSM_E_WORKFLOW;
     }
@@ -134,7 +134,7 @@ int dosm_decode(const dosm_def *d, const char *text, dosm_instance *inst,
         *s.p != '\0')
         goto malformed;
     if (rev > d->revision || (rev == d->revision && hash != d->hash)) {
-        error_set(error, DOSM_E_REVISION,
+        dosm__error_set(error, DOSM_E_REVISION,
                   rev > d->revision
                       ? "the snapshot is of revision %u of %s, newer than "
                         "this definition (%u)"
@@ -144,11 +144,11 @@ int dosm_decode(const dosm_def *d, const char *text, dosm_instance *inst,
                   rev, d->name, d->revision);
         return DOSM_E_REVISION;
     }
-    st = state_by_id(d, state_id, state_len, rev < d->revision);
+    st = dosm__state_by_id(d, state_id, state_len, rev < d->revision);
     if (prev_id)
-        prev = state_by_id(d, prev_id, prev_len, rev < d->revision);
+        prev = dosm__state_by_id(d, prev_id, prev_len, rev < d->revision);
     if (st < 0 || prev < 0) {
-        error_set(error, DOSM_E_NAME, "the snapshot names a state that %s@%u "
+        dosm__error_set(error, DOSM_E_NAME, "the snapshot names a state that %s@%u "
                                       "does not have",
                   d->name, d->revision);
         return DOSM_E_NAME;
@@ -160,7 +160,7 @@ int dosm_decode(const dosm_def *d, const char *text, dosm_instance *inst,
         memset(error, 0, sizeof *error);
     return DOSM_OK;
 malformed:
-    error_set(error, DOSM_E_SNAPSHOT,
+    dosm__error_set(error, DOSM_E_SNAPSHOT,
               "malformed snapshot at character %u: expected "
               "NAME@REVISION.HASH:STATE#SEQ",
               (unsigned)(s.p - text) + 1);
@@ -186,6 +186,6 @@ int dosm_restore(const dosm_def *d, dosm_instance *inst, int64_t now,
     req.now = now;
     before = *inst;
     *inst = instance_next(&before, to);
-    runtime_record(d, &before, inst, -1, &req, outcome);
+    dosm__runtime_record(d, &before, inst, -1, &req, outcome);
     return DOSM_OK;
 }

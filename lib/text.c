@@ -43,7 +43,7 @@ static void put_i64(outbuf *o, int64_t v)
     }
 }
 
-size_t text_vformat(char *buf, size_t size, const char *fmt, va_list ap)
+size_t dosm__text_vformat(char *buf, size_t size, const char *fmt, va_list ap)
 {
     outbuf o = {buf, size, 0};
     for (; *fmt; fmt++) {
@@ -67,12 +67,12 @@ size_t text_vformat(char *buf, size_t size, const char *fmt, va_list ap)
     return o.len;
 }
 
-size_t text_format(char *buf, size_t size, const char *fmt, ...)
+size_t dosm__text_format(char *buf, size_t size, const char *fmt, ...)
 {
     va_list ap;
     size_t n;
     va_start(ap, fmt);
-    n = text_vformat(buf, size, fmt, ap);
+    n = dosm__text_vformat(buf, size, fmt, ap);
     va_end(ap);
     return n;
 }
@@ -82,7 +82,7 @@ static int lower(int c)
     return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
 }
 
-int text_casecmp(const char *a, const char *b)
+int dosm__text_casecmp(const char *a, const char *b)
 {
     while (*a && lower((unsigned char)*a) == lower((unsigned char)*b)) {
         a++;
@@ -94,7 +94,7 @@ int text_casecmp(const char *a, const char *b)
 /* Edit distance of short names counting a swap of neighbours as one edit
  * (optimal string alignment), for "did you mean" hints: "og" is one edit
  * from "go". Longer strings are simply far apart. */
-unsigned text_distance(const char *a, const char *b)
+unsigned dosm__text_distance(const char *a, const char *b)
 {
     unsigned rows[3][65], i, j;
     size_t la = strlen(a), lb = strlen(b);
@@ -124,27 +124,27 @@ unsigned text_distance(const char *a, const char *b)
 /* Close enough to suggest: a third of the name may be wrong, at least one
  * character of names longer than one. Returns the distance + 1, or 0 when
  * not near; names whose lengths differ too much are not even compared. */
-unsigned text_near(const char *typed, const char *known)
+unsigned dosm__text_near(const char *typed, const char *known)
 {
     size_t len = strlen(typed), klen = strlen(known);
     size_t allowed = len / 3 > 1 ? len / 3 : 1;
     unsigned dist;
     if (len < 2 || (len > klen ? len - klen : klen - len) > allowed)
         return 0;
-    dist = text_distance(typed, known);
+    dist = dosm__text_distance(typed, known);
     return dist <= allowed ? dist + 1 : 0;
 }
 
 /* FNV-1a. Two loops rather than a test per character: event names are
  * hashed on every fire. */
-uint32_t text_hash(uint32_t h, const char *s)
+uint32_t dosm__text_hash(uint32_t h, const char *s)
 {
     for (; *s; s++)
         h = (h ^ (uint32_t)(unsigned char)*s) * 16777619u;
     return h;
 }
 
-int text_is_ident(const char *s, ident_kind kind)
+int dosm__text_is_ident(const char *s, ident_kind kind)
 {
     size_t n = 0;
     char lo = kind == IDENT_STATE ? 'A' : 'a';
@@ -162,7 +162,7 @@ int text_is_ident(const char *s, ident_kind kind)
     return n <= 64;
 }
 
-int text_parse_int(const char *s, int64_t *out)
+int dosm__text_parse_int(const char *s, int64_t *out)
 {
     int neg = *s == '-';
     uint64_t v = 0, limit;
@@ -186,7 +186,7 @@ int text_parse_int(const char *s, int64_t *out)
 
 /* A version packs up to four parts of 16 bits, most significant first, so
  * versions compare as integers and missing parts are zero. */
-int text_parse_version(const char *s, uint64_t *out)
+int dosm__text_parse_version(const char *s, uint64_t *out)
 {
     uint64_t v = 0;
     int parts = 0;
@@ -212,7 +212,7 @@ int text_parse_version(const char *s, uint64_t *out)
     return 0;
 }
 
-int text_parse_duration(const char *s, int64_t *seconds)
+int dosm__text_parse_duration(const char *s, int64_t *seconds)
 {
     int64_t total = 0;
     if (!*s)

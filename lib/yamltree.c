@@ -35,16 +35,16 @@ typedef struct reader {
 static int defer(reader *r, int code, mark at, const char *fmt, ...)
 {
     va_list ap;
-    pending *p = arena_alloc(r->ar, sizeof *p);
+    pending *p = dosm__arena_alloc(r->ar, sizeof *p);
     if (!p) {
-        diag_report(r->sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
+        dosm__diag_report(r->sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
                     "out of memory");
         return 0;
     }
     p->code = code;
     p->at = at;
     va_start(ap, fmt);
-    text_vformat(p->text, sizeof p->text, fmt, ap);
+    dosm__text_vformat(p->text, sizeof p->text, fmt, ap);
     va_end(ap);
     *r->tail = p;
     r->tail = &p->next;
@@ -55,7 +55,7 @@ static void flush_deferred(reader *r)
 {
     const pending *p;
     for (p = r->first; p; p = p->next)
-        diag_report(r->sink, DOSM_ERROR, p->code, p->at, "%s", p->text);
+        dosm__diag_report(r->sink, DOSM_ERROR, p->code, p->at, "%s", p->text);
 }
 
 static mark mark_of(yaml_mark_t m)
@@ -88,7 +88,7 @@ static void syntax_error(reader *r, const yaml_parser_t *p, const char *buf,
 {
     mark at;
     if (p->error == YAML_MEMORY_ERROR) {
-        diag_report(r->sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
+        dosm__diag_report(r->sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
                     "out of memory in the YAML parser");
         return;
     }
@@ -96,11 +96,11 @@ static void syntax_error(reader *r, const yaml_parser_t *p, const char *buf,
              ? mark_at_offset(buf, len, p->problem_offset)
              : mark_of(p->problem_mark);
     if (p->context)
-        diag_report(r->sink, DOSM_ERROR, DOSM_D_YAML, at,
+        dosm__diag_report(r->sink, DOSM_ERROR, DOSM_D_YAML, at,
                     "YAML syntax error: %s %s (line %u)", p->problem,
                     p->context, (unsigned)p->context_mark.line + 1);
     else
-        diag_report(r->sink, DOSM_ERROR, DOSM_D_YAML, at,
+        dosm__diag_report(r->sink, DOSM_ERROR, DOSM_D_YAML, at,
                     "YAML syntax error: %s",
                     p->problem ? p->problem : "unreadable input");
 }
@@ -133,7 +133,7 @@ static int check_keys(reader *r, const node *map)
                    k->kind == NODE_MAP ? "mapping" : "list"))
             return DOSM_E_NOMEM;
     }
-    keys = arena_array(r->ar, map->count / 2 + 1, sizeof *keys);
+    keys = dosm__arena_array(r->ar, map->count / 2 + 1, sizeof *keys);
     if (!keys)
         return DOSM_E_NOMEM;
     for (k = map->first; k; k = k->next->next)
@@ -154,14 +154,14 @@ static node *add_node(reader *r, node_kind kind, const yaml_event_t *ev)
 {
     node *n;
     if (++r->nodes > r->lim->max_nodes) {
-        diag_report(r->sink, DOSM_ERROR, DOSM_D_LIMIT, mark_of(ev->start_mark),
+        dosm__diag_report(r->sink, DOSM_ERROR, DOSM_D_LIMIT, mark_of(ev->start_mark),
                     "more than %U YAML nodes (the limit)",
                     (uint64_t)r->lim->max_nodes);
         return NULL;
     }
-    n = arena_alloc(r->ar, sizeof *n);
+    n = dosm__arena_alloc(r->ar, sizeof *n);
     if (!n) {
-        diag_report(r->sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
+        dosm__diag_report(r->sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
                     "out of memory");
         return NULL;
     }
@@ -184,7 +184,7 @@ static node *add_node(reader *r, node_kind kind, const yaml_event_t *ev)
 static int open_collection(reader *r, node *n)
 {
     if (r->depth >= r->lim->max_depth) {
-        diag_report(r->sink, DOSM_ERROR, DOSM_D_LIMIT, n->at,
+        dosm__diag_report(r->sink, DOSM_ERROR, DOSM_D_LIMIT, n->at,
                     "nesting deeper than %u levels (the limit)",
                     r->lim->max_depth);
         return 0;
@@ -231,7 +231,7 @@ static int on_event(reader *r, const yaml_event_t *ev)
         r->depth--;
         if (check_keys(r, r->open[r->depth]) == DOSM_OK)
             return 1;
-        diag_report(r->sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
+        dosm__diag_report(r->sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
                     "out of memory");
         return 0;
     case YAML_SEQUENCE_END_EVENT:
@@ -253,10 +253,10 @@ static int on_event(reader *r, const yaml_event_t *ev)
             return 0;
         n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
         n->len = ev->data.scalar.length;
-        n->text = arena_strdup(r->ar, (const char *)ev->data.scalar.value,
+        n->text = dosm__arena_strdup(r->ar, (const char *)ev->data.scalar.value,
                                n->len);
         if (!n->text) {
-            diag_report(r->sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
+            dosm__diag_report(r->sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
                         "out of memory");
             return 0;
         }
@@ -271,7 +271,7 @@ static int on_event(reader *r, const yaml_event_t *ev)
     return n && open_collection(r, n);
 }
 
-int yamltree_read(const char *buf, size_t len, const limits *lim,
+int dosm__yamltree_read(const char *buf, size_t len, const limits *lim,
                   arena *scratch, diag_sink *sink, node **root)
 {
     yaml_parser_t parser;
@@ -283,7 +283,7 @@ int yamltree_read(const char *buf, size_t len, const limits *lim,
         buf = "";
     *root = NULL;
     if (len > lim->max_input) {
-        diag_report(sink, DOSM_ERROR, DOSM_D_LIMIT, (mark){1, 1},
+        dosm__diag_report(sink, DOSM_ERROR, DOSM_D_LIMIT, (mark){1, 1},
                     "the definition is %U bytes; the limit is %U",
                     (uint64_t)len, (uint64_t)lim->max_input);
         return sink->error->code;
@@ -293,16 +293,16 @@ int yamltree_read(const char *buf, size_t len, const limits *lim,
     r.lim = lim;
     r.ar = scratch;
     r.sink = sink;
-    r.open = arena_array(scratch, lim->max_depth + 1u, sizeof *r.open);
-    r.last = arena_array(scratch, lim->max_depth + 1u, sizeof *r.last);
+    r.open = dosm__arena_array(scratch, lim->max_depth + 1u, sizeof *r.open);
+    r.last = dosm__arena_array(scratch, lim->max_depth + 1u, sizeof *r.last);
     if (!r.open || !r.last) {
-        diag_report(sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
+        dosm__diag_report(sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
                     "out of memory");
         return DOSM_E_NOMEM;
     }
     /* Fails only if libyaml's own malloc does: not reachable by our hooks. */
     if (!yaml_parser_initialize(&parser)) {
-        diag_report(sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
+        dosm__diag_report(sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
                     "out of memory in the YAML parser");
         return DOSM_E_NOMEM;
     }
@@ -329,7 +329,7 @@ int yamltree_read(const char *buf, size_t len, const limits *lim,
     return done && !sink->nomem && !r.skipping ? DOSM_OK : sink->error->code;
 }
 
-int node_is_null(const node *n)
+int dosm__node_is_null(const node *n)
 {
     return !n || (n->kind == NODE_SCALAR && n->plain &&
                   (n->len == 0 || strcmp(n->text, "~") == 0 ||
