@@ -82,29 +82,33 @@ static int parents_acyclic(const dosm_def *d, diag_sink *sink)
     return ok;
 }
 
-static uint32_t count_candidates(const dosm_def *d, const from_lists *fl,
-                                 uint32_t s)
+/* The transitions that apply in state s: its own, its parents', then
+ * `any`, in file order within each; none in a final state (no step leaves
+ * it) or a parent (no order is in one). Counts them, and writes them to
+ * tmp unless it is NULL: the counting pass sizes the tables the writing
+ * pass fills, so both must take this one path. */
+static uint32_t gather_candidates(const dosm_def *d, const from_lists *fl,
+                                  uint32_t s, cand_sort *tmp)
 {
-    uint32_t n = 0;
+    uint32_t n = 0, k;
     int32_t x;
     if (d->states[s].is_parent || d->states[s].final)
         return 0;
     for (x = (int32_t)s; x >= 0; x = d->states[x].parent)
-        n += fl->first[x + 1] - fl->first[x];
-    return n + fl->any_count;
+        for (k = fl->first[x]; k < fl->first[x + 1]; k++, n++)
+            if (tmp)
+                tmp[n].trans = fl->items[k];
+    for (k = 0; k < fl->any_count; k++, n++)
+        if (tmp)
+            tmp[n].trans = fl->any[k];
+    return n;
 }
 
 static void fill_candidates(dosm_def *d, const from_lists *fl, uint32_t s,
                             cand_sort *tmp)
 {
-    hot_state *st = &d->hot[s];
-    uint32_t n = 0, k;
-    int32_t x;
-    for (x = (int32_t)s; x >= 0; x = d->states[x].parent)
-        for (k = fl->first[x]; k < fl->first[x + 1]; k++, n++)
-            tmp[n].trans = fl->items[k];
-    for (k = 0; k < fl->any_count; k++, n++)
-        tmp[n].trans = fl->any[k];
+    const hot_state *st = &d->hot[s];
+    uint32_t n = gather_candidates(d, fl, s, tmp), k;
     for (k = 0; k < n; k++) {
         tmp[k].order = k;
         tmp[k].event = d->trans[tmp[k].trans].event;
@@ -158,7 +162,7 @@ static int build_candidates(dosm_def *d, arena *scratch, diag_sink *sink)
     if (!d->hot || !build_from_lists(d, scratch, &fl))
         return DOSM_E_NOMEM;
     for (s = 0; s < d->state_count; s++) {
-        uint32_t n = count_candidates(d, &fl, s);
+        uint32_t n = gather_candidates(d, &fl, s, NULL);
         hot_state *h = &d->hot[s];
         h->id = d->states[s].id;
         h->flags = (d->states[s].final ? HOT_FINAL : 0) |
