@@ -187,14 +187,13 @@ static int libyaml_accepts_it(const char *file)
  * diagnostic, and a YAML syntax error where the suite marks it invalid. */
 static void test_yaml_test_suite(void **state)
 {
-    const char *dir = DOSM_SHARED_DIR "/corpus/yaml-test-suite";
+    const char *dir = DOSM_SOURCE_DIR "/test/data/yaml-test-suite";
     DIR *d = opendir(dir);
     struct dirent *e;
     int files = 0, invalid = 0;
     (void)state;
     if (!d)
-        fail_msg("the YAML test suite corpus is missing: %s (the project "
-                 "expects ../shared beside it)", dir);
+        fail_msg("the YAML test suite inputs are missing: %s", dir);
     while ((e = readdir(d)) != NULL) {
         char path[512], marker[512];
         size_t len, n = strlen(e->d_name);
