@@ -39,9 +39,17 @@ void dosm__mem_free(const dosm_allocator *a, void *ptr)
 }
 
 /* Chunks grow geometrically so a load makes few allocations (which keeps
- * the allocation-failure sweep short) and wastes at most half. */
+ * the allocation-failure sweep short) and wastes at most half. Built with
+ * DOSM_ARENA_CHECKED, every object is a heap block of its own, of exactly
+ * its size, so AddressSanitizer and Valgrind see where each one ends: in a
+ * shared chunk, an overrun into the next object is invisible to them. */
 #define CHUNK_MIN 4096u
 #define ALIGN 16u
+#ifdef DOSM_ARENA_CHECKED
+#define OWN_BLOCKS 1
+#else
+#define OWN_BLOCKS 0
+#endif
 
 struct chunk {
     chunk *next;
@@ -59,17 +67,17 @@ void dosm__arena_init(arena *ar, const dosm_allocator *a)
 
 void *dosm__arena_alloc(arena *ar, size_t size)
 {
-    size_t need = (size + ALIGN - 1) / ALIGN * ALIGN;
+    size_t need = OWN_BLOCKS ? size : (size + ALIGN - 1) / ALIGN * ALIGN;
     chunk *c = ar->head;
     unsigned char *p;
 
     if (size > (size_t)-1 / 2) /* unreachable under the input limits */
         return NULL;
-    if (!c || c->size - c->used < need) {
+    if (OWN_BLOCKS || !c || c->size - c->used < need) {
         size_t cap = c ? c->size * 2 : CHUNK_MIN;
         if (cap > 1u << 20)
             cap = 1u << 20;
-        if (cap < need)
+        if (OWN_BLOCKS || cap < need)
             cap = need;
         c = dosm__mem_alloc(&ar->alloc, CHUNK_HEADER + cap);
         if (!c)
