@@ -1,8 +1,8 @@
 # Writes the man page dosm(1) from the tool's own help, so the two never
 # disagree: `dosm help` gives the summary and the notes, `dosm help COMMAND`
 # each command's synopsis and text (examples/dosm/main.c holds them once).
-#   cmake -DDOSM=path/to/dosm -DOUT=dosm.1 -DVERSION=0.1.0 -DSTATES=DIR
-#         [-DGZIP=path/to/gzip] -P dosm-man.cmake
+#   cmake -DDOSM=path/to/dosm -DOUT=dosm.1 -DVERSION=0.1.0
+#         -DSTATES=share/dosm/states [-DGZIP=path/to/gzip] -P dosm-man.cmake
 # With GZIP, OUT.gz is written too (gzip -9n, so builds repeat).
 cmake_minimum_required(VERSION 3.16)
 
@@ -115,9 +115,11 @@ ${commands}.SH EXIT STATUS
 ${exit_status}
 .SH FILES
 .TP
-.I ${states}
+.I PREFIX/${states}
 The shipped vendor workflows, the workflow format reference
-(README.md) and its JSON Schema (dosm.schema.json).
+(README.md) and its JSON Schema (dosm.schema.json). PREFIX is where dosm
+is installed, the parent of its bin directory: /usr for the Debian package
+dosm\\-tools.
 ")
 if(GZIP)
   execute_process(COMMAND "${GZIP}" -9nc "${OUT}" OUTPUT_FILE "${OUT}.gz"
