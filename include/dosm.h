@@ -29,6 +29,7 @@
 extern "C" {
 #endif
 
+/** @defgroup loading Loading, versions and errors */ /** @{ */
 /* ------------------------------------------------------------------ */
 /* Version and export                                                 */
 /* ------------------------------------------------------------------ */
@@ -305,6 +306,7 @@ DOSM_API uint32_t dosm_def_hash(const dosm_def *def);
  *  @return the bytes allocated for it */
 DOSM_API size_t dosm_def_memory(const dosm_def *def);
 
+/** @} */ /** @defgroup introspection Introspection */ /** @{ */
 /* ------------------------------------------------------------------ */
 /* Reading a definition                                               */
 /* ------------------------------------------------------------------ */
@@ -462,6 +464,7 @@ DOSM_API int dosm_transition_get(const dosm_def *def, int transition,
 DOSM_API int dosm_attribute_check(const dosm_def *def, const char *name,
                                   const char *value);
 
+/** @} */ /** @defgroup instances Instances and snapshots */ /** @{ */
 /* ------------------------------------------------------------------ */
 /* Instances                                                          */
 /* ------------------------------------------------------------------ */
@@ -534,6 +537,7 @@ DOSM_API int dosm_encode(const dosm_def *def, const dosm_instance *inst,
 DOSM_API int dosm_decode(const dosm_def *def, const char *text,
                          dosm_instance *inst, dosm_error *error);
 
+/** @} */ /** @defgroup firing Firing events */ /** @{ */
 /* ------------------------------------------------------------------ */
 /* Attributes, events and outcomes                                    */
 /* ------------------------------------------------------------------ */
@@ -622,6 +626,7 @@ typedef struct dosm_outcome {
     dosm_deadline deadline;    /**< set only when has_deadline is 1 */
 } dosm_outcome;
 
+/** @} */ /** @defgroup hosts Hosts */ /** @{ */
 /* ------------------------------------------------------------------ */
 /* Hosts: callbacks and named guards                                  */
 /* ------------------------------------------------------------------ */
@@ -719,6 +724,7 @@ DOSM_API int dosm_host_guard(dosm_host *host, const char *name,
  *  @return DOSM_OK, DOSM_E_UNBOUND or DOSM_E_ARG */
 DOSM_API int dosm_host_check(const dosm_host *host, dosm_error *error);
 
+/** @} */ /** @addtogroup firing */ /** @{ */
 /* ------------------------------------------------------------------ */
 /* Firing events                                                      */
 /* ------------------------------------------------------------------ */
@@ -810,6 +816,7 @@ DOSM_API size_t dosm_options_for(const dosm_def *def, const dosm_host *host,
                                  const dosm_request *request,
                                  dosm_option *out, size_t capacity);
 
+/** @} */ /** @defgroup history Reconcile and history */ /** @{ */
 /* ------------------------------------------------------------------ */
 /* Restart, reconciliation, rollup, history                           */
 /* ------------------------------------------------------------------ */
@@ -937,6 +944,8 @@ DOSM_API uint32_t dosm_sort_key(const dosm_def *def,
 DOSM_API int dosm_replay(const dosm_def *def, const dosm_instance *start,
                          const dosm_record *records, size_t count,
                          dosm_instance *out, size_t *bad, dosm_error *error);
+
+/** @} */
 
 #ifdef __cplusplus
 }
