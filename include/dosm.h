@@ -131,6 +131,7 @@ DOSM_API const char *dosm_version(void);
     X(DOSM_R_STALE, 206, "the timer is stale")                                 \
     X(DOSM_R_NO_HISTORY, 207, "there is no earlier state to return to")        \
     X(DOSM_R_NO_PATH, 208, "no legal path leads to the observed state")        \
+    X(DOSM_R_SEQ_LIMIT, 209, "the order's seq cannot count another step")      \
     X(DOSM_W_NO_FHIR, 300, "state has no FHIR Task status")                    \
     X(DOSM_W_UNUSED, 301, "declared but never used")
 
@@ -296,8 +297,16 @@ DOSM_API const char *dosm_def_source(const dosm_def *def);
  *  @param def a loaded definition (not NULL)
  *  @return the revision, 1 or more */
 DOSM_API uint32_t dosm_def_revision(const dosm_def *def);
-/** A 32-bit hash of the compiled content (states, events, transitions):
- *  two definitions with the same hash behave alike.
+/** A 32-bit hash of what decides behaviour, which snapshots carry: the
+ *  name, the initial and `rollup.mixed` states; each attribute's name,
+ *  type and values; each state's id, final and parent flags, parent,
+ *  `transient` fallback and timeout; each event's name and payload
+ *  fields; each transition's event, `from`, `to`, guard text and effects;
+ *  in file order, every name and list with its length. Labels,
+ *  descriptions, tags, ranks, attention, `external`, `renamed_from`,
+ *  `source` and the title are not covered: editing them keeps the hash.
+ *  0.1.0 hashed names without their lengths (so { ab, c } and { a, bc }
+ *  collided); dosm_decode still accepts that hash.
  *  @param def a loaded definition (not NULL)
  *  @return the hash snapshots carry */
 DOSM_API uint32_t dosm_def_hash(const dosm_def *def);
@@ -523,9 +532,12 @@ DOSM_API int dosm_encode(const dosm_def *def, const dosm_instance *inst,
  * `renamed_from`. Runs no callbacks and applies no transient fallback
  * (see dosm_restore). On failure @p inst is left untouched and the code is
  * DOSM_E_SNAPSHOT (malformed), DOSM_E_WORKFLOW (another workflow),
- * DOSM_E_REVISION (a newer revision, or the same revision with another
- * hash: the definition was edited without a new revision), DOSM_E_NAME
- * (a state this definition does not know) or DOSM_E_ARG.
+ * DOSM_E_REVISION (revision 0, a newer revision, or the same revision with
+ * another hash: the definition was edited without a new revision),
+ * DOSM_E_NAME (a state this definition does not know) or DOSM_E_ARG.
+ * @p inst is only written (it may be uninitialised). Decoding into an
+ * order from inside its own callbacks replaces it: the decoded value
+ * stands when the callbacks return, in place of the step's.
  *
  * @param def   the definition to decode against
  * @param text  the NUL-terminated string
@@ -642,7 +654,9 @@ typedef struct dosm_event_info {
     /** The instance before the step. */
     const dosm_instance *before;
     const dosm_instance *after;   /**< equals before for a rejection */
-    /** The event's name. */
+    /** The event's name; for an event the workflow does not have, the
+     *  request's, or "?" when it has none (dosm_fire_index with an index
+     *  out of range). */
     const char *event;
     const dosm_record *record;    /**< NULL for a rejection */
     const char *state;            /**< entered/exited state id, or NULL */
@@ -661,10 +675,15 @@ typedef struct dosm_event_info {
  */
 typedef void (*dosm_callback)(const dosm_event_info *info, void *user);
 
-/** A named guard the host implements: return 1 when it holds.
+/** A named guard the host implements: return 1 when it holds. It must
+ *  not change the order: while it runs, dosm_fire, dosm_fire_index and
+ *  dosm_reconcile mark the order busy, so firing on it from the guard
+ *  returns DOSM_E_REENTRANT. (The queries, dosm_try, dosm_options_for and
+ *  dosm_path, only read a const instance and cannot mark it.)
  *  @param def     the definition
- *  @param inst    the instance the event is fired on
- *  @param request the request being fired
+ *  @param inst    a copy of the order the event is fired on
+ *  @param request the request being fired; never NULL (an empty request
+ *                 when the caller gave none)
  *  @param user    the pointer given to dosm_host_guard
  *  @return 1 when the guard holds, 0 when not */
 typedef int (*dosm_guard_fn)(const dosm_def *def, const dosm_instance *inst,
@@ -737,7 +756,10 @@ DOSM_API int dosm_host_check(const dosm_host *host, dosm_error *error);
  * callbacks from the left state up to the common parent, the transition
  * callback, each effect in declared order, enter callbacks down to the new
  * state. During the callbacks @p inst holds the new value with its busy
- * bit set. On rejection @p inst is untouched and the reject callback runs.
+ * bit set, and so it does while named guards run. On rejection @p inst is
+ * untouched and the reject callback runs. An instance whose seq is
+ * UINT32_MAX takes no more steps (DOSM_R_SEQ_LIMIT): seq never wraps, so
+ * it stays a valid optimistic-concurrency token.
  *
  * @p host may be NULL (no callbacks, named guards false). @p outcome may be
  * NULL. Firing does not allocate and its cost does not grow with the size
@@ -750,7 +772,7 @@ DOSM_API int dosm_host_check(const dosm_host *host, dosm_error *error);
  * @param outcome receives the result and record; may be NULL
  * @return DOSM_OK; a rejection DOSM_R_*; DOSM_E_ARG; DOSM_E_STATE for an
  *         instance that is not of this definition; DOSM_E_REENTRANT when
- *         fired on an instance whose callbacks are running.
+ *         fired on an instance whose callbacks or named guards are running.
  */
 DOSM_API int dosm_fire(const dosm_def *def, const dosm_host *host,
                        dosm_instance *inst, const dosm_request *request,
@@ -826,15 +848,16 @@ DOSM_API size_t dosm_options_for(const dosm_def *def, const dosm_host *host,
  * the declared fallback state (seq + 1) and reports that step in
  * @p outcome->record with the event DOSM_EVENT_RESTART; runs no callbacks.
  * Returns DOSM_OK when it moved, DOSM_R_NOT_ALLOWED when the state is not
- * transient (nothing changes), DOSM_E_STATE, DOSM_E_REENTRANT (inside a
- * callback) or DOSM_E_ARG.
+ * transient (nothing changes), DOSM_R_SEQ_LIMIT (its seq is UINT32_MAX;
+ * nothing changes), DOSM_E_STATE, DOSM_E_REENTRANT (inside a callback) or
+ * DOSM_E_ARG.
  *
  * @param def     the instance's definition
  * @param inst    the instance
  * @param now     host time in seconds, for the record and deadline
  * @param outcome receives the step; may be NULL
- * @return DOSM_OK, DOSM_R_NOT_ALLOWED, DOSM_E_STATE, DOSM_E_REENTRANT or
- *         DOSM_E_ARG
+ * @return DOSM_OK, DOSM_R_NOT_ALLOWED, DOSM_R_SEQ_LIMIT, DOSM_E_STATE,
+ *         DOSM_E_REENTRANT or DOSM_E_ARG
  */
 DOSM_API int dosm_restore(const dosm_def *def, dosm_instance *inst,
                           int64_t now, dosm_outcome *outcome);
@@ -886,7 +909,8 @@ DOSM_API int dosm_path(const dosm_def *def, const dosm_host *host,
  * last step. If a step is rejected while applying (a host guard changed its
  * mind), the instance stays where that step began and its code is returned.
  * Payloads are not checked, as for dosm_path: the remote already took the
- * steps, and what they carried is not known here.
+ * steps, and what they carried is not known here. A path longer than the
+ * order's seq can count is refused whole with DOSM_R_SEQ_LIMIT.
  *
  * @param def      the instance's definition
  * @param host     callbacks and named guards, or NULL
@@ -894,7 +918,8 @@ DOSM_API int dosm_path(const dosm_def *def, const dosm_host *host,
  * @param observed the remote status: a state id or label
  * @param request  attributes and time for each step, or NULL
  * @param outcome  describes the last step; may be NULL
- * @return as dosm_path, or DOSM_E_NAME
+ * @return as dosm_path, or DOSM_E_NAME, DOSM_R_SEQ_LIMIT, or the code of
+ *         a step rejected while applying
  */
 DOSM_API int dosm_reconcile(const dosm_def *def, const dosm_host *host,
                             dosm_instance *inst, const char *observed,

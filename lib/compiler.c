@@ -272,61 +272,91 @@ static int build_ranking(dosm_def *d, arena *scratch)
     return DOSM_OK;
 }
 
-/* Hashes what decides behaviour, so a snapshot can tell an edited
- * definition that kept its revision. */
-static uint32_t hash_int(uint32_t h, int64_t v)
+/* The definition hash: what decides behaviour, so that a snapshot can
+ * tell an edited definition that kept its revision (dosm_def_hash says
+ * what it covers). Each name and list is written with its length, so
+ * that no two definitions give the same stream ({ab, c} and {a, bc} did
+ * in 0.1.0, whose hash, without lengths, decode still accepts). */
+typedef struct hasher {
+    uint32_t h;
+    int delimit; /* 0: the 0.1.0 hash */
+} hasher;
+
+static void hash_int(hasher *x, int64_t v)
 {
     int i;
     for (i = 0; i < 8; i++) {
-        h ^= (uint32_t)((uint64_t)v >> (8 * i)) & 0xFFu;
-        h *= 16777619u;
+        x->h ^= (uint32_t)((uint64_t)v >> (8 * i)) & 0xFFu;
+        x->h *= 16777619u;
     }
-    return h;
 }
 
-static uint32_t hash_field(uint32_t h, const field *f)
+static void hash_count(hasher *x, uint32_t n)
+{
+    if (x->delimit)
+        hash_int(x, n);
+}
+
+static void hash_text(hasher *x, const char *s)
+{
+    if (x->delimit)
+        hash_int(x, (int64_t)strlen(s));
+    x->h = dosm__text_hash(x->h, s);
+}
+
+static void hash_field(hasher *x, const field *f)
 {
     uint32_t k;
-    h = dosm__text_hash(h, f->name);
-    h = hash_int(h, (int64_t)f->type * 2 + f->required);
+    hash_text(x, f->name);
+    hash_int(x, (int64_t)f->type * 2 + f->required);
+    hash_count(x, f->value_count);
     for (k = 0; k < f->value_count; k++)
-        h = dosm__text_hash(h, f->values[k]);
-    return h;
+        hash_text(x, f->values[k]);
 }
 
-static uint32_t definition_hash(const dosm_def *d)
+static uint32_t definition_hash(const dosm_def *d, int delimit)
 {
-    uint32_t h = dosm__text_hash(TEXT_HASH_SEED, d->name), i, j;
-    h = hash_int(h, d->initial);
-    h = hash_int(h, d->mixed);
+    hasher x;
+    uint32_t i, j;
+    x.h = TEXT_HASH_SEED;
+    x.delimit = delimit;
+    hash_text(&x, d->name);
+    hash_int(&x, d->initial);
+    hash_int(&x, d->mixed);
+    hash_count(&x, d->attr_count);
     for (i = 0; i < d->attr_count; i++)
-        h = hash_field(h, &d->attrs[i]);
+        hash_field(&x, &d->attrs[i]);
+    hash_count(&x, d->state_count);
     for (i = 0; i < d->state_count; i++) {
         const state_def *s = &d->states[i];
-        h = dosm__text_hash(h, s->id);
-        h = hash_int(h, s->final * 4 + s->is_parent * 2);
-        h = hash_int(h, s->parent);
-        h = hash_int(h, s->fallback);
-        h = hash_int(h, s->timeout);
-        h = hash_int(h, s->timeout_event);
+        hash_text(&x, s->id);
+        hash_int(&x, s->final * 4 + s->is_parent * 2);
+        hash_int(&x, s->parent);
+        hash_int(&x, s->fallback);
+        hash_int(&x, s->timeout);
+        hash_int(&x, s->timeout_event);
     }
+    hash_count(&x, d->event_count);
     for (i = 0; i < d->event_count; i++) {
-        h = dosm__text_hash(h, d->events[i].name);
+        hash_text(&x, d->events[i].name);
+        hash_count(&x, d->events[i].payload_count);
         for (j = 0; j < d->events[i].payload_count; j++)
-            h = hash_field(h, &d->events[i].payload[j]);
+            hash_field(&x, &d->events[i].payload[j]);
     }
+    hash_count(&x, d->trans_count);
     for (i = 0; i < d->trans_count; i++) {
         const transition_def *t = &d->trans[i];
-        h = hash_int(h, t->event);
-        h = hash_int(h, t->to);
-        h = hash_int(h, t->from_any ? -2 : (int64_t)t->from_count);
+        hash_int(&x, t->event);
+        hash_int(&x, t->to);
+        hash_int(&x, t->from_any ? -2 : (int64_t)t->from_count);
         for (j = 0; j < t->from_count; j++)
-            h = hash_int(h, t->from[j]);
-        h = dosm__text_hash(h, t->guard ? t->guard->text : "");
+            hash_int(&x, t->from[j]);
+        hash_text(&x, t->guard ? t->guard->text : "");
+        hash_count(&x, t->effect_count);
         for (j = 0; j < t->effect_count; j++)
-            h = hash_int(h, t->effects[j]);
+            hash_int(&x, t->effects[j]);
     }
-    return h;
+    return x.h;
 }
 
 int dosm__compiler_build(dosm_def *d, arena *scratch, diag_sink *sink)
@@ -343,6 +373,7 @@ int dosm__compiler_build(dosm_def *d, arena *scratch, diag_sink *sink)
                         "out of memory");
         return rc;
     }
-    d->hash = definition_hash(d);
+    d->hash = definition_hash(d, 1);
+    d->hash_0_1 = definition_hash(d, 0);
     return DOSM_OK;
 }

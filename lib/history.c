@@ -35,7 +35,7 @@ static int check_record(const dosm_def *d, const dosm_instance *inst,
         what = "is of another workflow";
     else if (r->revision > d->revision)
         what = "is of a newer revision";
-    else if (r->seq != inst->seq + 1)
+    else if (inst->seq == UINT32_MAX || r->seq != inst->seq + 1)
         what = "breaks the sequence";
     else if (dosm__state_by_id(d, r->from, r->from ? strlen(r->from) : 0,
                                  r->revision < d->revision) != (int32_t)inst->state)

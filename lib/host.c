@@ -121,12 +121,16 @@ int dosm_host_check(const dosm_host *h, dosm_error *error)
     return DOSM_OK;
 }
 
+/* What a guard sees when the caller gave no request: an empty one. */
+static const dosm_request no_request = {0};
+
 int dosm__host_guard_holds(const dosm_host *h, int32_t guard,
                      const dosm_instance *inst, const dosm_request *req)
 {
     if (!h || !h->guards[guard].fn)
         return 0;
-    return h->guards[guard].fn(h->def, inst, req, h->guards[guard].user) != 0;
+    return h->guards[guard].fn(h->def, inst, req ? req : &no_request,
+                               h->guards[guard].user) != 0;
 }
 
 void dosm__host_call(const dosm_host *h, dosm_hook hook, const dosm_event_info *info)

@@ -251,6 +251,7 @@ struct dosm_def {
     arena mem;
     const char *name, *title, *source, *description;
     uint32_t revision, hash;
+    uint32_t hash_0_1;  /* the hash 0.1.0 wrote, which decode accepts */
     int32_t initial, mixed;
     field *attrs;       uint32_t attr_count;
     named *guards;      uint32_t guard_count;
@@ -346,6 +347,15 @@ static inline int instance_check(const dosm_def *d, const dosm_instance *inst)
     return inst->state & BUSY ? DOSM_E_REENTRANT : DOSM_E_STATE;
 }
 
+/* Ends the callbacks of a step or rejection: the order gets `to`,
+ * unless a callback wrote it meanwhile (a dosm_decode into it clears the
+ * busy bit), whose value then stands. */
+static inline void instance_release(dosm_instance *order, dosm_instance to)
+{
+    if (order->state & BUSY)
+        *order = to;
+}
+
 /* An outcome that describes no step: no text, transition or deadline. */
 static inline void outcome_clear(dosm_outcome *out)
 {
@@ -366,15 +376,17 @@ static inline int outcome_begin(const dosm_def *d, const dosm_instance *inst,
 int32_t dosm__state_by_id(const dosm_def *d, const char *id, size_t len,
                     int renamed);
 /* The transition fire would take (own state, parents, any), or a rejection
- * code; does not touch the instance. ctx is readied only when a guard is
- * read, so it explains DOSM_R_MISSING_ATTR and DOSM_R_GUARD only. */
+ * code. order, when not NULL, is the host's instance (inst or the order
+ * inst was copied from), marked busy while named guards run so that one
+ * firing on it is refused, and left as it was. ctx is readied only when a
+ * guard is read, so it explains DOSM_R_MISSING_ATTR and DOSM_R_GUARD only. */
 typedef struct choice {
     int32_t trans, target;
     int code;
 } choice;
 choice dosm__runtime_choose(const dosm_def *d, const dosm_host *h,
-                      const dosm_instance *inst, int32_t event,
-                      const dosm_request *req, eval_ctx *ctx);
+                      const dosm_instance *inst, dosm_instance *order,
+                      int32_t event, const dosm_request *req, eval_ctx *ctx);
 /* The instance after a step to state `to`. */
 static inline dosm_instance instance_next(const dosm_instance *before,
                                           int32_t to)

@@ -55,7 +55,8 @@ static int reaches(search *s, const dosm_instance *start, int32_t target,
                 choice c;
                 if (k > st->cand_first && d->cand_event[k - 1] == t->event)
                     continue; /* one choice per event_def */
-                c = dosm__runtime_choose(d, s->h, &here, t->event, s->req, &ctx);
+                c = dosm__runtime_choose(d, s->h, &here, NULL, t->event, s->req,
+                                         &ctx);
                 if (c.code == DOSM_OK)
                     visit(s, u, c.trans, c.target, &tail);
             } else {
@@ -161,6 +162,7 @@ int dosm_reconcile(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
                    dosm_outcome *outcome)
 {
     dosm_outcome local;
+    dosm_instance start;
     search s;
     void *block;
     long n, i;
@@ -182,13 +184,26 @@ int dosm_reconcile(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
     block = search_open(&s, d, h, req, inst);
     if (!block)
         return outcome->code = DOSM_E_NOMEM;
-    n = find(&s, inst, target, outcome);
+    start = *inst;
+    inst->state |= BUSY; /* a named guard firing on the order is refused */
+    n = find(&s, &start, target, outcome);
+    *inst = start;
+    if (n > (long)(UINT32_MAX - inst->seq)) {
+        outcome_clear(outcome);
+        dosm__text_format(outcome->text, sizeof outcome->text,
+                    "%s to %s takes %L steps, more than the order's seq "
+                    "can count from %u: start a new order",
+                    d->states[inst->state].id, d->states[target].id,
+                    (int64_t)n, inst->seq);
+        outcome->code = DOSM_R_SEQ_LIMIT;
+        n = 0;
+    }
     for (i = 0; i < n; i++) {
         /* Fire each step as fire would: a host guard may have changed its
          * mind since the search, and then we stop where we are. */
         eval_ctx ctx;
         const dosm_step *st = &s.steps[i];
-        choice c = dosm__runtime_choose(d, h, inst, st->event, req, &ctx);
+        choice c = dosm__runtime_choose(d, h, inst, inst, st->event, req, &ctx);
         if (c.code == DOSM_OK && c.trans != st->transition) {
             outcome_clear(outcome); /* a rejection, as dosm__runtime_explain's */
             dosm__text_format(outcome->text, sizeof outcome->text,

@@ -67,11 +67,29 @@ static ALWAYS_INLINE choice choose(const dosm_def *d, const dosm_host *h,
     return c;
 }
 
-choice dosm__runtime_choose(const dosm_def *d, const dosm_host *h,
-                      const dosm_instance *inst, int32_t event,
-                      const dosm_request *req, eval_ctx *ctx)
+/* choose, with the host's order marked busy while its guards run, so that
+ * a named guard firing on it is refused (DOSM_E_REENTRANT): the guards see
+ * a copy, and the order is as it was when choose returns. */
+static ALWAYS_INLINE choice choose_busy(const dosm_def *d, const dosm_host *h,
+                                        const dosm_instance *inst,
+                                        dosm_instance *order, int32_t event,
+                                        const dosm_request *req, eval_ctx *ctx)
 {
-    return choose(d, h, inst, event, req, ctx);
+    dosm_instance here = *inst;
+    choice c;
+    if (order)
+        order->state |= BUSY;
+    c = choose(d, h, &here, event, req, ctx);
+    if (order)
+        *order = here;
+    return c;
+}
+
+choice dosm__runtime_choose(const dosm_def *d, const dosm_host *h,
+                      const dosm_instance *inst, dosm_instance *order,
+                      int32_t event, const dosm_request *req, eval_ctx *ctx)
+{
+    return choose_busy(d, h, inst, order, event, req, ctx);
 }
 
 /* ---- explaining rejections in words a person can act on ---- */
@@ -271,7 +289,7 @@ static NOINLINE int notify(const dosm_def *d, const dosm_host *h,
     info.context = req ? req->context : NULL;
     inst->state |= BUSY; /* a callback firing on this instance is refused */
     dispatch(d, h, &d->trans[out->transition], &info);
-    *inst = after;
+    instance_release(inst, after);
     return DOSM_OK;
 }
 
@@ -308,7 +326,7 @@ static NOINLINE int reject(const dosm_def *d, const dosm_host *h,
         info.context = req->context;
         inst->state |= BUSY;
         dosm__host_call(h, DOSM_ON_REJECT, &info);
-        *inst = before;
+        instance_release(inst, before);
     }
     return out->code;
 }
@@ -377,44 +395,59 @@ static int timer_is_current(const dosm_def *d, const dosm_instance *inst,
  * Returns c's code. */
 static ALWAYS_INLINE int choose_step(const dosm_def *d, const dosm_host *h,
                                       const dosm_instance *inst,
-                                      int32_t event, const dosm_request *req,
-                                      choice *c, dosm_outcome *out)
+                                      dosm_instance *order, int32_t event,
+                                      const dosm_request *req, choice *c,
+                                      dosm_outcome *out)
 {
     eval_ctx ctx;
-    *c = choose(d, h, inst, event, req, &ctx);
+    *c = choose_busy(d, h, inst, order, event, req, &ctx);
     if (c->code != DOSM_OK)
         dosm__runtime_explain(d, inst, event, d->events[event].name, *c, &ctx, out);
     return c->code;
 }
 
+/* The name of an event the workflow does not have: the request's, or "?"
+ * (dosm_fire_index with an index out of range). */
+static const char *unknown_name(const dosm_request *req)
+{
+    return req->event ? req->event : "?";
+}
+
 /* Decides what firing `event` (an index; -1 when its name is unknown)
  * would do and returns its code, for an instance the definition can hold
  * and a request (run_event checks both). Unless it is DOSM_OK, out says
- * why; an accepted step's outcome is left for the record to fill. */
+ * why; an accepted step's outcome is left for the record to fill. order
+ * is the host's instance when firing (marked busy while guards run). */
 static NOINLINE int decide(const dosm_def *d, const dosm_host *h,
-                           const dosm_instance *inst, int32_t event,
-                           const dosm_request *req, choice *c,
+                           const dosm_instance *inst, dosm_instance *order,
+                           int32_t event, const dosm_request *req, choice *c,
                            dosm_outcome *out)
 {
     c->trans = c->target = -1;
     if (event < 0 || (uint32_t)event >= d->event_count) {
         c->code = DOSM_R_UNKNOWN_EVENT;
-        dosm__runtime_explain(d, inst, -1, req->event ? req->event : "?", *c, NULL,
-                        out);
+        dosm__runtime_explain(d, inst, -1, unknown_name(req), *c, NULL, out);
         return out->code;
     }
+    if (inst->seq == UINT32_MAX)
+        return refuse(out, DOSM_R_SEQ_LIMIT,
+                      "%s in %s would be step %u of the order, one more than "
+                      "its seq can count: start a new order",
+                      d->events[event].name, d->states[inst->state].id,
+                      inst->seq);
     /* most events carry no payload: skip the check without a call */
     if ((req->timer && !timer_is_current(d, inst, event, req, out)) ||
         ((d->events[event].payload_count || req->payload) &&
          check_payload(&d->events[event], req, out) != DOSM_OK))
         return out->code;
-    return choose_step(d, h, inst, event, req, c, out);
+    return choose_step(d, h, inst, order, event, req, c, out);
 }
 
 /* The cell of the instance's state and the event when neither needs the
  * checks decide makes first, or NULL: a dense table, a known event, a
  * request without timer or payload, an instance whose states are in the
- * definition and whose previous state is a leaf. The cell itself says
+ * definition, whose previous state is a leaf and whose seq can count one
+ * more step. The cell itself says
  * whether its event carries a payload or its state is a parent
  * (CELL_SCREEN, compiler.c). */
 static inline const cell *clean_cell(const dosm_def *d,
@@ -423,7 +456,8 @@ static inline const cell *clean_cell(const dosm_def *d,
 {
     if (!d || !d->cell || !inst || !req || req->timer || req->payload ||
         (uint32_t)event >= d->event_count ||
-        inst->state >= d->state_count || !previous_fits(d, inst))
+        inst->state >= d->state_count || !previous_fits(d, inst) ||
+        inst->seq == UINT32_MAX)
         return NULL;
     return &d->cell[(size_t)inst->state * d->event_count + (uint32_t)event];
 }
@@ -453,9 +487,9 @@ static ALWAYS_INLINE int run_event(const dosm_def *d, const dosm_host *h,
         c.trans = plain_trans(d, cl);
         c.target = cl->to;
     } else if (cl && cl->to == CELL_CHOOSE) {
-        code = choose_step(d, h, inst, event, req, &c, outcome);
+        code = choose_step(d, h, inst, apply_to, event, req, &c, outcome);
     } else if ((code = outcome_begin(d, inst, outcome)) == DOSM_OK) {
-        code = req ? decide(d, h, inst, event, req, &c, outcome)
+        code = req ? decide(d, h, inst, apply_to, event, req, &c, outcome)
                    : (outcome->code = DOSM_E_ARG);
     }
     if (code == DOSM_OK && apply_to)
@@ -467,7 +501,7 @@ static ALWAYS_INLINE int run_event(const dosm_def *d, const dosm_host *h,
         return reject(d, h, apply_to,
                       event >= 0 && (uint32_t)event < d->event_count
                           ? d->events[event].name
-                          : req->event,
+                          : unknown_name(req),
                       req, outcome);
     }
     return code;
@@ -488,7 +522,7 @@ static NOINLINE int fire_chosen(const dosm_def *d, const dosm_host *h,
                                 const dosm_request *req, dosm_outcome *outcome)
 {
     choice c;
-    if (choose_step(d, h, inst, event, req, &c, outcome) == DOSM_OK)
+    if (choose_step(d, h, inst, inst, event, req, &c, outcome) == DOSM_OK)
         return apply(d, h, inst, c.trans, c.target, req, outcome);
     return reject(d, h, inst, d->events[event].name, req, outcome);
 }
@@ -564,7 +598,7 @@ size_t dosm_options_for(const dosm_def *d, const dosm_host *h,
         eval_ctx ctx;
         int32_t event = d->cand_event[k];
         uint32_t j;
-        choice c = dosm__runtime_choose(d, h, inst, event, req, &ctx);
+        choice c = dosm__runtime_choose(d, h, inst, NULL, event, req, &ctx);
         eval_begin(&ctx, d, h, inst, req);
         for (end = k; end < stop && d->cand_event[end] == event;)
             end++;

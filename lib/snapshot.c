@@ -133,7 +133,14 @@ int dosm_decode(const dosm_def *d, const char *text, dosm_instance *inst,
     if (state_len == 0 || !expect(&s, '#') || !number(&s, &seq, 10) ||
         *s.p != '\0')
         goto malformed;
-    if (rev > d->revision || (rev == d->revision && hash != d->hash)) {
+    if (rev == 0) {
+        dosm__error_set(error, DOSM_E_REVISION, "the snapshot is of revision "
+                        "0 of %s, but revisions start at 1", d->name);
+        return DOSM_E_REVISION;
+    }
+    /* 0.1.0 wrote the hash that did not delimit names (hash_0_1). */
+    if (rev > d->revision ||
+        (rev == d->revision && hash != d->hash && hash != d->hash_0_1)) {
         dosm__error_set(error, DOSM_E_REVISION,
                   rev > d->revision
                       ? "the snapshot is of revision %u of %s, newer than "
@@ -181,6 +188,13 @@ int dosm_restore(const dosm_def *d, dosm_instance *inst, int64_t now,
     to = d->states[inst->state].fallback;
     if (to < 0) {
         return outcome->code = DOSM_R_NOT_ALLOWED;
+    }
+    if (inst->seq == UINT32_MAX) {
+        dosm__text_format(outcome->text, sizeof outcome->text,
+                    "the restart of %s would be step %u of the order, one "
+                    "more than its seq can count",
+                    d->states[inst->state].id, inst->seq);
+        return outcome->code = DOSM_R_SEQ_LIMIT;
     }
     memset(&req, 0, sizeof req);
     req.now = now;
