@@ -336,11 +336,11 @@ static void test_dwos_rollup(void **state)
     dwos = load_text(yaml);
     free(yaml);
     items[0] = items[1] = dosm_instance_initial(dwos);
-    items[0].state = (uint16_t)dosm_state_find(dwos, "MANUFACTURED");
+    items[0].state = (uint16_t)dosm_state_find(dwos, "SHIPPING");
     items[1].state = (uint16_t)dosm_state_find(dwos, "WAITING_FOR_MANUFACTURING");
     assert_int_equal(dosm_rollup(dwos, items, 2), dosm_state_find(dwos, "SEVERAL"));
     items[1].state = items[0].state;
-    assert_int_equal(dosm_rollup(dwos, items, 2), dosm_state_find(dwos, "MANUFACTURED"));
+    assert_int_equal(dosm_rollup(dwos, items, 2), dosm_state_find(dwos, "SHIPPING"));
     dosm_def_free(dwos);
 }
 
