@@ -260,9 +260,10 @@ sealed "$H" "c/1 ${c1#c1 }"
 expect 1 q run <<EOF
 scanner-export: q/queue:2: 'c/1' is not a case id
 EOF
-sealed "$H" "$(echo "$c1" | sed 's/vivo@1\.[0-9a-f]*:/vivo@1.00000000:/')"
+rev=$(echo "$c1" | sed -n 's/.*vivo@\([0-9]*\)\..*/\1/p')
+sealed "$H" "$(echo "$c1" | sed "s/vivo@$rev\.[0-9a-f]*:/vivo@$rev.00000000:/")"
 expect 1 q run <<EOF
-scanner-export: q/queue:2: case c1: the snapshot is of revision 1 of vivo, but that revision had other content (edited without a new revision?)
+scanner-export: q/queue:2: case c1: the snapshot is of revision $rev of vivo, but that revision had other content (edited without a new revision?)
 EOF
 sealed "$H" "$(echo "$c1" | sed 's/:EXPORTED</:CLOSED</')"
 expect 1 q run <<EOF
