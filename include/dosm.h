@@ -122,6 +122,8 @@ DOSM_API const char *dosm_version(void);
     X(DOSM_D_OVERLAP, 118, "transitions on the same event can both apply")     \
     X(DOSM_D_VALUE, 119, "invalid value")                                      \
     X(DOSM_D_PARENT, 120, "misuse of a parent state")                          \
+    X(DOSM_D_VOCAB_VALUE, 121, "value names no state of the bound workflow")   \
+    X(DOSM_D_PROJECTION, 122, "transition is no path of the bound workflow")   \
     X(DOSM_R_UNKNOWN_EVENT, 200, "the workflow has no such event")             \
     X(DOSM_R_FINAL, 201, "the order is in a final state")                      \
     X(DOSM_R_NOT_ALLOWED, 202, "the event is not allowed in this state")       \
@@ -276,6 +278,44 @@ DOSM_API int dosm_load(const char *yaml, size_t length, const char *source,
                        const dosm_options *options, dosm_def **out,
                        dosm_error *error);
 
+/**
+ * The projection check of a vocabulary bound to a workflow: @p bound is
+ * the workflow whose states are @p vocabulary's values (its `workflow:`).
+ * Every value of every state of @p def in @p vocabulary must name a state
+ * of @p bound that is not a parent, by id or label (DOSM_D_VOCAB_VALUE at
+ * the value), and every transition of @p def must keep its value or map
+ * onto a path of @p bound (DOSM_D_PROJECTION at the transition, with the
+ * two states and their values). For a transition S -> T whose states
+ * both have values: it keeps its value when V(S) and V(T) share a state
+ * of @p bound; it maps onto a path when some value of T is reachable in
+ * @p bound from every value of S by one step or more (its transitions and
+ * transient fallbacks, guards ignored, `to: previous` read as any state
+ * with a step into the state). `from: any`, parents and `to: previous`
+ * stand for every concrete pair of states they can make; a state without
+ * a value is skipped. Each pair of each transition is reported once.
+ *
+ * Diagnostics go to @p options->on_diagnostic with @p source as their
+ * source, as dosm_load's do; @p options->max_errors applies, the other
+ * fields are not used. Allocates work space through @p def's allocator.
+ *
+ * @param def        the workflow whose states carry the values
+ * @param vocabulary the vocabulary's name
+ * @param bound      the bound workflow; when the vocabulary names a
+ *                   `workflow:`, @p bound must be that workflow
+ * @param source     the name of @p def in diagnostics (its file); may be
+ *                   NULL
+ * @param options    the diagnostic callback and max_errors; may be NULL
+ * @param error      receives the first finding; may be NULL
+ * @return DOSM_OK when the projection holds; DOSM_D_VOCAB_VALUE or
+ *         DOSM_D_PROJECTION, the code of the first finding;
+ *         DOSM_E_NAME when @p def has no such vocabulary; DOSM_E_WORKFLOW
+ *         when the vocabulary is bound to a workflow not named as
+ *         @p bound; DOSM_E_ARG for a NULL definition; DOSM_E_NOMEM
+ */
+DOSM_API int dosm_vocab_check(const dosm_def *def, const char *vocabulary,
+                              const dosm_def *bound, const char *source,
+                              const dosm_options *options, dosm_error *error);
+
 /** Frees a definition; NULL is allowed. No instance or host needs it
  *  afterwards (hosts bound to it must be freed first).
  *  @param def the definition, or NULL */
@@ -388,13 +428,86 @@ DOSM_API const char *dosm_state_id(const dosm_def *def, int state);
 DOSM_API int dosm_state_has_tag(const dosm_def *def, int state,
                                 const char *tag);
 /** The state's name in an external vocabulary such as "fhir" (HL7 FHIR R4
- *  Task status), or NULL when the definition gives none.
+ *  Task status), or NULL when the definition gives none. A state that
+ *  gives a list of values has its first one here; dosm_state_externals
+ *  gives them all.
  *  @param def the definition
  *  @param state a state index
  *  @param vocabulary the vocabulary, a key of the state's `external`
  *  @return the name, valid as long as @p def, or NULL */
 DOSM_API const char *dosm_state_external(const dosm_def *def, int state,
                                          const char *vocabulary);
+/**
+ * Writes the state's values in @p vocabulary, in file order, into @p out
+ * (room for @p capacity) and returns how many it has, which may exceed
+ * @p capacity (then only @p capacity are written). Does not allocate.
+ *
+ * @param def        the definition
+ * @param state      a state index
+ * @param vocabulary a vocabulary's name
+ * @param out        receives the values, strings of @p def; may be NULL
+ *                   to count only
+ * @param capacity   room in @p out
+ * @return how many values the state has in @p vocabulary; 0 for an
+ *         unknown vocabulary, a state out of range or a NULL @p def
+ */
+DOSM_API size_t dosm_state_externals(const dosm_def *def, int state,
+                                     const char *vocabulary,
+                                     const char **out, size_t capacity);
+/**
+ * Reverse lookup: writes the indexes of the states that carry @p value in
+ * @p vocabulary (compared byte for byte, case included), in document
+ * order, into @p out and returns how many do, which may exceed
+ * @p capacity. Parent states are included when they carry the value.
+ * A binary search in an index built at load time: O(log values + found),
+ * and it does not allocate.
+ *
+ * @param def        the definition
+ * @param vocabulary a vocabulary's name
+ * @param value      the value, e.g. "DESIGN_IN_PROGRESS"
+ * @param out        receives state indexes; may be NULL to count only
+ * @param capacity   room in @p out
+ * @return how many states carry the value; 0 for an unknown vocabulary,
+ *         a NULL @p value or a NULL @p def
+ */
+DOSM_API size_t dosm_external_states(const dosm_def *def,
+                                     const char *vocabulary,
+                                     const char *value, int *out,
+                                     size_t capacity);
+
+/** A vocabulary the definition declares under `vocabularies:`, or fhir,
+ *  which every definition has (declared by the library when the file
+ *  does not declare it). Strings belong to the definition. */
+typedef struct dosm_vocab_info {
+    const char *name;        /**< "fhir", "dwos-connect", ... */
+    const char *description; /**< "" when none */
+    /** The workflow whose states are this vocabulary's values (its
+     *  `workflow:`), or NULL when it is bound to none. */
+    const char *workflow;
+    int implicit;            /**< 1 for fhir when the file declares none */
+    unsigned line;           /**< of its key; 0 when implicit */
+    unsigned column;         /**< of its key; 0 when implicit */
+} dosm_vocab_info;
+
+/** Number of vocabularies, the implicit fhir included (so at least 1 for
+ *  a loaded definition). Indexes run from 0 to count - 1, in file order,
+ *  an implicit fhir last.
+ *  @param def the definition
+ *  @return the number of vocabularies, 0 for a NULL @p def */
+DOSM_API int dosm_vocab_count(const dosm_def *def);
+/** Index of the vocabulary called @p name (exact), or -1.
+ *  @param def the definition
+ *  @param name the vocabulary's name
+ *  @return the vocabulary index, or -1 (also for NULL arguments) */
+DOSM_API int dosm_vocab_find(const dosm_def *def, const char *name);
+/** Fills @p info for vocabulary @p vocab.
+ *  @param def   the definition
+ *  @param vocab a vocabulary index
+ *  @param info  receives the vocabulary; its strings belong to @p def
+ *  @return DOSM_OK, or DOSM_E_ARG for NULL arguments or an index out of
+ *          range */
+DOSM_API int dosm_vocab_get(const dosm_def *def, int vocab,
+                            dosm_vocab_info *info);
 /**
  * Writes the indexes of the states carrying @p tag, in rank order, into
  * @p out (room for @p capacity) and returns how many carry it, which may
@@ -869,16 +982,19 @@ typedef struct dosm_step {
 /** @var dosm_step::from
  *  State index before the step. */
 /** @var dosm_step::event
- *  Event index that takes the step. */
+ *  Event index that takes the step; -1 for a transient state's fallback. */
 /** @var dosm_step::to
  *  State index after the step. */
 /** @var dosm_step::transition
- *  Transition index taken. */
+ *  Transition index taken; -1 for a transient state's fallback. */
 
 /**
  * Finds the shortest legal path of transitions (guards evaluated with
  * @p request's attributes and named guards; payloads not required) from
- * @p inst to state @p target. Writes up to @p capacity steps into @p steps
+ * @p inst to state @p target. A transient state's fallback (what
+ * dosm_restore does) is a legal step too, tried after the state's
+ * transitions: its dosm_step has event and transition -1. Ties between
+ * paths of one length go to the transition written first. Writes up to @p capacity steps into @p steps
  * and stores the path length in @p length (0 when already there).
  * Allocates a work area of O(states) through the definition's allocator.
  * @p request may be NULL (no attributes).
@@ -903,8 +1019,11 @@ DOSM_API int dosm_path(const dosm_def *def, const dosm_host *host,
 
 /**
  * Reconciles @p inst with a status observed on a remote server, named by
- * state id or label in @p observed: finds the shortest legal path and fires
- * each step with all callbacks. Returns as dosm_path, plus DOSM_E_NAME for
+ * state id or label in @p observed: finds the shortest legal path (as
+ * dosm_path) and fires each step with all callbacks. A transient state's
+ * fallback on the path is applied as dosm_restore applies it (record
+ * event DOSM_EVENT_RESTART, transition -1, no effects), with its exit,
+ * transition and enter callbacks; dosm_replay accepts its record. Returns as dosm_path, plus DOSM_E_NAME for
  * an unknown (or NULL) state name. @p outcome (may be NULL) describes the
  * last step. If a step is rejected while applying (a host guard changed its
  * mind), the instance stays where that step began and its code is returned.
@@ -925,6 +1044,36 @@ DOSM_API int dosm_reconcile(const dosm_def *def, const dosm_host *host,
                             dosm_instance *inst, const char *observed,
                             const dosm_request *request,
                             dosm_outcome *outcome);
+
+/**
+ * Reconciles @p inst with a value observed in an external vocabulary
+ * (a DWOS Connect status, a FHIR Task status): among the states that
+ * carry @p value in @p vocabulary (dosm_external_states; parent states
+ * are not targets), the order stays when it is in one of them (DOSM_OK,
+ * nothing fired); otherwise it takes the shortest legal path to the
+ * nearest one, ties broken by document order, firing each step as
+ * dosm_reconcile does, with the same rejections and sentences (a search
+ * for several states says "X cannot become any of the N states with
+ * VOCABULARY 'VALUE': ..."). Allocates a work area of O(states).
+ *
+ * @param def        the instance's definition
+ * @param host       callbacks and named guards, or NULL
+ * @param inst       the instance, moved along the path
+ * @param vocabulary the vocabulary, e.g. "dwos-connect"
+ * @param value      the observed value, compared byte for byte
+ * @param request    attributes and time for each step, or NULL
+ * @param outcome    describes the last step; may be NULL
+ * @return as dosm_reconcile; DOSM_E_NAME when the vocabulary is unknown
+ *         or no state that is not a parent carries @p value (or it is
+ *         NULL)
+ */
+DOSM_API int dosm_reconcile_external(const dosm_def *def,
+                                     const dosm_host *host,
+                                     dosm_instance *inst,
+                                     const char *vocabulary,
+                                     const char *value,
+                                     const dosm_request *request,
+                                     dosm_outcome *outcome);
 
 /**
  * The rolled-up state of an order whose @p count items have their own

@@ -181,8 +181,8 @@ typedef struct state_def {
     const char *id, *label, *description;
     const char **tags;
     uint32_t tag_count;
-    const char **vocab, **vocab_value; /* external names */
-    uint32_t vocab_count;
+    struct external_def *ext; /* `external`, in file order */
+    uint32_t ext_count;
     const char **renamed;
     uint32_t renamed_count;
     int32_t rank;
@@ -194,6 +194,23 @@ typedef struct state_def {
     int32_t distance;  /* transitions from initial, -1 unreachable */
     uint32_t order;    /* position in rank order: the sort key */
 } state_def;
+
+/* A vocabulary of `vocabularies:` (fhir may be implicit). */
+typedef struct vocab_def {
+    const char *name, *description;
+    const char *workflow; /* the bound workflow's name, or NULL */
+    int implicit;         /* fhir, declared by the library */
+    mark at;              /* its key; 0:0 when implicit */
+} vocab_def;
+
+/* One value of one state in one vocabulary: a state's `external` lists
+ * them in file order, the definition's index sorted by (vocab, value,
+ * state) for reverse lookups. */
+typedef struct external_def {
+    int32_t vocab, state;
+    const char *value;
+    mark at;
+} external_def;
 
 typedef struct event_def {
     const char *name, *description;
@@ -269,6 +286,10 @@ struct dosm_def {
     int32_t *ranked;       /* leaf states in rank order */
     uint32_t ranked_count;
     name_index state_ix, event_ix, attr_ix, guard_ix, effect_ix;
+    vocab_def *vocabs;     uint32_t vocab_count;
+    name_index vocab_ix;
+    external_def *ext_index; /* every value, sorted: see vocab.c */
+    uint32_t ext_count;
 };
 
 name_table dosm__table_of_states(const dosm_def *d);
@@ -276,6 +297,7 @@ name_table dosm__table_of_events(const dosm_def *d);
 name_table dosm__table_of_attrs(const dosm_def *d);
 name_table dosm__table_of_guards(const dosm_def *d);
 name_table dosm__table_of_effects(const dosm_def *d);
+name_table dosm__table_of_vocabs(const dosm_def *d);
 
 /* ---- pipeline: loader.c, guard.c, compiler.c, checker.c ---- */
 
@@ -284,6 +306,15 @@ int dosm__loader_build(dosm_def *d, const node *root, const limits *lim,
 guard_expr *dosm__guard_parse(dosm_def *d, const char *text, mark at, diag_sink *sink);
 int dosm__compiler_build(dosm_def *d, arena *scratch, diag_sink *sink);
 void dosm__checker_run(const dosm_def *d, arena *scratch, diag_sink *sink);
+/* vocab.c: warns of unused vocabularies and builds the reverse index. */
+int dosm__vocab_build(dosm_def *d, diag_sink *sink);
+/* The index slice [*first, *end) of the states carrying `value` in
+ * `vocabulary`; DOSM_E_NAME with a sentence in out when the vocabulary is
+ * unknown or no leaf state carries the value. */
+int dosm__vocab_targets(const dosm_def *d, const char *vocabulary,
+                        const char *text, uint32_t *first, uint32_t *end,
+                        dosm_outcome *out);
+const external_def *dosm__vocab_entry(const dosm_def *d, uint32_t i);
 
 /* Guard evaluation and static analysis (guard.c). */
 typedef struct eval_ctx {

@@ -24,7 +24,7 @@ typedef struct ld {
 static const char *const top_keys[] = {
     "dosm", "name", "title", "revision", "source", "description", "initial",
     "attributes", "guards", "effects", "states", "events", "transitions",
-    "rollup", NULL};
+    "rollup", "vocabularies", NULL};
 static const char *const state_keys[] = {
     "label", "description", "final", "parent", "tags", "attention", "rank",
     "transient", "timeout", "external", "renamed_from", NULL};
@@ -37,6 +37,7 @@ static const char *const payload_keys[] = {"type", "values", "required",
 static const char *const transition_keys[] = {
     "event", "from", "to", "guard", "effects", "description", NULL};
 static const char *const rollup_keys[] = {"mixed", NULL};
+static const char *const vocabulary_keys[] = {"description", "workflow", NULL};
 
 static const char *const attention_names[] = {"red", "yellow", "green",
                                               "white", NULL};
@@ -476,36 +477,161 @@ static void load_state_own(ld *l, const node *key, const node *spec, state_def *
                            "renamed_from id", &s->renamed_count);
 }
 
+/* ---- vocabularies and external values ---- */
+
+/* A vocabulary is named as a name (dental_manager) or as the workflow its
+ * values come from (dwos-connect), starting with a letter: the text of a
+ * key, or NULL after reporting. */
+static const char *vocab_name(ld *l, const node *n)
+{
+    const char *s = text_of(l, n, "vocabulary");
+    if (s && !((dosm__text_is_ident(s, IDENT_NAME) ||
+                dosm__text_is_ident(s, IDENT_WORKFLOW)) &&
+               s[0] >= 'a' && s[0] <= 'z')) {
+        ERR(l, DOSM_D_IDENT, n->at,
+            "vocabulary '%s' must be lower_snake_case (a-z, 0-9, _) or lower "
+            "case with dashes (a-z, 0-9, -), start with a letter and have at "
+            "most 64 characters",
+            s);
+        return NULL;
+    }
+    return s;
+}
+
+/* `vocabularies:`, and fhir, which every workflow has: declared by the
+ * library when the file does not declare it (format 1 files use it
+ * without declaring it). */
+static int load_vocabularies(ld *l, const node *map)
+{
+    dosm_def *d = l->d;
+    const node *k;
+    uint32_t i = 0, j;
+    int fhir = 0;
+    if (!dosm__node_is_null(map) && !want(l, map, NODE_MAP, "vocabularies"))
+        map = NULL;
+    d->vocabs = dosm__arena_array(&d->mem,
+                                  (map ? map->count / 2 : 0) + 1,
+                                  sizeof *d->vocabs);
+    if (!d->vocabs)
+        return nomem(l);
+    for (k = map && map->kind == NODE_MAP ? map->first : NULL; k;
+         k = k->next->next) {
+        vocab_def *v = &d->vocabs[i++];
+        const node *spec = k->next, *n;
+        if (!(v->name = vocab_name(l, k)))
+            v->name = k->kind == NODE_SCALAR ? k->text : "";
+        v->description = "";
+        v->at = k->at;
+        fhir |= strcmp(v->name, "fhir") == 0;
+        if (dosm__node_is_null(spec) || !want(l, spec, NODE_MAP, "a vocabulary"))
+            continue;
+        check_known(l, spec, "a vocabulary", vocabulary_keys);
+        v->description = get_text(l, spec, "description", 0, "description");
+        if ((n = map_get(spec, "workflow")) != NULL && !dosm__node_is_null(n))
+            v->workflow = get_ident(l, n, IDENT_WORKFLOW, "workflow name");
+    }
+    if (!fhir) {
+        vocab_def *v = &d->vocabs[i++];
+        v->name = "fhir";
+        v->description = "HL7 FHIR R4 Task.status";
+        v->implicit = 1;
+    }
+    d->vocab_count = i;
+    for (j = 0; j < i; j++)
+        if (!d->vocabs[j].description)
+            d->vocabs[j].description = "";
+    return build_index(l, &d->vocab_ix, dosm__table_of_vocabs(d), i, 0, NULL);
+}
+
+/* One value of a state in a vocabulary; 0 when it is refused. */
+static int external_value(ld *l, const node *n, int32_t vocab, state_def *s,
+                          external_def *out)
+{
+    const char *v = text_of(l, n, "an external value");
+    uint32_t j;
+    if (!v)
+        return 0;
+    if (strcmp(l->d->vocabs[vocab].name, "fhir") == 0 &&
+        word_index(fhir_task_status, v) < 0) {
+        ERR(l, DOSM_D_VALUE, n->at,
+            "'%s' is not a FHIR Task status (draft, requested, received, "
+            "accepted, rejected, ready, cancelled, in-progress, on-hold, "
+            "failed, completed, entered-in-error)",
+            v);
+        return 0;
+    }
+    for (j = 0; j < s->ext_count; j++)
+        if (s->ext[j].vocab == vocab && strcmp(s->ext[j].value, v) == 0) {
+            ERR(l, DOSM_D_CLASH, n->at,
+                "state %s gives %s '%s' twice", s->id,
+                l->d->vocabs[vocab].name, v);
+            return 0;
+        }
+    out->vocab = vocab;
+    out->state = (int32_t)(s - l->d->states);
+    out->value = v;
+    out->at = n->at;
+    return 1;
+}
+
+/* `external: { VOCABULARY: VALUE or [VALUE, ...] }`. */
 static void load_external(ld *l, const node *map, state_def *s)
 {
-    const node *k;
-    uint32_t i = 0;
+    name_table t = dosm__table_of_vocabs(l->d);
+    const node *k, *item;
+    uint32_t total = 0;
     if (dosm__node_is_null(map) || !want(l, map, NODE_MAP, "external"))
         return;
-    s->vocab = dosm__arena_array(&l->d->mem, map->count / 2, sizeof *s->vocab);
-    s->vocab_value = dosm__arena_array(&l->d->mem, map->count / 2,
-                                 sizeof *s->vocab_value);
-    if (!s->vocab || !s->vocab_value) {
+    for (k = map->first; k; k = k->next->next)
+        total += k->next->kind == NODE_SEQ ? k->next->count : 1;
+    s->ext = dosm__arena_array(&l->d->mem, total + 1, sizeof *s->ext);
+    if (!s->ext) {
         nomem(l);
         return;
     }
     for (k = map->first; k; k = k->next->next) {
-        const char *vocab = get_ident(l, k, IDENT_NAME, "vocabulary");
-        const char *v = text_of(l, k->next, "an external name");
-        if (!vocab || !v)
+        const node *list = k->next;
+        int32_t vocab;
+        if (!vocab_name(l, k))
             continue;
-        if (strcmp(vocab, "fhir") == 0 && word_index(fhir_task_status, v) < 0) {
-            ERR(l, DOSM_D_VALUE, k->next->at,
-                "'%s' is not a FHIR Task status (draft, requested, received, "
-                "accepted, rejected, ready, cancelled, in-progress, on-hold, "
-                "failed, completed, entered-in-error)",
-                v);
+        if ((vocab = dosm__names_find(&l->d->vocab_ix, &t, k->text)) < 0) {
+            const char *near = dosm__diag_full(l->sink)
+                                   ? NULL
+                                   : nearest_in(&t, l->d->vocab_count, k->text);
+            if (near)
+                ERR(l, DOSM_D_REF, k->at,
+                    "unknown vocabulary '%s'; did you mean '%s'?", k->text,
+                    near);
+            else
+                ERR(l, DOSM_D_REF, k->at,
+                    "unknown vocabulary '%s'; declare it under "
+                    "'vocabularies'",
+                    k->text);
             continue;
         }
-        s->vocab[i] = vocab;
-        s->vocab_value[i++] = v;
+        if (list->kind == NODE_MAP) {
+            ERR(l, DOSM_D_TYPE, list->at,
+                "the %s value of state %s must be text or a list of texts, "
+                "not a mapping",
+                l->d->vocabs[vocab].name, s->id);
+            continue;
+        }
+        if (list->kind == NODE_SEQ && list->count == 0) {
+            ERR(l, DOSM_D_VALUE, list->at,
+                "state %s lists no %s value; give one or leave the key out",
+                s->id, l->d->vocabs[vocab].name);
+            continue;
+        }
+        if (list->kind == NODE_SEQ && list->count > MAX_NAME_LIST) {
+            ERR(l, DOSM_D_LIMIT, list->at,
+                "more than %u values in one list (the limit)",
+                (unsigned)MAX_NAME_LIST);
+            continue;
+        }
+        for (item = list_first(list); item; item = list_next(list, item))
+            if (external_value(l, item, vocab, s, &s->ext[s->ext_count]))
+                s->ext_count++;
     }
-    s->vocab_count = i;
 }
 
 static void load_timeout(ld *l, const node *n, state_def *s)
@@ -859,6 +985,8 @@ int dosm__loader_build(dosm_def *d, const node *root, const limits *lim,
                      0, NULL))
         return DOSM_E_NOMEM;
     check_guard_names(&l);
+    if (!load_vocabularies(&l, map_get(root, "vocabularies")))
+        return DOSM_E_NOMEM;
 
     states = map_get(root, "states");
     n = map_get(root, "events");

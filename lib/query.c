@@ -117,17 +117,6 @@ int dosm_state_has_tag(const dosm_def *d, int s, const char *tag)
     return 0;
 }
 
-const char *dosm_state_external(const dosm_def *d, int s, const char *vocab)
-{
-    uint32_t i;
-    if (!valid_state(d, s) || !vocab)
-        return NULL;
-    for (i = 0; i < d->states[s].vocab_count; i++)
-        if (strcmp(d->states[s].vocab[i], vocab) == 0)
-            return d->states[s].vocab_value[i];
-    return NULL;
-}
-
 size_t dosm_states_tagged(const dosm_def *d, const char *tag, int *out,
                           size_t capacity)
 {

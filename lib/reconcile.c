@@ -1,7 +1,10 @@
 /* Shortest legal paths, and reconciling an instance with a status observed
  * on a remote server whose intermediate statuses may have been missed. The
  * search is breadth-first over the compiled per-state tables, and each
- * step is what firing would choose, guards and priorities included. */
+ * step is what firing would choose, guards and priorities included; a
+ * transient state's fallback (what dosm_restore does after a restart) is
+ * a step too, tried after the state's transitions: event and transition
+ * -1, recorded with the event DOSM_EVENT_RESTART. */
 #include "internal.h"
 
 #include <string.h>
@@ -12,6 +15,7 @@ typedef struct search {
     const dosm_request *req;
     int32_t *from, *via, *queue;
     uint16_t *previous; /* what `previous` would be on arrival */
+    unsigned char *goal; /* per state: 1 for a target */
     dosm_step *steps;
     uint32_t seq;
 } search;
@@ -27,13 +31,25 @@ static void visit(search *s, int32_t u, int32_t trans, int32_t v,
     s->queue[(*tail)++] = v;
 }
 
-/* Breadth-first from `start`; with guards, each event contributes the one
- * transition fire would take, else every transition counts. */
-static int reaches(search *s, const dosm_instance *start, int32_t target,
-                   int use_guards)
+/* Of the targets among queue[at..end), one breadth-first level, the first
+ * in document order. */
+static int32_t first_goal(const search *s, uint32_t at, uint32_t end)
+{
+    int32_t best = -1;
+    for (; at < end; at++)
+        if (s->goal[s->queue[at]] && (best < 0 || s->queue[at] < best))
+            best = s->queue[at];
+    return best;
+}
+
+/* Breadth-first from `start` to the nearest target of s->goal (ties by
+ * document order): returns it, or -1. With guards, each event contributes
+ * the one transition fire would take, else every transition counts; a
+ * transient state's fallback counts in both. */
+static int32_t reaches(search *s, const dosm_instance *start, int use_guards)
 {
     const dosm_def *d = s->d;
-    uint32_t head = 0, tail = 0, k;
+    uint32_t head = 0, tail = 0, level_end = 1, k;
     for (k = 0; k < d->state_count; k++)
         s->from[k] = -2;
     s->from[start->state] = -1;
@@ -43,8 +59,10 @@ static int reaches(search *s, const dosm_instance *start, int32_t target,
         int32_t u = s->queue[head++];
         const hot_state *st = &d->hot[u];
         dosm_instance here;
-        if (u == target)
-            return 1;
+        if (head - 1 == level_end) /* u begins the next level */
+            level_end = tail;
+        if (s->goal[u])
+            return first_goal(s, head - 1, level_end);
         here.state = (uint16_t)u;
         here.previous = s->previous[u];
         here.seq = s->seq;
@@ -65,36 +83,66 @@ static int reaches(search *s, const dosm_instance *start, int32_t target,
                       &tail);
             }
         }
+        visit(s, u, -1, d->states[u].fallback, &tail);
     }
-    return 0;
+    return -1;
 }
 
-/* Finds the path into s->steps; returns its length, or -1 with the reason
- * in out. */
-static long find(search *s, const dosm_instance *inst, int32_t target,
-                 dosm_outcome *out)
+/* What a search looks for: one state, or the states of a vocabulary's
+ * value (the slice [first, end) of the index), for the sentences. */
+typedef struct goal {
+    int32_t state;                /* -1: the value's states */
+    const char *vocab, *value;
+    uint32_t first, end;
+} goal;
+
+static void say_no_path(const dosm_def *d, const dosm_instance *inst,
+                        const goal *g, int statically, dosm_outcome *out)
+{
+    const char *why = statically ? "the order's attributes or the guards "
+                                   "block every path"
+                                 : "no sequence of transitions leads there";
+    uint32_t i, leaves = 0;
+    int32_t only = g->state;
+    for (i = g->first; only < 0 && i < g->end; i++)
+        if (!d->states[dosm__vocab_entry(d, i)->state].is_parent)
+            leaves++;
+    if (only < 0 && leaves == 1)
+        for (i = g->first; i < g->end && only < 0; i++)
+            if (!d->states[dosm__vocab_entry(d, i)->state].is_parent)
+                only = dosm__vocab_entry(d, i)->state;
+    out->code = DOSM_R_NO_PATH;
+    if (only >= 0)
+        dosm__text_format(out->text, sizeof out->text,
+                          "%s cannot become %s: %s",
+                          d->states[inst->state].id, d->states[only].id, why);
+    else
+        dosm__text_format(out->text, sizeof out->text,
+                          "%s cannot become any of the %u states with %s "
+                          "'%s': %s",
+                          d->states[inst->state].id, leaves, g->vocab,
+                          g->value, why);
+}
+
+/* Finds the path into s->steps and its target into *target; returns its
+ * length, or -1 with the reason in out. */
+static long find(search *s, const dosm_instance *inst, const goal *g,
+                 int32_t *target, dosm_outcome *out)
 {
     const dosm_def *d = s->d;
     long n = 0, i;
     int32_t v;
-    if (!reaches(s, inst, target, 1)) {
-        int statically = reaches(s, inst, target, 0);
-        out->code = DOSM_R_NO_PATH;
-        dosm__text_format(out->text, sizeof out->text,
-                    "%s cannot become %s: %s", d->states[inst->state].id,
-                    d->states[target].id,
-                    statically ? "the order's attributes or the guards "
-                                 "block every path"
-                               : "no sequence of transitions leads there");
+    if ((*target = reaches(s, inst, 1)) < 0) {
+        say_no_path(d, inst, g, reaches(s, inst, 0) >= 0, out);
         return -1;
     }
-    for (v = target; s->from[v] >= 0; v = s->from[v])
+    for (v = *target; s->from[v] >= 0; v = s->from[v])
         n++;
-    for (i = n - 1, v = target; i >= 0; i--, v = s->from[v]) {
+    for (i = n - 1, v = *target; i >= 0; i--, v = s->from[v]) {
         s->steps[i].from = s->from[v];
         s->steps[i].to = v;
         s->steps[i].transition = s->via[v];
-        s->steps[i].event = d->trans[s->via[v]].event;
+        s->steps[i].event = s->via[v] >= 0 ? d->trans[s->via[v]].event : -1;
     }
     out->code = DOSM_OK;
     out->text[0] = '\0';
@@ -106,7 +154,7 @@ static void *search_open(search *s, const dosm_def *d, const dosm_host *h,
                          const dosm_request *req, const dosm_instance *inst)
 {
     size_t n = d->state_count;
-    size_t bytes = n * (3 * sizeof(int32_t) + sizeof(uint16_t) +
+    size_t bytes = n * (3 * sizeof(int32_t) + sizeof(uint16_t) + 1 +
                         sizeof(dosm_step)) + 16;
     unsigned char *block = dosm__mem_alloc(&d->mem.alloc, bytes);
     if (!block)
@@ -120,6 +168,8 @@ static void *search_open(search *s, const dosm_def *d, const dosm_host *h,
     s->via = s->from + n;
     s->queue = s->via + n;
     s->previous = (uint16_t *)(void *)(s->queue + n);
+    s->goal = (unsigned char *)(s->previous + n);
+    memset(s->goal, 0, n);
     return block;
 }
 
@@ -129,6 +179,7 @@ int dosm_path(const dosm_def *d, const dosm_host *h, const dosm_instance *inst,
 {
     dosm_outcome local;
     search s;
+    goal g;
     void *block;
     long n;
     int rc;
@@ -145,7 +196,11 @@ int dosm_path(const dosm_def *d, const dosm_host *h, const dosm_instance *inst,
     block = search_open(&s, d, h, req, inst);
     if (!block)
         return outcome->code = DOSM_E_NOMEM;
-    n = find(&s, inst, target, outcome);
+    g.state = target;
+    g.vocab = g.value = NULL;
+    g.first = g.end = 0;
+    s.goal[target] = 1;
+    n = find(&s, inst, &g, &target, outcome);
     if (n >= 0) {
         *length = (size_t)n;
         if ((size_t)n > capacity)
@@ -157,15 +212,68 @@ int dosm_path(const dosm_def *d, const dosm_host *h, const dosm_instance *inst,
     return outcome->code;
 }
 
+/* Moves inst along the shortest legal path to the nearest state of g
+ * (s->goal marks them), firing each step with its callbacks. */
+static int reconcile(search *s, const dosm_host *h, dosm_instance *inst,
+                     const goal *g, const dosm_request *req,
+                     dosm_outcome *outcome)
+{
+    const dosm_def *d = s->d;
+    dosm_instance start = *inst;
+    int32_t target;
+    long n, i;
+    inst->state |= BUSY; /* a named guard firing on the order is refused */
+    n = find(s, &start, g, &target, outcome);
+    *inst = start;
+    if (n > (long)(UINT32_MAX - inst->seq)) {
+        outcome_clear(outcome);
+        dosm__text_format(outcome->text, sizeof outcome->text,
+                    "%s to %s takes %L steps, more than the order's seq "
+                    "can count from %u: start a new order",
+                    d->states[inst->state].id, d->states[target].id,
+                    (int64_t)n, inst->seq);
+        outcome->code = DOSM_R_SEQ_LIMIT;
+        n = 0;
+    }
+    for (i = 0; i < n; i++) {
+        /* Fire each step as fire would: a host guard may have changed its
+         * mind since the search, and then we stop where we are. */
+        eval_ctx ctx;
+        const dosm_step *st = &s->steps[i];
+        choice c;
+        if (st->transition < 0) { /* a transient state's fallback */
+            dosm__runtime_apply(d, h, inst, -1, st->to, req, outcome);
+            continue;
+        }
+        c = dosm__runtime_choose(d, h, inst, inst, st->event, req, &ctx);
+        if (c.code == DOSM_OK && c.trans != st->transition) {
+            outcome_clear(outcome); /* a rejection, as dosm__runtime_explain's */
+            dosm__text_format(outcome->text, sizeof outcome->text,
+                        "%s in %s now leads to %s, not %s: the host's guards "
+                        "changed while reconciling",
+                        d->events[st->event].name, d->states[inst->state].id,
+                        d->states[c.target].id, d->states[st->to].id);
+            outcome->code = DOSM_R_GUARD;
+            break;
+        }
+        if (c.code != DOSM_OK) {
+            dosm__runtime_explain(d, inst, st->event, d->events[st->event].name, c,
+                            &ctx, outcome);
+            break;
+        }
+        dosm__runtime_apply(d, h, inst, c.trans, c.target, req, outcome);
+    }
+    return outcome->code;
+}
+
 int dosm_reconcile(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
                    const char *observed, const dosm_request *req,
                    dosm_outcome *outcome)
 {
     dosm_outcome local;
-    dosm_instance start;
     search s;
+    goal g;
     void *block;
-    long n, i;
     int32_t target;
     int rc;
     if (!outcome)
@@ -184,43 +292,47 @@ int dosm_reconcile(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
     block = search_open(&s, d, h, req, inst);
     if (!block)
         return outcome->code = DOSM_E_NOMEM;
-    start = *inst;
-    inst->state |= BUSY; /* a named guard firing on the order is refused */
-    n = find(&s, &start, target, outcome);
-    *inst = start;
-    if (n > (long)(UINT32_MAX - inst->seq)) {
-        outcome_clear(outcome);
-        dosm__text_format(outcome->text, sizeof outcome->text,
-                    "%s to %s takes %L steps, more than the order's seq "
-                    "can count from %u: start a new order",
-                    d->states[inst->state].id, d->states[target].id,
-                    (int64_t)n, inst->seq);
-        outcome->code = DOSM_R_SEQ_LIMIT;
-        n = 0;
-    }
-    for (i = 0; i < n; i++) {
-        /* Fire each step as fire would: a host guard may have changed its
-         * mind since the search, and then we stop where we are. */
-        eval_ctx ctx;
-        const dosm_step *st = &s.steps[i];
-        choice c = dosm__runtime_choose(d, h, inst, inst, st->event, req, &ctx);
-        if (c.code == DOSM_OK && c.trans != st->transition) {
-            outcome_clear(outcome); /* a rejection, as dosm__runtime_explain's */
-            dosm__text_format(outcome->text, sizeof outcome->text,
-                        "%s in %s now leads to %s, not %s: the host's guards "
-                        "changed while reconciling",
-                        d->events[st->event].name, d->states[inst->state].id,
-                        d->states[c.target].id, d->states[st->to].id);
-            outcome->code = DOSM_R_GUARD;
-            break;
-        }
-        if (c.code != DOSM_OK) {
-            dosm__runtime_explain(d, inst, st->event, d->events[st->event].name, c,
-                            &ctx, outcome);
-            break;
-        }
-        dosm__runtime_apply(d, h, inst, c.trans, c.target, req, outcome);
-    }
+    g.state = target;
+    g.vocab = g.value = NULL;
+    g.first = g.end = 0;
+    s.goal[target] = 1;
+    rc = reconcile(&s, h, inst, &g, req, outcome);
     dosm__mem_free(&d->mem.alloc, block);
-    return outcome->code;
+    return rc;
+}
+
+int dosm_reconcile_external(const dosm_def *d, const dosm_host *h,
+                            dosm_instance *inst, const char *vocabulary,
+                            const char *observed, const dosm_request *req,
+                            dosm_outcome *outcome)
+{
+    dosm_outcome local;
+    search s;
+    goal g;
+    void *block;
+    uint32_t i;
+    int rc;
+    if (!outcome)
+        outcome = &local;
+    if ((rc = outcome_begin(d, inst, outcome)) != DOSM_OK)
+        return rc;
+    if ((rc = dosm__vocab_targets(d, vocabulary, observed, &g.first, &g.end,
+                                  outcome)) != DOSM_OK)
+        return rc;
+    for (i = g.first; i < g.end; i++)
+        if (dosm__vocab_entry(d, i)->state == inst->state)
+            return outcome->code = DOSM_OK; /* already there: stay */
+    block = search_open(&s, d, h, req, inst);
+    if (!block)
+        return outcome->code = DOSM_E_NOMEM;
+    g.state = -1;
+    g.vocab = d->vocabs[dosm__vocab_entry(d, g.first)->vocab].name;
+    g.value = dosm__vocab_entry(d, g.first)->value;
+    for (i = g.first; i < g.end; i++) {
+        int32_t t = dosm__vocab_entry(d, i)->state;
+        s.goal[t] = !d->states[t].is_parent;
+    }
+    rc = reconcile(&s, h, inst, &g, req, outcome);
+    dosm__mem_free(&d->mem.alloc, block);
+    return rc;
 }

@@ -288,7 +288,8 @@ static NOINLINE int notify(const dosm_def *d, const dosm_host *h,
     info.transition = out->transition;
     info.context = req ? req->context : NULL;
     inst->state |= BUSY; /* a callback firing on this instance is refused */
-    dispatch(d, h, &d->trans[out->transition], &info);
+    dispatch(d, h, out->transition >= 0 ? &d->trans[out->transition] : NULL,
+             &info);
     instance_release(inst, after);
     return DOSM_OK;
 }

@@ -21,11 +21,12 @@ const keys = {
   payload_keys: '/definitions/payload_field',
   transition_keys: '/definitions/transition',
   rollup_keys: '/definitions/rollup',
+  vocabulary_keys: '/definitions/vocabulary',
 };
 const words = {
   attention_names: '/definitions/state/properties/attention',
   type_names: '/definitions/field_type',
-  fhir_task_status: '/definitions/state/properties/external/properties/fhir',
+  fhir_task_status: '/definitions/fhir_status',
   guard_words: '/definitions/guard_name/allOf/1/not',
 };
 
