@@ -766,7 +766,8 @@ typedef struct cons {
     int need_true, need_false;
 } cons;
 
-static int set_seen; /* collect() met a set of integers, versions, text */
+static int set_seen;        /* collect() met a set of integers, versions, text */
+static int decide_sets = 1; /* 0: leave those sets undecided, as the library */
 
 /* 0: the test is not one the README says the checker decides (`!=`, a
  * named guard); 1 otherwise. */
@@ -790,7 +791,7 @@ static int collect(const model *m, const guard *g, int i, cons *c, int *mixed)
     /* Finding: the library does not decide `in [...]` of integers,
      * versions and text (only of enums), though the README counts them
      * among the tests it decides. Undecided here, with a note. */
-    if (x->op == OP_SET && m->a[x->attr].type != TY_ENUM) {
+    if (x->op == OP_SET && m->a[x->attr].type != TY_ENUM && !decide_sets) {
         *mixed = 1;
         set_seen = 1;
         return 1;
@@ -1041,13 +1042,20 @@ static void check_model(const model *m, verdict *v)
                 int both, sure = 1;
                 if (u->event != t->event || (s < 0 ? !u->any : !lists(u, s)))
                     continue;
-                set_seen = 0;
-                if (!t->guarded || !u->guarded)
+                if (!t->guarded || !u->guarded) {
                     both = 1;
-                else
+                } else {
                     both = can_both_hold(m, &t->g, &u->g);
-                if (both == 2 && set_seen)
-                    v->set_overlap = 1;
+                    if (both == 1) { /* certain; also without the sets? */
+                        set_seen = 0;
+                        decide_sets = 0;
+                        if (can_both_hold(m, &t->g, &u->g) == 2 && set_seen) {
+                            both = 2;
+                            v->set_overlap = 1;
+                        }
+                        decide_sets = 1;
+                    }
+                }
                 if (!both)
                     continue;
                 if (both == 2)
