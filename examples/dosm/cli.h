@@ -26,6 +26,8 @@ typedef struct report {
 void report_diagnostic(report *r, const char *file, unsigned line,
                        unsigned col, int warning, const char *code,
                        const char *text);
+/* A dosm_options::on_diagnostic that prints into the report (user). */
+void report_on_diagnostic(void *user, const dosm_diagnostic *d);
 /* Loads a workflow file, printing its diagnostics; NULL on failure. */
 dosm_def *load_workflow(const char *path, report *r);
 /* Loads quietly unless it fails (then as lint prints). */
@@ -62,6 +64,7 @@ typedef struct args {
     pairs set, guards;
     int all, observe;
     const char *from, *tag;
+    const char *vocab; /* --vocab NAME */
 } args;
 
 /* Parses argv for a command that takes FILE then `want` positionals and

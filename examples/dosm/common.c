@@ -100,7 +100,7 @@ void report_diagnostic(report *r, const char *file, unsigned line,
     putchar('}');
 }
 
-static void on_diagnostic(void *user, const dosm_diagnostic *d)
+void report_on_diagnostic(void *user, const dosm_diagnostic *d)
 {
     report_diagnostic(user, d->source, d->line, d->column,
                       d->severity == DOSM_WARNING, dosm_code_name(d->code),
@@ -111,7 +111,7 @@ static void on_diagnostic(void *user, const dosm_diagnostic *d)
 static void errors_only(void *user, const dosm_diagnostic *d)
 {
     if (d->severity == DOSM_ERROR)
-        on_diagnostic(user, d);
+        report_on_diagnostic(user, d);
 }
 
 static dosm_def *load(const char *path, report *r, int warnings)
@@ -129,7 +129,7 @@ static dosm_def *load(const char *path, report *r, int warnings)
         return NULL;
     }
     dosm_options_init(&opt);
-    opt.on_diagnostic = warnings ? on_diagnostic : errors_only;
+    opt.on_diagnostic = warnings ? report_on_diagnostic : errors_only;
     opt.diagnostic_user = r;
     if (dosm_load(buf, len, path, &opt, &def, &err) == DOSM_E_NOMEM)
         report_diagnostic(r, path, 0, 0, 0, "DOSM_E_NOMEM", err.text);
@@ -312,6 +312,10 @@ static int parse_args_into(const char *command, int argc, char **argv,
             if (!has_value)
                 return usage("%s: --tag needs a TAG", command);
             a->tag = argv[++i];
+        } else if (strcmp(arg, "--vocab") == 0 && allows(allowed, "vocab")) {
+            if (!has_value)
+                return usage("%s: --vocab needs a VOCABULARY", command);
+            a->vocab = argv[++i];
         } else if (strcmp(arg, "--all") == 0 && allows(allowed, "all")) {
             a->all = 1;
         } else if (strcmp(arg, "--observe") == 0 && allows(allowed, "observe")) {

@@ -11,10 +11,16 @@ int cmd_states(int argc, char **argv)
     dosm_def *def;
     int *order, rc;
     size_t n, k;
-    if ((rc = parse_args("states", argc, argv, 0, "tag", &a)) != 0)
+    if ((rc = parse_args("states", argc, argv, 0, "tag,vocab", &a)) != 0)
         return rc;
     if (!(def = load_one(a.file)))
         return EXIT_FAILED;
+    if (a.vocab && dosm_vocab_find(def, a.vocab) < 0) {
+        usage("states: workflow %s has no vocabulary '%s'", dosm_def_name(def),
+              a.vocab);
+        dosm_def_free(def);
+        return EXIT_USAGE;
+    }
     n = dosm_states_tagged(def, a.tag, NULL, 0);
     order = malloc((n + 1) * sizeof *order);
     if (!order) {
@@ -30,6 +36,16 @@ int cmd_states(int argc, char **argv)
                dosm_attention_name(si.attention));
         for (t = 0; t < si.tag_count; t++)
             printf("%s%s", t ? "," : "", si.tags[t]);
+        if (a.vocab) { /* its values in the vocabulary, or - */
+            const char *values[64];
+            size_t count = dosm_state_externals(def, order[k], a.vocab,
+                                                values, 64);
+            putchar('\t');
+            for (t = 0; t < count && t < 64; t++)
+                printf("%s%s", t ? "," : "", values[t]);
+            if (!count)
+                putchar('-');
+        }
         putchar('\n');
     }
     free(order);

@@ -16,12 +16,17 @@ static const command commands[] = {
      "Load and check each workflow file. Diagnostics go to stderr as\n"
      "FILE:LINE:COL: error: TEXT (or warning: TEXT); with --format json, to\n"
      "stdout as a JSON array of {file, line, column, severity, code,\n"
-     "message}. Exit 0 when no file has errors, else 1. --werror counts\n"
-     "warnings as errors."},
-    {"states", cmd_states, "states FILE [--tag TAG]",
+     "message}. Then each vocabulary bound to a workflow among the FILEs\n"
+     "(vocabularies: NAME: { workflow: WORKFLOW }) is checked against it:\n"
+     "every value names one of its states, every transition maps onto a\n"
+     "path it allows. Exit 0 when no file has errors, else 1. --werror\n"
+     "counts warnings as errors."},
+    {"states", cmd_states, "states FILE [--tag TAG] [--vocab VOCABULARY]",
      "One line per state, ID<TAB>LABEL<TAB>ATTENTION<TAB>TAGS (comma-\n"
      "separated), in the definition's rank order (most action needed\n"
-     "first); with --tag, only the states carrying TAG."},
+     "first); with --tag, only the states carrying TAG. With --vocab, a\n"
+     "fifth column: the state's values in VOCABULARY (comma-separated, -\n"
+     "when none)."},
     {"next", cmd_next, "next FILE STATE [--set NAME=VALUE]... [--guard NAME=BOOL]... [--all]",
      "One line per transition that would be accepted from STATE,\n"
      "EVENT<TAB>TARGET_ID. With --all, also those whose guard fails, as\n"
@@ -32,15 +37,17 @@ static const command commands[] = {
      "FROM_ID<TAB>EVENT<TAB>TO_ID. Exit 0 when a path exists (no lines when\n"
      "FROM is TO), 1 when none does, with the reason on stderr."},
     {"run", cmd_run, "run FILE [--from STATE] [--set NAME=VALUE]... [--guard NAME=BOOL]...\n"
-     "        [--observe]",
+     "        [--observe [--vocab VOCABULARY]]",
      "Read events from standard input, one per line: EVENT [NAME=VALUE]...\n"
      "(payload fields). After each accepted step print the new state id and\n"
      "its effects (ID<TAB>EFFECT,EFFECT); a rejected event prints\n"
      "'rejected: EVENT in STATE: REASON' on stderr and the run goes on.\n"
      "With --observe, lines name observed states (id or label), reconciled\n"
-     "along the shortest legal path, one line per step. Blank lines and\n"
-     "lines starting with # are skipped. Exit 0 when everything was\n"
-     "accepted, else 1."},
+     "along the shortest legal path, one line per step; with --vocab, lines\n"
+     "are values of VOCABULARY (a DWOS status, a FHIR Task status), and the\n"
+     "order goes to the nearest state carrying the value, or stays when it\n"
+     "is in one. Blank lines and lines starting with # are skipped. Exit 0\n"
+     "when everything was accepted, else 1."},
     {"dot", cmd_dot, "dot FILE",
      "The workflow as a Graphviz graph: states with id, label and attention\n"
      "colour, parents as clusters, final states double-bordered, transient\n"

@@ -43,7 +43,10 @@ static int run_line(const dosm_def *def, const dosm_host *host,
     memset(&payload, 0, sizeof payload);
     memset(&req, 0, sizeof req);
     req.attributes = &a->set.values;
-    if (a->observe) {
+    if (a->observe && a->vocab) {
+        rc = dosm_reconcile_external(def, host, inst, a->vocab, line, &req,
+                                     &out);
+    } else if (a->observe) {
         rc = dosm_reconcile(def, host, inst, line, &req, &out);
     } else {
         word = strtok(line, " \t");
@@ -75,14 +78,22 @@ int cmd_run(int argc, char **argv)
     char line[4096];
     long lineno = 0;
     int rc, status = 0;
-    if ((rc = parse_args("run", argc, argv, 0, "set,guard,from,observe", &a)) != 0)
+    if ((rc = parse_args("run", argc, argv, 0, "set,guard,from,observe,vocab",
+                         &a)) != 0)
         return rc;
+    if (a.vocab && !a.observe) {
+        args_free(&a);
+        return usage("run: --vocab reads observed values: it needs --observe");
+    }
     if (!(def = load_one(a.file))) {
         args_free(&a);
         return EXIT_FAILED;
     }
     inst = dosm_instance_initial(def);
-    if (pairs_check_attributes(&a.set, def) != 0 ||
+    if ((a.vocab && dosm_vocab_find(def, a.vocab) < 0 &&
+         usage("run: workflow %s has no vocabulary '%s'", dosm_def_name(def),
+               a.vocab)) ||
+        pairs_check_attributes(&a.set, def) != 0 ||
         (a.from && (rc = state_arg(def, a.from)) < 0)) {
         args_free(&a);
         dosm_def_free(def);
