@@ -150,7 +150,8 @@ int cmd_path(int argc, char **argv)
     if (rc == DOSM_OK) {
         for (i = 0; i < n; i++)
             printf("%s\t%s\t%s\n", dosm_state_id(def, steps[i].from),
-                   dosm_event_name(def, steps[i].event),
+                   steps[i].event >= 0 ? dosm_event_name(def, steps[i].event)
+                                       : DOSM_EVENT_RESTART, /* a fallback */
                    dosm_state_id(def, steps[i].to));
     } else {
         fprintf(stderr, "dosm: no path: %s\n",

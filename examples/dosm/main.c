@@ -34,8 +34,9 @@ static const command commands[] = {
      "the state before STATE, unknown here."},
     {"path", cmd_path, "path FILE FROM TO [--set NAME=VALUE]... [--guard NAME=BOOL]...",
      "The shortest legal path from FROM to TO, one step per line,\n"
-     "FROM_ID<TAB>EVENT<TAB>TO_ID. Exit 0 when a path exists (no lines when\n"
-     "FROM is TO), 1 when none does, with the reason on stderr."},
+     "FROM_ID<TAB>EVENT<TAB>TO_ID (a transient state's fallback is a step\n"
+     "whose EVENT is dosm.restart). Exit 0 when a path exists (no lines\n"
+     "when FROM is TO), 1 when none does, with the reason on stderr."},
     {"run", cmd_run, "run FILE [--from STATE] [--set NAME=VALUE]... [--guard NAME=BOOL]...\n"
      "        [--observe [--vocab VOCABULARY]]",
      "Read events from standard input, one per line: EVENT [NAME=VALUE]...\n"

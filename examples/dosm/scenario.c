@@ -63,7 +63,7 @@ static const char *const file_keys[] = {"workflow", "scenarios", NULL};
 static const char *const scenario_keys[] = {"name", "attributes", "guards",
                                             "from", "steps", NULL};
 static const char *const step_keys[] = {
-    "event", "observe", "restart", "set", "guards", "payload",
+    "event", "observe", "vocab", "restart", "set", "guards", "payload",
     "expect", "reject", "effects", "says", NULL};
 
 /* Adds or replaces NAME=VALUE pairs from a mapping. */
@@ -204,6 +204,9 @@ static int step(run *r, yaml_document_t *doc, yaml_node_t *st,
                      duplicate ? "duplicate" : "unknown", bad);
     if (get(doc, st, "payload") && !ev)
         return failf(r, "step %d: only an event carries a payload", index);
+    if (get(doc, st, "vocab") && (!ob || !text(get(doc, st, "vocab"))))
+        return failf(r, "step %d: vocab names the vocabulary of an observed "
+                        "value (observe: VALUE, vocab: NAME)", index);
     if (rs && (!text(rs) || strcmp(text(rs), "true") != 0))
         return failf(r, "step %d: write restart: true", index);
     if ((ev != NULL) + (ob != NULL) + (rs != NULL) + (set != NULL) +
@@ -231,8 +234,11 @@ static int step(run *r, yaml_document_t *doc, yaml_node_t *st,
         req.payload = &payload.values;
         rc = dosm_fire(def, host, inst, &req, &out);
     } else if (ob) {
+        const char *vocab = text(get(doc, st, "vocab"));
         what = text(ob);
-        rc = dosm_reconcile(def, host, inst, what, &req, &out);
+        rc = vocab ? dosm_reconcile_external(def, host, inst, vocab, what,
+                                             &req, &out)
+                   : dosm_reconcile(def, host, inst, what, &req, &out);
     } else {
         what = "restart";
         rc = dosm_restore(def, inst, 0, &out);
