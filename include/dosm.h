@@ -339,14 +339,17 @@ DOSM_API const char *dosm_def_source(const dosm_def *def);
 DOSM_API uint32_t dosm_def_revision(const dosm_def *def);
 /** A 32-bit hash of what decides behaviour, which snapshots carry: the
  *  name, the initial and `rollup.mixed` states; each attribute's name,
- *  type and values; each state's id, final and parent flags, parent,
- *  `transient` fallback and timeout; each event's name and payload
- *  fields; each transition's event, `from`, `to`, guard text and effects;
- *  in file order, every name and list with its length. Labels,
+ *  type and values; the names of the declared effects; each state's id,
+ *  final and parent flags, parent, `transient` fallback and timeout; each
+ *  event's name and payload fields; each transition's event, `from`,
+ *  `to`, guard text and effects; in file order, every name and list with
+ *  its length. Labels,
  *  descriptions, tags, ranks, attention, `external`, `renamed_from`,
  *  `source` and the title are not covered: editing them keeps the hash.
  *  0.1.0 hashed names without their lengths (so { ab, c } and { a, bc }
- *  collided); dosm_decode still accepts that hash.
+ *  collided) and effects without their names; dosm_decode still accepts
+ *  that hash, so a string 0.1.0 wrote can still decode into a definition
+ *  that differs from its own in only those ways.
  *  @param def a loaded definition (not NULL)
  *  @return the hash snapshots carry */
 DOSM_API uint32_t dosm_def_hash(const dosm_def *def);
@@ -894,8 +897,9 @@ DOSM_API int dosm_fire(const dosm_def *def, const dosm_host *host,
 /**
  * As dosm_fire, for an event given by its index (from dosm_event_find) so
  * a host that fires the same events again and again resolves each name
- * once; @p request->event is ignored. An index out of range is rejected
- * with DOSM_R_UNKNOWN_EVENT.
+ * once; @p request->event is ignored, but for naming an index out of
+ * range, which is rejected with DOSM_R_UNKNOWN_EVENT (as "?" when
+ * @p request->event is NULL).
  *
  * @param def     the instance's definition
  * @param host    callbacks and named guards, or NULL
@@ -1098,10 +1102,12 @@ DOSM_API uint32_t dosm_sort_key(const dosm_def *def,
                                 const dosm_instance *inst);
 
 /**
- * Verifies a history: each record must be a legal step of this workflow
- * and revision from the state the previous one left (the first from
- * @p start, or from the initial state when @p start is NULL), with seq
- * numbers contiguous. Guards are not re-evaluated (the attributes of the
+ * Verifies a history: each record must be a legal step of this workflow,
+ * written by this revision or an older one (a host's log spans upgrades;
+ * state ids of older revisions are read through `renamed_from`; revision
+ * 0 and newer revisions are refused), from the state the previous one
+ * left (the first from @p start, or from the initial state when @p start
+ * is NULL), with seq numbers contiguous. Guards are not re-evaluated (the attributes of the
  * time are not in the log). On success stores the rebuilt instance in
  * @p out. Returns DOSM_OK, DOSM_E_HISTORY with the index of the first bad
  * record in @p bad and the reason in @p error, or DOSM_E_ARG.

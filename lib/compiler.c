@@ -343,6 +343,11 @@ static uint32_t definition_hash(const dosm_def *d, int delimit)
         for (j = 0; j < d->events[i].payload_count; j++)
             hash_field(&x, &d->events[i].payload[j]);
     }
+    if (delimit) { /* 0.1.0 hashed effects by index only, not by name */
+        hash_count(&x, d->effect_count);
+        for (i = 0; i < d->effect_count; i++)
+            hash_text(&x, d->effects[i].name);
+    }
     hash_count(&x, d->trans_count);
     for (i = 0; i < d->trans_count; i++) {
         const transition_def *t = &d->trans[i];

@@ -33,6 +33,8 @@ static int check_record(const dosm_def *d, const dosm_instance *inst,
     const char *what = NULL;
     if (!r->workflow || strcmp(r->workflow, d->name) != 0)
         what = "is of another workflow";
+    else if (r->revision == 0)
+        what = "is of revision 0 (revisions start at 1)";
     else if (r->revision > d->revision)
         what = "is of a newer revision";
     else if (inst->seq == UINT32_MAX || r->seq != inst->seq + 1)

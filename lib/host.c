@@ -124,12 +124,16 @@ int dosm_host_check(const dosm_host *h, dosm_error *error)
 /* What a guard sees when the caller gave no request: an empty one. */
 static const dosm_request no_request = {0};
 
+/* Each call gets a copy of the order of its own: what a guard writes
+ * there (through a cast) changes nothing. */
 int dosm__host_guard_holds(const dosm_host *h, int32_t guard,
                      const dosm_instance *inst, const dosm_request *req)
 {
+    dosm_instance copy;
     if (!h || !h->guards[guard].fn)
         return 0;
-    return h->guards[guard].fn(h->def, inst, req ? req : &no_request,
+    copy = *inst;
+    return h->guards[guard].fn(h->def, &copy, req ? req : &no_request,
                                h->guards[guard].user) != 0;
 }
 

@@ -378,15 +378,6 @@ static inline int instance_check(const dosm_def *d, const dosm_instance *inst)
     return inst->state & BUSY ? DOSM_E_REENTRANT : DOSM_E_STATE;
 }
 
-/* Ends the callbacks of a step or rejection: the order gets `to`,
- * unless a callback wrote it meanwhile (a dosm_decode into it clears the
- * busy bit), whose value then stands. */
-static inline void instance_release(dosm_instance *order, dosm_instance to)
-{
-    if (order->state & BUSY)
-        *order = to;
-}
-
 /* An outcome that describes no step: no text, transition or deadline. */
 static inline void outcome_clear(dosm_outcome *out)
 {

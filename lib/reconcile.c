@@ -225,7 +225,8 @@ static int reconcile(search *s, const dosm_host *h, dosm_instance *inst,
     inst->state |= BUSY; /* a named guard firing on the order is refused */
     n = find(s, &start, g, &target, outcome);
     *inst = start;
-    if (n > (long)(UINT32_MAX - inst->seq)) {
+    /* in 64 bits: long is 32 bits on Windows */
+    if (n > 0 && (uint64_t)n > (uint64_t)(UINT32_MAX - inst->seq)) {
         outcome_clear(outcome);
         dosm__text_format(outcome->text, sizeof outcome->text,
                     "%s to %s takes %L steps, more than the order's seq "
@@ -241,6 +242,17 @@ static int reconcile(search *s, const dosm_host *h, dosm_instance *inst,
         eval_ctx ctx;
         const dosm_step *st = &s->steps[i];
         choice c;
+        if (inst->state != (uint32_t)st->from ||
+            inst->seq != start.seq + (uint32_t)i) {
+            outcome_clear(outcome); /* a callback decoded into the order */
+            dosm__text_format(outcome->text, sizeof outcome->text,
+                        "a callback replaced the order while reconciling, "
+                        "after %L of %L steps: it stays as the callback "
+                        "left it",
+                        (int64_t)i, (int64_t)n);
+            outcome->code = DOSM_E_REENTRANT;
+            break;
+        }
         if (st->transition < 0) { /* a transient state's fallback */
             dosm__runtime_apply(d, h, inst, -1, st->to, req, outcome);
             continue;

@@ -68,8 +68,8 @@ static ALWAYS_INLINE choice choose(const dosm_def *d, const dosm_host *h,
 }
 
 /* choose, with the host's order marked busy while its guards run, so that
- * a named guard firing on it is refused (DOSM_E_REENTRANT): the guards see
- * a copy, and the order is as it was when choose returns. */
+ * a named guard firing on it is refused (DOSM_E_REENTRANT); the order is as
+ * it was when choose returns. */
 static ALWAYS_INLINE choice choose_busy(const dosm_def *d, const dosm_host *h,
                                         const dosm_instance *inst,
                                         dosm_instance *order, int32_t event,
@@ -241,8 +241,42 @@ static int contains(const dosm_def *d, int32_t a, int32_t s)
     return 0;
 }
 
+/* The host's order while the callbacks of a step or rejection run: busy
+ * throughout. A callback that decodes into it clears the busy bit; that
+ * value is kept for the end (the host's write stands) and the order is
+ * busy again for the callbacks after it. */
+typedef struct busy_order {
+    dosm_instance *order;
+    dosm_instance written;
+    int was_written;
+} busy_order;
+
+static void busy_begin(busy_order *b, dosm_instance *order)
+{
+    b->order = order;
+    b->was_written = 0;
+    order->state |= BUSY;
+}
+
+static void busy_again(busy_order *b)
+{
+    if (!(b->order->state & BUSY)) {
+        b->written = *b->order;
+        b->was_written = 1;
+        b->order->state |= BUSY;
+    }
+}
+
+/* Ends it: the order is `to`, or what a callback wrote. */
+static void busy_end(busy_order *b, dosm_instance to)
+{
+    busy_again(b);
+    *b->order = b->was_written ? b->written : to;
+}
+
 static void dispatch(const dosm_def *d, const dosm_host *h,
-                     const transition_def *t, dosm_event_info *info)
+                     const transition_def *t, dosm_event_info *info,
+                     busy_order *b)
 {
     int32_t from = info->before->state, to = info->after->state, s;
     int32_t chain[DOSM_MAX_NESTING + 1]; /* a state and its ancestors */
@@ -252,13 +286,16 @@ static void dispatch(const dosm_def *d, const dosm_host *h,
         for (s = from; s >= 0 && !contains(d, s, to); s = d->states[s].parent) {
             info->state = d->states[s].id;
             dosm__host_call(h, DOSM_ON_EXIT, info);
+            busy_again(b);
         }
     }
     info->state = NULL;
     dosm__host_call(h, DOSM_ON_TRANSITION, info);
+    busy_again(b);
     for (k = 0; t && k < t->effect_count; k++) {
         info->effect = t->effect_names[k];
         dosm__host_effect(h, t->effects[k], info);
+        busy_again(b);
     }
     info->effect = NULL;
     if (from == to)
@@ -268,6 +305,7 @@ static void dispatch(const dosm_def *d, const dosm_host *h,
     while (n--) {
         info->state = d->states[chain[n]].id;
         dosm__host_call(h, DOSM_ON_ENTER, info);
+        busy_again(b);
     }
 }
 
@@ -279,6 +317,7 @@ static NOINLINE int notify(const dosm_def *d, const dosm_host *h,
 {
     dosm_instance after = *inst;
     dosm_event_info info;
+    busy_order b;
     memset(&info, 0, sizeof info);
     info.def = d;
     info.before = &before;
@@ -287,10 +326,10 @@ static NOINLINE int notify(const dosm_def *d, const dosm_host *h,
     info.record = &out->record;
     info.transition = out->transition;
     info.context = req ? req->context : NULL;
-    inst->state |= BUSY; /* a callback firing on this instance is refused */
+    busy_begin(&b, inst); /* a callback firing on this instance is refused */
     dispatch(d, h, out->transition >= 0 ? &d->trans[out->transition] : NULL,
-             &info);
-    instance_release(inst, after);
+             &info, &b);
+    busy_end(&b, after);
     return DOSM_OK;
 }
 
@@ -317,6 +356,7 @@ static NOINLINE int reject(const dosm_def *d, const dosm_host *h,
 {
     dosm_event_info info;
     dosm_instance before = *inst;
+    busy_order b;
     if (h) {
         memset(&info, 0, sizeof info);
         info.def = d;
@@ -325,9 +365,9 @@ static NOINLINE int reject(const dosm_def *d, const dosm_host *h,
         info.outcome = out;
         info.transition = -1;
         info.context = req->context;
-        inst->state |= BUSY;
+        busy_begin(&b, inst);
         dosm__host_call(h, DOSM_ON_REJECT, &info);
-        instance_release(inst, before);
+        busy_end(&b, before);
     }
     return out->code;
 }
@@ -414,15 +454,10 @@ static const char *unknown_name(const dosm_request *req)
     return req->event ? req->event : "?";
 }
 
-/* Decides what firing `event` (an index; -1 when its name is unknown)
- * would do and returns its code, for an instance the definition can hold
- * and a request (run_event checks both). Unless it is DOSM_OK, out says
- * why; an accepted step's outcome is left for the record to fill. order
- * is the host's instance when firing (marked busy while guards run). */
-static NOINLINE int decide(const dosm_def *d, const dosm_host *h,
-                           const dosm_instance *inst, dosm_instance *order,
-                           int32_t event, const dosm_request *req, choice *c,
-                           dosm_outcome *out)
+/* Screens the request and chooses the step: see decide. */
+static int screen(const dosm_def *d, const dosm_host *h,
+                  const dosm_instance *inst, int32_t event,
+                  const dosm_request *req, choice *c, dosm_outcome *out)
 {
     c->trans = c->target = -1;
     if (event < 0 || (uint32_t)event >= d->event_count) {
@@ -441,7 +476,28 @@ static NOINLINE int decide(const dosm_def *d, const dosm_host *h,
         ((d->events[event].payload_count || req->payload) &&
          check_payload(&d->events[event], req, out) != DOSM_OK))
         return out->code;
-    return choose_step(d, h, inst, order, event, req, c, out);
+    return choose_step(d, h, inst, NULL, event, req, c, out);
+}
+
+/* Decides what firing `event` (an index; -1 when its name is unknown)
+ * would do and returns its code, for an instance the definition can hold
+ * and a request (run_event checks both). Unless it is DOSM_OK, out says
+ * why; an accepted step's outcome is left for the record to fill. order
+ * is the host's instance when firing: busy while the host's code runs
+ * (payload and attribute lookups, named guards), then as it was. */
+static NOINLINE int decide(const dosm_def *d, const dosm_host *h,
+                           const dosm_instance *inst, dosm_instance *order,
+                           int32_t event, const dosm_request *req, choice *c,
+                           dosm_outcome *out)
+{
+    dosm_instance here = *inst;
+    int code;
+    if (order)
+        order->state |= BUSY;
+    code = screen(d, h, &here, event, req, c, out);
+    if (order)
+        *order = here;
+    return code;
 }
 
 /* The cell of the instance's state and the event when neither needs the

@@ -18,15 +18,16 @@
 static const char flow[] =
     "dosm: 1\nname: flow\ntitle: Flow\nrevision: 2\ninitial: A\n"
     "guards: { ok: the host says so }\n"
+    "effects: { note: tell someone }\n"
     "states:\n"
     "  A: { label: A, external: { fhir: requested } }\n"
     "  B: { label: B, transient: A, external: { fhir: in-progress } }\n"
     "  C: { label: C, external: { fhir: in-progress } }\n"
     "  Z: { label: Z, final: true, external: { fhir: completed } }\n"
-    "events: { go: , on: , end: }\n"
+    "events: { go: , on: , end: { payload: { tracking: { type: string, required: false } } } }\n"
     "transitions:\n"
     "  - { event: go, from: A, to: B, guard: ok }\n"
-    "  - { event: on, from: B, to: C }\n"
+    "  - { event: on, from: B, to: C, effects: [note] }\n"
     "  - { event: on, from: A, to: B }\n"
     "  - { event: end, from: C, to: Z }\n";
 
@@ -283,6 +284,17 @@ static void test_replay_does_not_wrap(void **state)
                      DOSM_E_HISTORY);
     assert_int_equal(bad, 0);
     assert_string_equal(err.text, "record seq 0 (A --on--> B) breaks the sequence");
+    /* revision 0, as in snapshots, is no revision; an older one is */
+    start.seq = 0;
+    r.seq = 1;
+    r.revision = 0;
+    assert_int_equal(dosm_replay(def, &start, &r, 1, &out, &bad, &err),
+                     DOSM_E_HISTORY);
+    assert_string_equal(err.text, "record seq 1 (A --on--> B) is of revision 0 "
+                                  "(revisions start at 1)");
+    r.revision = 1;
+    assert_int_equal(dosm_replay(def, &start, &r, 1, &out, &bad, &err), DOSM_OK);
+    assert_int_equal(out.state, dosm_state_find(def, "B"));
 }
 
 /* ---- snapshots ---- */
@@ -370,6 +382,167 @@ static void test_unknown_index_is_named(void **state)
     dosm_host_free(h);
 }
 
+/* ---- what an attack on the fixes above found ---- */
+
+/* A guard that writes through its (const) pointer changes only its own
+ * copy: the order takes the step fire chose, from where it was. */
+static int scribbling_guard(const dosm_def *d, const dosm_instance *inst,
+                            const dosm_request *req, void *user)
+{
+    dosm_instance *copy = (dosm_instance *)(uintptr_t)inst; /* as a host might */
+    dosm_request on = request("on");
+    (void)req;
+    (void)user;
+    assert_int_equal(dosm_fire(d, NULL, copy, &on, NULL), DOSM_OK);
+    copy->seq = UINT32_MAX;
+    return 1;
+}
+
+static void test_guard_writing_its_copy_changes_nothing(void **state)
+{
+    dosm_host *h = dosm_host_new(def, NULL);
+    dosm_instance order = at("A", 3);
+    dosm_request go = request("go");
+    dosm_outcome out;
+    (void)state;
+    assert_non_null(h);
+    assert_int_equal(dosm_host_guard(h, "ok", scribbling_guard, NULL), DOSM_OK);
+    assert_int_equal(dosm_fire(def, h, &order, &go, &out), DOSM_OK);
+    assert_string_equal(out.record.from, "A");
+    assert_string_equal(out.record.to, "B");
+    assert_int_equal(order.state, dosm_state_find(def, "B"));
+    assert_int_equal(order.seq, 4);
+    dosm_host_free(h);
+}
+
+/* A payload lookup is the host's code too: firing on the order from it
+ * is refused, and the order keeps its seq. */
+typedef struct looker {
+    dosm_instance *order;
+    int inner_code;
+} looker;
+
+static const char *meddling_lookup(void *user, const char *name)
+{
+    looker *k = user;
+    dosm_request on = request("on");
+    (void)name;
+    k->inner_code = dosm_fire(def, NULL, k->order, &on, NULL);
+    return "1Z999";
+}
+
+static void test_payload_lookup_firing_on_its_order_is_refused(void **state)
+{
+    dosm_instance order = at("C", UINT32_MAX - 1);
+    looker k;
+    dosm_values payload = {NULL, 0, meddling_lookup, NULL};
+    dosm_request end = request("end");
+    dosm_outcome out;
+    (void)state;
+    k.order = &order;
+    k.inner_code = -1;
+    payload.lookup_user = &k;
+    end.payload = &payload;
+    assert_int_equal(dosm_fire(def, NULL, &order, &end, &out), DOSM_OK);
+    assert_int_equal(k.inner_code, DOSM_E_REENTRANT);
+    assert_string_equal(out.record.from, "C");
+    assert_int_equal(order.state, dosm_state_find(def, "Z"));
+    assert_int_equal(order.seq, UINT32_MAX);
+}
+
+/* After a callback decoded into the order, the callbacks after it still
+ * find the order busy. */
+typedef struct decode_then_fire {
+    dosm_instance *order;
+    const char *text;
+    int fire_code, reconcile_code;
+} decode_then_fire;
+
+static void decode_step(const dosm_event_info *info, void *user)
+{
+    decode_then_fire *k = user;
+    assert_int_equal(dosm_decode(info->def, k->text, k->order, NULL), DOSM_OK);
+}
+
+static void fire_step(const dosm_event_info *info, void *user)
+{
+    decode_then_fire *k = user;
+    dosm_request end = request("end");
+    k->fire_code = dosm_fire(info->def, NULL, k->order, &end, NULL);
+    k->reconcile_code = dosm_reconcile(info->def, NULL, k->order, "Z", NULL, NULL);
+}
+
+static void test_order_stays_busy_after_a_decode(void **state)
+{
+    dosm_instance order = at("B", 5), saved = at("C", 9);
+    char text[DOSM_SNAPSHOT_MAX];
+    dosm_request on = request("on");
+    decode_then_fire k = {NULL, NULL, -1, -1};
+    dosm_host *h = dosm_host_new(def, NULL);
+    (void)state;
+    assert_non_null(h);
+    assert_int_equal(dosm_encode(def, &saved, text, sizeof text), DOSM_OK);
+    k.order = &order;
+    k.text = text;
+    assert_int_equal(dosm_host_on(h, DOSM_ON_TRANSITION, decode_step, &k), DOSM_OK);
+    assert_int_equal(dosm_host_on_effect(h, "note", fire_step, &k), DOSM_OK);
+    assert_int_equal(dosm_fire(def, h, &order, &on, NULL), DOSM_OK);
+    assert_int_equal(k.fire_code, DOSM_E_REENTRANT);
+    assert_int_equal(k.reconcile_code, DOSM_E_REENTRANT);
+    assert_memory_equal(&order, &saved, sizeof order);
+    dosm_host_free(h);
+}
+
+/* Reconcile stops where a callback replaced the order, instead of going
+ * on from the replacement (which wrapped seq) or blaming the guards. */
+static void test_reconcile_stops_at_a_replaced_order(void **state)
+{
+    dosm_instance order = at("A", 0), replacement = at("B", UINT32_MAX);
+    char text[DOSM_SNAPSHOT_MAX];
+    decoder k;
+    dosm_host *h = dosm_host_new(def, NULL);
+    dosm_outcome out;
+    (void)state;
+    assert_non_null(h);
+    replacement.previous = (uint16_t)dosm_state_find(def, "A");
+    assert_int_equal(dosm_encode(def, &replacement, text, sizeof text), DOSM_OK);
+    k.order = &order;
+    k.text = text;
+    k.code = -1;
+    assert_int_equal(dosm_host_on(h, DOSM_ON_TRANSITION, decode_in_callback, &k), DOSM_OK);
+    /* A -> B -> C; the first step's callback decodes B#4294967295 */
+    assert_int_equal(dosm_reconcile(def, h, &order, "C", NULL, &out), DOSM_E_REENTRANT);
+    assert_string_equal(out.text, "a callback replaced the order while "
+                                  "reconciling, after 1 of 2 steps: it stays "
+                                  "as the callback left it");
+    assert_memory_equal(&order, &replacement, sizeof order);
+    dosm_host_free(h);
+}
+
+/* Renaming an effect changes what runs and what is recorded: the hash. */
+static void test_hash_covers_effect_names(void **state)
+{
+    static const char a[] =
+        "dosm: 1\nname: fx\ntitle: Fx\nrevision: 1\ninitial: A\n"
+        "effects: { notify: n }\nstates:\n"
+        "  A: { label: A, external: { fhir: requested } }\n"
+        "  Z: { label: Z, final: true, external: { fhir: completed } }\n"
+        "events: { e: }\ntransitions:\n"
+        "  - { event: e, from: A, to: Z, effects: [notify] }\n";
+    char b[sizeof a + 16];
+    dosm_def *da = load_text(a), *db;
+    const char *at_notify = strstr(a, "notify: n");
+    (void)state;
+    snprintf(b, sizeof b, "%.*srefund: n%s", (int)(at_notify - a), a,
+             at_notify + strlen("notify: n"));
+    *strstr(b, "[notify]") = '\0';
+    snprintf(b + strlen(b), sizeof b - strlen(b), "[refund] }\n");
+    db = load_text(b);
+    assert_int_not_equal(dosm_def_hash(da), dosm_def_hash(db));
+    dosm_def_free(da);
+    dosm_def_free(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -384,6 +557,11 @@ int main(void)
         cmocka_unit_test(test_revision_0_does_not_decode),
         cmocka_unit_test(test_decode_from_a_callback_stands),
         cmocka_unit_test(test_unknown_index_is_named),
+        cmocka_unit_test(test_guard_writing_its_copy_changes_nothing),
+        cmocka_unit_test(test_payload_lookup_firing_on_its_order_is_refused),
+        cmocka_unit_test(test_order_stays_busy_after_a_decode),
+        cmocka_unit_test(test_reconcile_stops_at_a_replaced_order),
+        cmocka_unit_test(test_hash_covers_effect_names),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
