@@ -62,9 +62,16 @@ int dosm__text_parse_duration(const char *s, int64_t *seconds);
 
 /* ---- names.c: hash index from names to indexes ---- */
 
+typedef struct name_slot {
+    uint32_t hash;  /* of the name, folded to lower case when the index is */
+    int32_t entry;  /* element index + 1, 0 = empty (sorted: see names.c) */
+} name_slot;
+
 typedef struct name_index {
-    int32_t *slots; /* index + 1, 0 = empty */
+    name_slot *slots;
     uint32_t mask;
+    uint32_t sorted; /* 0: a hash table; else the slots are this many
+                        entries sorted by hash and name (colliding names) */
     int fold_case;
 } name_index;
 
@@ -85,6 +92,8 @@ typedef struct name_clash {
 int dosm__names_build(name_index *ix, arena *ar, const name_table *t, size_t count,
                 int fold_case, const name_clash *clash);
 int32_t dosm__names_find(const name_index *ix, const name_table *t, const char *name);
+/* The index's hash of a name (len bytes); the benchmark aims at it. */
+uint32_t dosm__names_hash(const char *name, size_t len, int fold_case);
 /* The name at byte offset `off` of element i of a table. */
 const char *dosm__name_at(const name_table *t, int32_t i, size_t off);
 

@@ -1,9 +1,21 @@
 /* Open-addressing hash index from names to element indexes. One index type
  * serves every named table (states by id and label, events, attributes,
- * guards, effects) so lookups cost the same whatever the table's size. */
+ * guards, effects) so lookups cost the same whatever the table's size.
+ *
+ * Each slot keeps the hash of its name, so a probe compares integers and
+ * reads a name only when the hashes agree. The table is at most half full
+ * and a build that meets a long run of taken slots (names chosen to
+ * collide: the hash is fixed, so a hostile file can aim at it) gives the
+ * table up for a sorted array searched by (hash, name): lookups are then
+ * O(log n) compares whatever the names, and loading is never quadratic. */
 #include "internal.h"
 
 #include <string.h>
+
+/* The longest probe or run of taken slots a table may have; at half load
+ * with a hash that mixes every byte, runs of random names stay under 70
+ * slots for 131,072 slots (simulated), and 128 is rarer than 1 in 10^5. */
+#define MAX_RUN 128u
 
 const char *dosm__name_at(const name_table *t, int32_t i, size_t off)
 {
@@ -34,10 +46,14 @@ static uint64_t mix(uint64_t h, uint64_t w, int fold_case)
 }
 
 /* Hashes eight bytes per step: a byte-at-a-time hash is a chain of
- * multiplies as long as the name, and firing by name waits on it. */
-static uint32_t name_hash(const char *name, int fold_case)
+ * multiplies as long as the name, and firing by name waits on it. A
+ * multiply carries bits upwards only, so after the last word's the low
+ * bits (the slot) have seen its first six bytes and nothing after them:
+ * 1,296 ids that differed in their last two bytes shared one slot. The
+ * final shift and multiply bring every byte down into the slot. */
+uint32_t dosm__names_hash(const char *name, size_t len, int fold_case)
 {
-    size_t len = strlen(name), i = 0;
+    size_t i = 0;
     uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ len, w;
     for (; len - i >= 8; i += 8) {
         memcpy(&w, name + i, 8);
@@ -49,7 +65,9 @@ static uint32_t name_hash(const char *name, int fold_case)
             w |= (uint64_t)(unsigned char)name[i + k] << (8 * k);
         h = mix(h, w, fold_case);
     }
-    return (uint32_t)h;
+    h ^= h >> 29;
+    h *= UINT64_C(0xbf58476d1ce4e5b9);
+    return (uint32_t)(h ^ h >> 32);
 }
 
 static int same(const name_index *ix, const char *a, const char *b)
@@ -57,61 +75,210 @@ static int same(const name_index *ix, const char *a, const char *b)
     return ix->fold_case ? dosm__text_casecmp(a, b) == 0 : strcmp(a, b) == 0;
 }
 
-/* Finds the slot holding `name`, or the empty slot where it would go;
- * *owner receives the element index found there (or -1). */
-static uint32_t probe(const name_index *ix, const name_table *t,
-                      const char *name, int32_t *owner)
+/* Whether element e is called `name` (by either of its names). */
+static int called(const name_index *ix, const name_table *t, int32_t e,
+                  const char *name)
 {
-    uint32_t i = name_hash(name, ix->fold_case) & ix->mask;
-    for (;; i = (i + 1) & ix->mask) {
-        int32_t e = ix->slots[i] - 1;
-        *owner = e;
-        if (e < 0 || same(ix, dosm__name_at(t, e, t->offset), name) ||
-            (t->offset2 != (size_t)-1 &&
-             same(ix, dosm__name_at(t, e, t->offset2), name)))
+    return same(ix, dosm__name_at(t, e, t->offset), name) ||
+           (t->offset2 != (size_t)-1 &&
+            same(ix, dosm__name_at(t, e, t->offset2), name));
+}
+
+/* ---- the hash table ---- */
+
+/* The slot holding `name`, or the empty slot where it would go; *owner
+ * receives the element found there (or -1). UINT32_MAX when the probe is
+ * longer than MAX_RUN: a build gives the table up then. */
+static uint32_t probe(const name_index *ix, const name_table *t,
+                      const char *name, uint32_t hash, int32_t *owner)
+{
+    uint32_t i = hash & ix->mask, steps;
+    for (steps = 0; steps <= MAX_RUN; steps++, i = (i + 1) & ix->mask) {
+        const name_slot *s = &ix->slots[i];
+        *owner = s->entry - 1;
+        if (s->entry == 0 ||
+            (s->hash == hash && called(ix, t, s->entry - 1, name)))
             return i;
+    }
+    *owner = -1;
+    return UINT32_MAX;
+}
+
+/* The longest run of taken slots, counted around the end of the table. */
+static uint32_t longest_run(const name_index *ix)
+{
+    uint32_t size = ix->mask + 1, start = 0, run = 0, best = 0, k;
+    while (start < size && ix->slots[start].entry)
+        start++;
+    if (start == size) /* cannot happen: the table is at most half full */
+        return size;
+    for (k = 1; k <= size; k++) {
+        run = ix->slots[(start + k) & ix->mask].entry ? run + 1 : 0;
+        if (run > best)
+            best = run;
+    }
+    return best;
+}
+
+/* Fills the table; 0 when a probe or a run grows past MAX_RUN. */
+static int fill_table(name_index *ix, const name_table *t, size_t count)
+{
+    size_t i, k, names = t->offset2 != (size_t)-1 ? 2 : 1;
+    for (i = 0; i < count; i++)
+        for (k = 0; k < names; k++) {
+            const char *name =
+                dosm__name_at(t, (int32_t)i, k ? t->offset2 : t->offset);
+            uint32_t hash = dosm__names_hash(name, strlen(name), ix->fold_case);
+            int32_t owner;
+            uint32_t slot = probe(ix, t, name, hash, &owner);
+            if (slot == UINT32_MAX)
+                return 0;
+            if (owner < 0) {
+                ix->slots[slot].hash = hash;
+                ix->slots[slot].entry = (int32_t)i + 1;
+            }
+        }
+    return longest_run(ix) <= MAX_RUN;
+}
+
+/* ---- the sorted array, for names that collide ---- */
+
+/* Sorted entries hold element * 2 + which name (0: offset, 1: offset2):
+ * the order names were met in, which breaks ties so the first wins. */
+static const char *entry_name(const name_table *t, int32_t entry)
+{
+    return dosm__name_at(t, entry / 2, entry % 2 ? t->offset2 : t->offset);
+}
+
+static int compare_name(const name_index *ix, const char *a, const char *b)
+{
+    return ix->fold_case ? dosm__text_casecmp(a, b) : strcmp(a, b);
+}
+
+static int entry_order(const name_index *ix, const name_table *t,
+                       const name_slot *a, const name_slot *b)
+{
+    int c;
+    if (a->hash != b->hash)
+        return a->hash < b->hash ? -1 : 1;
+    c = compare_name(ix, entry_name(t, a->entry), entry_name(t, b->entry));
+    if (c)
+        return c;
+    return a->entry < b->entry ? -1 : a->entry > b->entry;
+}
+
+static void sift_down(const name_index *ix, const name_table *t, name_slot *v,
+                      size_t root, size_t n)
+{
+    for (;;) {
+        size_t child = 2 * root + 1;
+        name_slot tmp;
+        if (child >= n)
+            return;
+        if (child + 1 < n && entry_order(ix, t, &v[child], &v[child + 1]) < 0)
+            child++;
+        if (entry_order(ix, t, &v[root], &v[child]) >= 0)
+            return;
+        tmp = v[root];
+        v[root] = v[child];
+        v[child] = tmp;
+        root = child;
     }
 }
 
-static void insert(name_index *ix, const name_table *t, const char *name,
-                   int32_t i, const name_clash *clash)
+/* Heapsort: in place, O(n log n) whatever the input (qsort has no context
+ * argument in C99, and the order needs the table). */
+static void sort_entries(const name_index *ix, const name_table *t,
+                         name_slot *v, size_t n)
 {
-    int32_t owner;
-    uint32_t slot = probe(ix, t, name, &owner);
-    if (owner < 0)
-        ix->slots[slot] = i + 1;
-    else if (owner != i && clash)
-        clash->fn(clash->user, owner, i, name);
+    size_t i;
+    for (i = n / 2; i-- > 0;)
+        sift_down(ix, t, v, i, n);
+    while (n > 1) {
+        name_slot tmp = v[0];
+        v[0] = v[n - 1];
+        v[n - 1] = tmp;
+        sift_down(ix, t, v, 0, --n);
+    }
 }
+
+static void fill_sorted(name_index *ix, const name_table *t, size_t count)
+{
+    size_t i, k, n = 0, names = t->offset2 != (size_t)-1 ? 2 : 1;
+    for (i = 0; i < count; i++)
+        for (k = 0; k < names; k++) {
+            const char *name =
+                dosm__name_at(t, (int32_t)i, k ? t->offset2 : t->offset);
+            ix->slots[n].hash = dosm__names_hash(name, strlen(name), ix->fold_case);
+            ix->slots[n++].entry = (int32_t)(i * 2 + k);
+        }
+    sort_entries(ix, t, ix->slots, n);
+    ix->sorted = (uint32_t)n;
+}
+
+/* The first entry called `name`, by binary search; -1 when none. */
+static int32_t find_sorted(const name_index *ix, const name_table *t,
+                           const char *name, uint32_t hash)
+{
+    uint32_t lo = 0, hi = ix->sorted;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        const name_slot *s = &ix->slots[mid];
+        int c = s->hash != hash ? (s->hash < hash ? -1 : 1)
+                                : compare_name(ix, entry_name(t, s->entry), name);
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < ix->sorted && ix->slots[lo].hash == hash &&
+        same(ix, entry_name(t, ix->slots[lo].entry), name))
+        return ix->slots[lo].entry / 2;
+    return -1;
+}
+
+/* ---- building and finding ---- */
 
 /* Returns DOSM_OK or DOSM_E_NOMEM. Each name that collides with an earlier
  * element's is reported to `clash` and left out of the index. */
 int dosm__names_build(name_index *ix, arena *ar, const name_table *t, size_t count,
                 int fold_case, const name_clash *clash)
 {
+    size_t names = count * (t->offset2 != (size_t)-1 ? 2 : 1), i, k;
     uint32_t size = 8;
-    size_t i;
-    while (size < count * 2 + 2)
+    while (size < names * 2)
         size *= 2;
     ix->slots = dosm__arena_array(ar, size, sizeof *ix->slots);
     if (!ix->slots)
         return DOSM_E_NOMEM;
     ix->mask = size - 1;
     ix->fold_case = fold_case;
-    for (i = 0; i < count; i++) {
-        int32_t e = (int32_t)i;
-        insert(ix, t, dosm__name_at(t, e, t->offset), e, clash);
-        if (t->offset2 != (size_t)-1)
-            insert(ix, t, dosm__name_at(t, e, t->offset2), e, clash);
+    ix->sorted = 0;
+    if (!fill_table(ix, t, count)) {
+        memset(ix->slots, 0, size * sizeof *ix->slots);
+        fill_sorted(ix, t, count); /* fits: size >= 2 * names */
     }
+    /* A name that finds an earlier element was that element's first. */
+    for (i = 0; clash && i < count; i++)
+        for (k = 0; k < (t->offset2 != (size_t)-1 ? 2u : 1u); k++) {
+            const char *name =
+                dosm__name_at(t, (int32_t)i, k ? t->offset2 : t->offset);
+            int32_t owner = dosm__names_find(ix, t, name);
+            if (owner != (int32_t)i)
+                clash->fn(clash->user, owner, (int32_t)i, name);
+        }
     return DOSM_OK;
 }
 
 int32_t dosm__names_find(const name_index *ix, const name_table *t, const char *name)
 {
     int32_t owner;
+    uint32_t hash;
     if (!ix->slots || !name) /* defensive: indexes exist before lookups */
         return -1;
-    probe(ix, t, name, &owner);
+    hash = dosm__names_hash(name, strlen(name), ix->fold_case);
+    if (ix->sorted)
+        return find_sorted(ix, t, name, hash);
+    probe(ix, t, name, hash, &owner);
     return owner;
 }
