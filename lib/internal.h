@@ -48,7 +48,27 @@ size_t dosm__text_format(char *buf, size_t size, const char *fmt, ...);
 size_t dosm__text_vformat(char *buf, size_t size, const char *fmt, va_list ap);
 int dosm__text_casecmp(const char *a, const char *b);
 unsigned dosm__text_distance(const char *a, const char *b); /* edit distance */
-unsigned dosm__text_near(const char *typed, const char *known);
+/* Known names for "did you mean" hints: name_of(list, i) for i < count
+ * (NULL entries are skipped). dosm__text_hint_prepare counts the letters
+ * of each once, in scratch (0 when out of memory), for the hints of a big
+ * table; without it each hint reads the names. */
+typedef struct hint_names {
+    const char *(*name_of)(const void *list, size_t i);
+    const void *list;
+    size_t count;
+    uint64_t *classes;      /* per name, or NULL */
+    unsigned char *lengths;
+} hint_names;
+int dosm__text_hint_prepare(hint_names *h, arena *scratch);
+/* The known name nearest to a typo, or NULL. Looking at a name costs 1 of
+ * *budget (unless budget is NULL), measuring one exactly 1,024; once it is
+ * spent, the search stops where it is. */
+const char *dosm__text_nearest(const char *typed, const hint_names *h,
+                               size_t *budget);
+/* The budget of a load's hints: 50 errors (the default) over 16,384
+ * states, with the most measures each, take 14 Mi; this bounds a host's
+ * higher max_errors (about 40 ms of hints). */
+#define DOSM_HINT_BUDGET ((size_t)1 << 24)
 /* FNV-1a: the definition hash in snapshots, so it must never change. */
 uint32_t dosm__text_hash(uint32_t h, const char *s);
 #define TEXT_HASH_SEED 2166136261u

@@ -13,6 +13,12 @@ typedef struct ld {
     arena *scratch;
     uint32_t *seen;      /* per state: the `from` list that last named it */
     uint32_t generation;
+    size_t hint_budget;  /* what is left for "did you mean" hints */
+    struct hint_cache {  /* a table hinted from, its letters counted */
+        const name_index *ix;
+        name_table table;
+        hint_names names;
+    } hints[4]; /* states, events, effects, vocabularies */
 } ld;
 
 /* Lists of names (tags, enum values, renamed ids) are checked for repeats
@@ -63,25 +69,6 @@ static int word_index(const char *const *words, const char *s)
     return -1;
 }
 
-/* The known name nearest to a typo, or NULL; `name_of` lists them. */
-static const char *nearest(const char *typed,
-                           const char *(*name_of)(const void *, size_t),
-                           const void *list, size_t count)
-{
-    const char *best = NULL;
-    unsigned best_d = 1000;
-    size_t i;
-    for (i = 0; i < count; i++) {
-        const char *name = name_of(list, i);
-        unsigned dist = name ? dosm__text_near(typed, name) : 0;
-        if (dist && dist < best_d) {
-            best_d = dist;
-            best = name;
-        }
-    }
-    return best;
-}
-
 static const char *word_at(const void *list, size_t i)
 {
     return ((const char *const *)list)[i];
@@ -89,10 +76,13 @@ static const char *word_at(const void *list, size_t i)
 
 static const char *nearest_word(const char *const *words, const char *s)
 {
-    size_t n = 0;
-    while (words[n])
-        n++;
-    return nearest(s, word_at, words, n);
+    hint_names h;
+    memset(&h, 0, sizeof h);
+    h.name_of = word_at;
+    h.list = words;
+    while (words[h.count])
+        h.count++;
+    return dosm__text_nearest(s, &h, NULL);
 }
 
 /* Lists where one name may be written without brackets ("from: A" or
@@ -296,10 +286,28 @@ static const char *table_name_at(const void *table, size_t i)
     return dosm__name_at(t, (int32_t)i, t->offset);
 }
 
-static const char *nearest_in(const name_table *t, size_t count,
-                              const char *s)
+/* The name of table t nearest to s. The first hint from a table counts
+ * the letters of its names once for all the others. */
+static const char *nearest_in(ld *l, const name_index *ix,
+                              const name_table *t, size_t count, const char *s)
 {
-    return nearest(s, table_name_at, t, count);
+    struct hint_cache *c = NULL;
+    size_t k;
+    for (k = 0; k < sizeof l->hints / sizeof l->hints[0] && !c; k++)
+        if (l->hints[k].ix == ix || !l->hints[k].ix)
+            c = &l->hints[k];
+    if (!c) /* cannot happen: four tables are hinted from */
+        return NULL;
+    if (!c->ix) {
+        c->ix = ix;
+        c->table = *t;
+        c->names.name_of = table_name_at;
+        c->names.list = &c->table;
+        c->names.count = count;
+        if (!dosm__text_hint_prepare(&c->names, l->scratch))
+            return nomem(l), NULL;
+    }
+    return dosm__text_nearest(s, &c->names, &l->hint_budget);
 }
 
 /* Resolves a reference by name, reporting an unknown one with a hint. */
@@ -313,7 +321,7 @@ static int32_t resolve(ld *l, const name_index *ix, const name_table *t,
     i = dosm__names_find(ix, t, n->text);
     if (i >= 0)
         return i;
-    near = dosm__diag_full(l->sink) ? NULL : nearest_in(t, count, n->text);
+    near = dosm__diag_full(l->sink) ? NULL : nearest_in(l, ix, t, count, n->text);
     if (near)
         ERR(l, DOSM_D_REF, n->at, "unknown %s '%s'; did you mean '%s'?", kind,
             n->text, near);
@@ -597,7 +605,8 @@ static void load_external(ld *l, const node *map, state_def *s)
         if ((vocab = dosm__names_find(&l->d->vocab_ix, &t, k->text)) < 0) {
             const char *near = dosm__diag_full(l->sink)
                                    ? NULL
-                                   : nearest_in(&t, l->d->vocab_count, k->text);
+                                   : nearest_in(l, &l->d->vocab_ix, &t,
+                                                l->d->vocab_count, k->text);
             if (near)
                 ERR(l, DOSM_D_REF, k->at,
                     "unknown vocabulary '%s'; did you mean '%s'?", k->text,
@@ -959,10 +968,17 @@ static void check_guard_names(ld *l)
 int dosm__loader_build(dosm_def *d, const node *root, const limits *lim,
                  arena *scratch, diag_sink *sink)
 {
-    ld l = {d, sink, lim, scratch, NULL, 0};
+    ld l;
     const node *states, *n;
     const node *k;
     uint32_t i;
+
+    memset(&l, 0, sizeof l);
+    l.d = d;
+    l.sink = sink;
+    l.lim = lim;
+    l.scratch = scratch;
+    l.hint_budget = DOSM_HINT_BUDGET;
 
     d->mixed = -1;
     if (!root || root->kind != NODE_MAP) {

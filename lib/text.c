@@ -91,22 +91,28 @@ int dosm__text_casecmp(const char *a, const char *b)
     return lower((unsigned char)*a) - lower((unsigned char)*b);
 }
 
-/* Edit distance of short names counting a swap of neighbours as one edit
- * (optimal string alignment), for "did you mean" hints: "og" is one edit
- * from "go". Longer strings are simply far apart. */
-unsigned dosm__text_distance(const char *a, const char *b)
+/* Edit distance counting a swap of neighbours as one edit (optimal string
+ * alignment), for "did you mean" hints: "og" is one edit from "go". It is
+ * the distance when at most k, else k + 1: a path of cost k stays within k
+ * of the diagonal, so only that band of the table is filled, and once a
+ * whole row exceeds k no later row comes back under it (a swap reads two
+ * rows up, but the row between is then at most one more). Names longer
+ * than 64 characters are simply far apart. */
+static unsigned distance_within(const char *a, size_t la, const char *b,
+                                size_t lb, unsigned k)
 {
-    unsigned rows[3][65], i, j;
-    size_t la = strlen(a), lb = strlen(b);
+    unsigned rows[3][65], far = k + 1, i, j;
     if (la > 64 || lb > 64)
-        return 1000;
+        return far;
     for (j = 0; j <= lb; j++)
-        rows[0][j] = j;
+        rows[0][j] = j < far ? j : far;
     for (i = 1; i <= la; i++) { /* row i lives in rows[i % 3] */
         unsigned *prev2 = rows[(i + 1) % 3], *prev = rows[(i + 2) % 3];
-        unsigned *cur = rows[i % 3];
-        cur[0] = i;
-        for (j = 1; j <= lb; j++) {
+        unsigned *cur = rows[i % 3], low = far;
+        unsigned lo = i > k ? i - k : 1, hi = i + k < lb ? i + k : (unsigned)lb;
+        cur[0] = i < far ? i : far;
+        cur[lo - 1] = lo > 1 ? far : cur[0]; /* left of the band */
+        for (j = lo; j <= hi; j++) {
             unsigned best = prev[j - 1] + (a[i - 1] != b[j - 1]);
             if (prev[j] + 1 < best)
                 best = prev[j] + 1;
@@ -115,24 +121,193 @@ unsigned dosm__text_distance(const char *a, const char *b)
             if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
                 prev2[j - 2] + 1 < best)
                 best = prev2[j - 2] + 1;
-            cur[j] = best;
+            cur[j] = best < far ? best : far;
+            if (cur[j] < low)
+                low = cur[j];
         }
+        if (hi < lb)
+            cur[hi + 1] = far; /* right of the band, read by the next row */
+        if (low > k && cur[0] > k)
+            return far;
     }
-    return rows[la % 3][lb];
+    return rows[la % 3][lb] < far ? rows[la % 3][lb] : far;
+}
+
+unsigned dosm__text_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return 1000;
+    return distance_within(a, la, b, lb, 128);
+}
+
+/* A name's letters counted in eight classes (the low three bits of each
+ * byte), a byte per class; its length comes back in *len, counted up to
+ * max + 1. One pass, in registers. */
+static uint64_t letter_classes(const char *s, size_t max, size_t *len)
+{
+    uint64_t counts = 0;
+    size_t n = 0;
+    for (; n <= max && s[n]; n++)
+        counts += UINT64_C(1) << (8 * ((unsigned char)s[n] & 7u));
+    *len = n;
+    return counts;
+}
+
+/* A lower bound of the edit distance from the class counts: the letters
+ * of one name's classes the other lacks, the larger of the two counts. An
+ * edit changes each count by one at most, a swap not at all. */
+static unsigned class_distance(uint64_t a, uint64_t b)
+{
+    unsigned more = 0, fewer = 0, k;
+    for (k = 0; k < 64; k += 8) {
+        unsigned x = (unsigned)(a >> k) & 255u, y = (unsigned)(b >> k) & 255u;
+        if (x > y)
+            more += x - y;
+        else
+            fewer += y - x;
+    }
+    return more > fewer ? more : fewer;
+}
+
+/* Known names longer than this are never near (no typo is longer). */
+#define HINT_LONGEST 64u
+
+int dosm__text_hint_prepare(hint_names *h, arena *scratch)
+{
+    size_t i, len;
+    h->classes = dosm__arena_array(scratch, h->count + 1, sizeof *h->classes);
+    h->lengths = dosm__arena_alloc(scratch, h->count + 1);
+    if (!h->classes || !h->lengths)
+        return 0;
+    for (i = 0; i < h->count; i++) {
+        const char *name = h->name_of(h->list, i);
+        h->classes[i] = name ? letter_classes(name, HINT_LONGEST, &len) : 0;
+        h->lengths[i] = (unsigned char)(name ? len : 255); /* <= 65 */
+    }
+    return 1;
+}
+
+/* Names measured exactly per hint: the few with the smallest lower
+ * bound. A file of look-alike names passes every cheap filter, and each
+ * measure costs up to 64 x 43 cells. */
+#define HINT_MEASURES 256
+#define MEASURE_COST 1024u /* of the budget; a name looked at costs 1 */
+
+typedef struct hint_pick {
+    uint32_t index;
+    unsigned bound; /* at most the edit distance */
+} hint_pick;
+
+static int pick_before(const hint_pick *a, const hint_pick *b)
+{
+    return a->bound != b->bound ? a->bound < b->bound : a->index < b->index;
+}
+
+/* Keeps the HINT_MEASURES picks that come first, in a heap whose top is
+ * the last of them. */
+static void keep_pick(hint_pick *heap, unsigned *n, hint_pick p)
+{
+    unsigned i, child;
+    if (*n == HINT_MEASURES) {
+        if (!pick_before(&p, &heap[0]))
+            return;
+        for (i = 0;; i = child) { /* the new pick replaces the top */
+            child = 2 * i + 1;
+            if (child >= *n)
+                break;
+            if (child + 1 < *n && pick_before(&heap[child], &heap[child + 1]))
+                child++;
+            if (!pick_before(&p, &heap[child]))
+                break;
+            heap[i] = heap[child];
+        }
+        heap[i] = p;
+        return;
+    }
+    for (i = (*n)++; i > 0 && pick_before(&heap[(i - 1) / 2], &p); i = (i - 1) / 2)
+        heap[i] = heap[(i - 1) / 2];
+    heap[i] = p;
+}
+
+static void sort_picks(hint_pick *v, unsigned n)
+{
+    unsigned i, j;
+    for (i = 1; i < n; i++) { /* at most 256: insertion sort will do */
+        hint_pick p = v[i];
+        for (j = i; j > 0 && pick_before(&p, &v[j - 1]); j--)
+            v[j] = v[j - 1];
+        v[j] = p;
+    }
+}
+
+/* Takes cost from the budget; 0 when it is spent. */
+static int spend(size_t *budget, size_t cost)
+{
+    if (!budget)
+        return 1;
+    if (*budget < cost) {
+        *budget = 0;
+        return 0;
+    }
+    *budget -= cost;
+    return 1;
 }
 
 /* Close enough to suggest: a third of the name may be wrong, at least one
- * character of names longer than one. Returns the distance + 1, or 0 when
- * not near; names whose lengths differ too much are not even compared. */
-unsigned dosm__text_near(const char *typed, const char *known)
+ * character of names longer than one; of those, the nearest, the first
+ * on ties. One pass over the known names (their lengths and letter
+ * classes, prepared once) rules out lengths too different and keeps the
+ * HINT_MEASURES with the smallest lower bound; those are measured in
+ * order of their bound, until it passes the nearest distance found. While
+ * fewer names than that are within the bound, the answer is exactly the
+ * nearest. */
+const char *dosm__text_nearest(const char *typed, const hint_names *h,
+                               size_t *budget)
 {
-    size_t len = strlen(typed), klen = strlen(known);
-    size_t allowed = len / 3 > 1 ? len / 3 : 1;
-    unsigned dist;
-    if (len < 2 || (len > klen ? len - klen : klen - len) > allowed)
-        return 0;
-    dist = dosm__text_distance(typed, known);
-    return dist <= allowed ? dist + 1 : 0;
+    size_t len = strlen(typed), i, klen;
+    hint_pick picks[HINT_MEASURES];
+    const char *best = NULL;
+    unsigned allowed, n = 0, k, best_d;
+    uint32_t best_i = 0;
+    uint64_t classes;
+    if (len < 2 || len > HINT_LONGEST)
+        return NULL;
+    allowed = len / 3 > 1 ? (unsigned)(len / 3) : 1;
+    classes = letter_classes(typed, len, &klen);
+    for (i = 0; i < h->count && spend(budget, 1); i++) {
+        hint_pick p;
+        uint64_t c;
+        if (h->classes) {
+            c = h->classes[i];
+            klen = h->lengths[i];
+        } else {
+            const char *name = h->name_of(h->list, i);
+            if (!name)
+                continue;
+            c = letter_classes(name, len + allowed, &klen);
+        }
+        if ((len > klen ? len - klen : klen - len) > allowed ||
+            (p.bound = class_distance(classes, c)) > allowed)
+            continue;
+        p.index = (uint32_t)i;
+        keep_pick(picks, &n, p);
+    }
+    sort_picks(picks, n);
+    best_d = allowed + 1;
+    for (k = 0; k < n && picks[k].bound <= best_d && spend(budget, MEASURE_COST);
+         k++) {
+        const char *name = h->name_of(h->list, picks[k].index);
+        unsigned d = distance_within(typed, len, name, strlen(name),
+                                     best_d <= allowed ? best_d : allowed);
+        /* nearer, or as near and earlier in the list */
+        if (d < best_d || (best && d == best_d && picks[k].index < best_i)) {
+            best_d = d;
+            best_i = picks[k].index;
+            best = name;
+        }
+    }
+    return best;
 }
 
 /* FNV-1a. Two loops rather than a test per character: event names are
