@@ -81,70 +81,229 @@ static void check_graph(const dosm_def *d, diag_sink *sink)
     }
 }
 
-/* How far up the parent chain `from` reaches state s: 0 for its own
- * transitions, 1 for its parent's, ..., and a large number for `any`.
- * Only transitions of one level compete; a child's own transition_def
- * overrides its parent's on purpose. */
-static uint32_t level(const dosm_def *d, const transition_def *t, int32_t s)
+/* ---- overlaps ----
+ * Two transitions of one event compete in a state when they apply to it
+ * from the same level: both its own, both its parent's, ..., both `any`
+ * (a child's own transition overrides its parent's on purpose). Their
+ * guards must then be exclusive. A state's candidates are sorted by event,
+ * then by level, so the competitors are contiguous groups of its slice.
+ *
+ * The work is bounded: a run of one event longer than MAX_RUN is refused;
+ * levels come from an index of the states each transition names (not from
+ * scanning `from` lists per pair); a group of transitions already compared
+ * at another state is not compared again (thousands of states often share
+ * one `from` list, and pairs do not depend on the state); guards are
+ * summarised once (guard.c); and the check stops once the errors are
+ * full. */
+
+/* A run of one event longer than this is refused rather than compared
+ * pairwise: 64 * 63 / 2 = 2,016 pairs per state at most. */
+#define MAX_RUN 64
+#define LEVEL_ANY UINT32_MAX
+/* Groups shorter than this are compared without looking them up. */
+#define GROUP_KEEP 3u
+
+typedef struct group_key {
+    uint32_t first, len; /* a slice of d->cand; len 0: empty slot */
+} group_key;
+
+typedef struct overlaps {
+    const dosm_def *d;
+    diag_sink *sink;
+    arena *scratch;
+    const guard_overlap *guards;
+    unsigned char *reported;    /* per transition: reported once already */
+    uint32_t *named_first;      /* per state: slice of named_items */
+    uint32_t *named_items;      /* transitions naming the state in `from` */
+    uint32_t *level_of;         /* per transition, for the current state */
+    uint32_t *level_stamp;      /* ... valid when it equals stamp */
+    uint32_t stamp;
+    group_key *groups;          /* groups compared: open addressing */
+    uint32_t group_mask, group_count;
+} overlaps;
+
+static int index_named(overlaps *o)
 {
-    uint32_t depth = 0, j;
-    if (t->from_any)
-        return UINT32_MAX;
-    for (; s >= 0; s = d->states[s].parent, depth++)
-        for (j = 0; j < t->from_count; j++)
-            if (t->from[j] == s)
-                return depth;
-    return UINT32_MAX - 1; /* unreachable: t is a candidate of s */
+    const dosm_def *d = o->d;
+    uint32_t i, j, total = 0, *fill;
+    o->named_first = dosm__arena_array(o->scratch, d->state_count + 1,
+                                       sizeof *o->named_first);
+    fill = dosm__arena_array(o->scratch, d->state_count + 1, sizeof *fill);
+    o->level_of = dosm__arena_array(o->scratch, d->trans_count + 1,
+                                    sizeof *o->level_of);
+    o->level_stamp = dosm__arena_array(o->scratch, d->trans_count + 1,
+                                       sizeof *o->level_stamp);
+    if (!o->named_first || !fill || !o->level_of || !o->level_stamp)
+        return 0;
+    for (i = 0; i < d->trans_count; i++) {
+        for (j = 0; j < d->trans[i].from_count; j++)
+            o->named_first[d->trans[i].from[j] + 1]++;
+        total += d->trans[i].from_count;
+    }
+    for (i = 0; i < d->state_count; i++)
+        o->named_first[i + 1] += o->named_first[i];
+    o->named_items = dosm__arena_array(o->scratch, total + 1,
+                                       sizeof *o->named_items);
+    if (!o->named_items)
+        return 0;
+    memcpy(fill, o->named_first, d->state_count * sizeof *fill);
+    for (i = 0; i < d->trans_count; i++)
+        for (j = 0; j < d->trans[i].from_count; j++)
+            o->named_items[fill[d->trans[i].from[j]]++] = i;
+    return 1;
 }
 
-/* Compares candidate a with the later ones of its run, up to end. */
-static void check_pairs(const dosm_def *d, diag_sink *sink,
-                        unsigned char *reported, uint32_t state,
-                        const uint32_t *cand, uint32_t a, uint32_t end)
+/* Notes, for state s, how far up its parent chain each transition naming
+ * one of its chain reaches it: 0 for its own, 1 for its parent's, ... */
+static void note_levels(overlaps *o, uint32_t s)
 {
-    const transition_def *ta = &d->trans[cand[a]];
-    uint32_t b;
-    for (b = a + 1; b < end; b++) {
-        const transition_def *tb = &d->trans[cand[b]];
-        if (reported[cand[b]] ||
-            level(d, ta, (int32_t)state) != level(d, tb, (int32_t)state) ||
-            !dosm__guards_can_both_hold(d, ta->guard, tb->guard))
-            continue;
-        ERR(sink, DOSM_D_OVERLAP, tb->at,
-            "in state %s, '%s' could take this transition and the one of "
-            "line %u at once; make the guards exclusive (write an otherwise "
-            "as not (...))",
-            d->states[state].id, d->events[tb->event].name, ta->at.line);
-        reported[cand[b]] = 1;
+    uint32_t depth = 0, k;
+    int32_t x;
+    o->stamp++;
+    for (x = (int32_t)s; x >= 0; x = o->d->states[x].parent, depth++)
+        for (k = o->named_first[x]; k < o->named_first[x + 1]; k++) {
+            uint32_t t = o->named_items[k];
+            if (o->level_stamp[t] != o->stamp) {
+                o->level_stamp[t] = o->stamp;
+                o->level_of[t] = depth;
+            }
+        }
+}
+
+static uint32_t level(const overlaps *o, uint32_t t)
+{
+    if (o->d->trans[t].from_any)
+        return LEVEL_ANY;
+    /* always noted: t is a candidate of the state, so it names its chain */
+    return o->level_stamp[t] == o->stamp ? o->level_of[t] : LEVEL_ANY - 1;
+}
+
+static uint32_t group_hash(const uint32_t *t, uint32_t len)
+{
+    uint64_t h = len;
+    uint32_t k;
+    for (k = 0; k < len; k++)
+        h = (h ^ t[k]) * UINT64_C(0x9e3779b97f4a7c15);
+    return (uint32_t)(h >> 32);
+}
+
+/* Whether the group cand[first..first+len) was compared before; if not,
+ * remembers it. -1 when out of memory. */
+static int seen_group(overlaps *o, uint32_t first, uint32_t len)
+{
+    const uint32_t *t = o->d->cand + first;
+    uint32_t i;
+    if (o->group_count * 2 >= o->group_mask) { /* grow: half full at most */
+        uint32_t size = (o->group_mask + 1) * 2, k;
+        group_key *old = o->groups, *g;
+        uint32_t old_size = o->group_mask + 1;
+        g = dosm__arena_array(o->scratch, size, sizeof *g);
+        if (!g)
+            return -1;
+        o->groups = g;
+        o->group_mask = size - 1;
+        for (k = 0; old && k < old_size; k++)
+            if (old[k].len) {
+                i = group_hash(o->d->cand + old[k].first, old[k].len) &
+                    o->group_mask;
+                while (g[i].len)
+                    i = (i + 1) & o->group_mask;
+                g[i] = old[k];
+            }
+    }
+    for (i = group_hash(t, len) & o->group_mask; o->groups[i].len;
+         i = (i + 1) & o->group_mask)
+        if (o->groups[i].len == len &&
+            memcmp(o->d->cand + o->groups[i].first, t, len * sizeof *t) == 0)
+            return 1;
+    o->groups[i].first = first;
+    o->groups[i].len = len;
+    o->group_count++;
+    return 0;
+}
+
+/* Compares the transitions of one group pairwise, each later one with
+ * every earlier one; each is reported once, with the first it overlaps. */
+static void check_group(overlaps *o, uint32_t state, uint32_t first,
+                        uint32_t end)
+{
+    const dosm_def *d = o->d;
+    uint32_t a, b;
+    for (a = first; a + 1 < end; a++) {
+        const transition_def *ta = &d->trans[d->cand[a]];
+        for (b = a + 1; b < end; b++) {
+            const transition_def *tb = &d->trans[d->cand[b]];
+            if (o->reported[d->cand[b]] ||
+                !dosm__overlap_possible(d, o->guards, d->cand[a], d->cand[b]))
+                continue;
+            ERR(o->sink, DOSM_D_OVERLAP, tb->at,
+                "in state %s, '%s' could take this transition and the one of "
+                "line %u at once; make the guards exclusive (write an "
+                "otherwise as not (...))",
+                d->states[state].id, d->events[tb->event].name, ta->at.line);
+            o->reported[d->cand[b]] = 1;
+        }
     }
 }
 
-/* Candidates of one state are sorted by event, so only each event's run is
- * compared pairwise; a run longer than this is refused rather than
- * compared in quadratic time. */
-#define MAX_RUN 64
-
-static void check_overlaps(const dosm_def *d, diag_sink *sink,
-                           unsigned char *reported)
+/* Splits one run of an event into its levels. 0 when out of memory. */
+static int check_run(overlaps *o, uint32_t state, uint32_t first, uint32_t end)
 {
-    uint32_t i, a, b, run;
-    for (i = 0; i < d->state_count; i++) {
-        const uint32_t *cand = d->cand + d->hot[i].cand_first;
-        const int32_t *ev = d->cand_event + d->hot[i].cand_first;
-        uint32_t count = d->hot[i].cand_count;
-        for (run = 0; run < count; run = b) {
-            for (b = run + 1; b < count && ev[b] == ev[run]; b++)
+    uint32_t g, next, lv;
+    for (g = first; g < end; g = next) {
+        lv = level(o, o->d->cand[g]);
+        for (next = g + 1; next < end && level(o, o->d->cand[next]) == lv; next++)
+            ;
+        if (next - g >= GROUP_KEEP) {
+            int seen = seen_group(o, g, next - g);
+            if (seen < 0)
+                return 0;
+            if (seen)
+                continue;
+        }
+        check_group(o, state, g, next);
+    }
+    return 1;
+}
+
+static void check_overlaps(const dosm_def *d, diag_sink *sink, arena *scratch)
+{
+    overlaps o;
+    uint32_t i, run, end;
+    memset(&o, 0, sizeof o);
+    o.d = d;
+    o.sink = sink;
+    o.scratch = scratch;
+    o.group_mask = 15;
+    if (!(o.reported = dosm__arena_alloc(scratch, d->trans_count + 1)) ||
+        !(o.groups = dosm__arena_array(scratch, 16, sizeof *o.groups)) ||
+        !(o.guards = dosm__overlap_prepare(d, scratch)) || !index_named(&o)) {
+        ERR(sink, DOSM_E_NOMEM, ((mark){0, 0}), "out of memory");
+        return;
+    }
+    for (i = 0; i < d->state_count && !dosm__diag_full(sink); i++) {
+        const uint32_t cf = d->hot[i].cand_first, count = d->hot[i].cand_count;
+        const int32_t *ev = d->cand_event + cf;
+        int levels = 0; /* noted for this state */
+        for (run = 0; run < count; run = end) {
+            for (end = run + 1; end < count && ev[end] == ev[run]; end++)
                 ;
-            if (b - run > MAX_RUN) {
-                ERR(sink, DOSM_D_LIMIT, d->trans[cand[run + MAX_RUN]].at,
+            if (end - run > MAX_RUN) {
+                ERR(sink, DOSM_D_LIMIT, d->trans[d->cand[cf + run + MAX_RUN]].at,
                     "more than %u transitions of '%s' apply to state %s "
                     "(the limit)",
                     (unsigned)MAX_RUN, d->events[ev[run]].name,
                     d->states[i].id);
                 continue;
             }
-            for (a = run; a + 1 < b; a++)
-                check_pairs(d, sink, reported, i, cand, a, b);
+            if (end - run < 2)
+                continue;
+            if (!levels++)
+                note_levels(&o, i);
+            if (!check_run(&o, i, cf + run, cf + end)) {
+                ERR(sink, DOSM_E_NOMEM, ((mark){0, 0}), "out of memory");
+                return;
+            }
         }
     }
 }
@@ -212,13 +371,8 @@ static void warn_unused(const dosm_def *d, diag_sink *sink, arena *scratch)
 
 void dosm__checker_run(const dosm_def *d, arena *scratch, diag_sink *sink)
 {
-    unsigned char *reported = dosm__arena_alloc(scratch, d->trans_count + 1);
-    if (!reported) {
-        ERR(sink, DOSM_E_NOMEM, ((mark){0, 0}), "out of memory");
-        return;
-    }
     check_state_roles(d, sink);
     check_graph(d, sink);
-    check_overlaps(d, sink, reported);
+    check_overlaps(d, sink, scratch);
     warn_unused(d, sink, scratch);
 }

@@ -3,6 +3,7 @@
  * to find transitions that can never be taken. */
 #include "internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_NESTING 32
@@ -584,14 +585,42 @@ int dosm__guard_eval(const guard_expr *g, eval_ctx *ctx)
 /* ---- static analysis: can two guards both hold? ----
  * Decidable when each guard is tests joined by `and`: then both hold
  * together iff, for every attribute, the tests on it from both guards admit
- * a common value. Ordered values become points on one unsigned line. */
+ * a common value. Ordered values become points on one unsigned line.
+ *
+ * The checker asks this of every pair of competing transitions in every
+ * state, millions of times for a big file, so each guard is summarised
+ * once: per attribute it tests, the values its tests admit together (a
+ * constraint). Narrowing is an intersection, so admitting a common value
+ * is then the intersection of two short sorted lists. */
 
 typedef struct constraint {
+    int32_t attr;
     uint64_t lo, hi;     /* integers and versions: inclusive interval */
     uint64_t mask;       /* enums (up to 64 values) and booleans */
     const char *str;     /* strings: the one value allowed, or NULL */
     int empty;
 } constraint;
+
+/* What a guard allows, for the overlap check. */
+typedef enum summary_kind {
+    SUM_ALWAYS, /* no guard: holds beside anything */
+    SUM_OPAQUE, /* `or`, `not`, a host guard, more than 64 tests, or a test
+                   the analysis cannot narrow (!=, lists of strings...):
+                   assumed exclusive of every other guard */
+    SUM_TESTS   /* tests joined by `and`: the constraints below */
+} summary_kind;
+
+typedef struct guard_summary {
+    summary_kind kind;
+    uint32_t tests;      /* how many: two guards share a cap of 64 */
+    uint32_t count;      /* constraints, one per attribute, by attribute */
+    int empty;           /* the guard alone can never hold */
+    constraint *c;
+} guard_summary;
+
+struct guard_overlap {
+    guard_summary *sum;  /* per transition */
+};
 
 static uint64_t point(const value *v)
 {
@@ -670,28 +699,106 @@ static int conjunction(const guard_expr *g, int32_t i, const gnode **out,
     return 1;
 }
 
-int dosm__guards_can_both_hold(const dosm_def *d, const guard_expr *a, const guard_expr *b)
+static void constraint_init(const dosm_def *d, int32_t attr, constraint *c)
+{
+    const field *f = &d->attrs[attr];
+    memset(c, 0, sizeof *c);
+    c->attr = attr;
+    c->hi = UINT64_MAX;
+    c->mask = f->type == TYPE_BOOLEAN ? 3
+              : f->value_count >= 64  ? UINT64_MAX
+                                      : (UINT64_C(1) << f->value_count) - 1;
+}
+
+/* Whether the values both constraints admit (on one attribute) are none. */
+static int disjoint(const dosm_def *d, const constraint *a, const constraint *b)
+{
+    value_type t = d->attrs[a->attr].type;
+    if (a->empty || b->empty)
+        return 1;
+    if (ordered(t))
+        return (a->lo > b->lo ? a->lo : b->lo) > (a->hi < b->hi ? a->hi : b->hi);
+    if (t == TYPE_STRING)
+        return a->str && b->str && strcmp(a->str, b->str) != 0;
+    return (a->mask & b->mask) == 0;
+}
+
+static int by_attr(const void *x, const void *y)
+{
+    const gnode *a = *(const gnode *const *)x, *b = *(const gnode *const *)y;
+    return (a->ref > b->ref) - (a->ref < b->ref);
+}
+
+/* Summarises one guard into s; 0 when out of memory. */
+static int summarise(const dosm_def *d, const guard_expr *g, arena *scratch,
+                     guard_summary *s)
 {
     const gnode *tests[64];
-    uint32_t n = 0, i, j;
-    if (!a || !b) /* an unguarded transition can hold beside anything */
+    uint32_t n = 0, i;
+    memset(s, 0, sizeof *s);
+    if (!g) {
+        s->kind = SUM_ALWAYS;
         return 1;
-    if (!conjunction(a, a->root, tests, &n, 64) ||
-        !conjunction(b, b->root, tests, &n, 64))
+    }
+    s->kind = SUM_OPAQUE;
+    if (!conjunction(g, g->root, tests, &n, 64))
+        return 1;
+    qsort(tests, n, sizeof *tests, by_attr);
+    s->c = dosm__arena_array(scratch, n + 1, sizeof *s->c);
+    if (!s->c)
         return 0;
     for (i = 0; i < n; i++) {
-        constraint c;
-        const field *f = &d->attrs[tests[i]->ref];
-        memset(&c, 0, sizeof c);
-        c.hi = UINT64_MAX;
-        c.mask = f->type == TYPE_BOOLEAN ? 3
-                 : f->value_count >= 64  ? UINT64_MAX
-                                         : (UINT64_C(1) << f->value_count) - 1;
-        for (j = 0; j < n; j++)
-            if (tests[j]->ref == tests[i]->ref && !apply_test(d, tests[j], &c))
-                return 0;
-        if (c.empty)
+        constraint *c = &s->c[s->count];
+        if (i == 0 || tests[i]->ref != tests[i - 1]->ref) {
+            constraint_init(d, tests[i]->ref, c);
+            s->count++;
+        } else {
+            c--;
+        }
+        if (!apply_test(d, tests[i], c))
+            return 1; /* opaque */
+        s->empty |= c->empty;
+    }
+    s->kind = SUM_TESTS;
+    s->tests = n;
+    return 1;
+}
+
+guard_overlap *dosm__overlap_prepare(const dosm_def *d, arena *scratch)
+{
+    guard_overlap *o = dosm__arena_alloc(scratch, sizeof *o);
+    uint32_t i;
+    if (!o || !(o->sum = dosm__arena_array(scratch, d->trans_count + 1,
+                                           sizeof *o->sum)))
+        return NULL;
+    for (i = 0; i < d->trans_count; i++)
+        if (!summarise(d, d->trans[i].guard, scratch, &o->sum[i]))
+            return NULL;
+    return o;
+}
+
+/* As the analysis has always answered: an unguarded transition can hold
+ * beside anything; a guard it cannot read, or two guards of more than 64
+ * tests in all, are taken to be exclusive; else both hold unless some
+ * attribute is held to values no one value meets. */
+int dosm__overlap_possible(const dosm_def *d, const guard_overlap *o,
+                           uint32_t ta, uint32_t tb)
+{
+    const guard_summary *a = &o->sum[ta], *b = &o->sum[tb];
+    uint32_t i = 0, j = 0;
+    if (a->kind == SUM_ALWAYS || b->kind == SUM_ALWAYS)
+        return 1;
+    if (a->kind == SUM_OPAQUE || b->kind == SUM_OPAQUE ||
+        a->tests + b->tests > 64 || a->empty || b->empty)
+        return 0;
+    while (i < a->count && j < b->count) {
+        if (a->c[i].attr < b->c[j].attr) {
+            i++;
+        } else if (a->c[i].attr > b->c[j].attr) {
+            j++;
+        } else if (disjoint(d, &a->c[i++], &b->c[j++])) {
             return 0;
+        }
     }
     return 1;
 }

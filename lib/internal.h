@@ -370,7 +370,13 @@ static inline void eval_begin(eval_ctx *ctx, const dosm_def *d,
     ctx->unreadable = 0;
 }
 int dosm__guard_eval(const guard_expr *g, eval_ctx *ctx);
-int dosm__guards_can_both_hold(const dosm_def *d, const guard_expr *a, const guard_expr *b);
+/* Whether two transitions' guards can both hold, for the overlap check:
+ * each guard is summarised once (in scratch; NULL when out of memory),
+ * then a pair costs a merge of two short lists. */
+typedef struct guard_overlap guard_overlap;
+guard_overlap *dosm__overlap_prepare(const dosm_def *d, arena *scratch);
+int dosm__overlap_possible(const dosm_def *d, const guard_overlap *o,
+                           uint32_t ta, uint32_t tb);
 int dosm__value_read(const field *f, const char *text, value *out);
 const char *dosm__values_get(const dosm_values *v, const char *name);
 
