@@ -120,15 +120,22 @@ static void fill_candidates(dosm_def *d, const from_lists *fl, uint32_t s,
     }
 }
 
+/* The most cells a dense table may have: 8 MiB. 16,000 states x 1,023
+ * events with 256 `from: any` transitions pass the test of cells per
+ * candidate below, and made a 131 MB table. */
+#define DENSE_MAX_CELLS (UINT32_C(1) << 20)
+
 /* A dense state x event table of where each pair's candidates start and,
  * when the first has no guard and a fixed target, of the step itself: fire
  * then finds its next state with one load. Built when it costs at most a
- * few cells per candidate (sparse definitions keep the per-state search). */
+ * few cells per candidate and at most DENSE_MAX_CELLS; other definitions
+ * keep the per-state search (a binary search of one state's candidates,
+ * which does not grow with the definition). */
 static int build_cells(dosm_def *d, uint32_t candidates)
 {
     uint64_t cells = (uint64_t)d->state_count * d->event_count;
     uint32_t s, k;
-    if (cells > 4 * (uint64_t)candidates + 4096)
+    if (cells > 4 * (uint64_t)candidates + 4096 || cells > DENSE_MAX_CELLS)
         return DOSM_OK;
     d->cell = dosm__arena_array(&d->mem, (size_t)cells + 1, sizeof *d->cell);
     if (!d->cell)
