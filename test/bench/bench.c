@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "counting_alloc.h"
 #include "itero_switch.h"
+#include "worst.h"
 
 #include <dosm.h>
 #include <stdarg.h>
@@ -443,6 +444,109 @@ static double replay_ns(const workload *w)
     return median(t, runs);
 }
 
+/* ---- worst cases (issue 15) and name lookups (issue 18) ---- */
+
+/* Loads each generated worst case `runs` times with the default limits,
+ * counting the heap through the allocator hooks (libyaml's own buffers
+ * are not counted: it calls malloc), and prints the load time's median
+ * and range, the peak heap and the outcome. */
+static void worst(const char *name)
+{
+    int i, r;
+    printf("libdosm %s worst cases, %d runs each, default limits\n"
+           "%-16s %7s %9s %9s %19s %9s  %s\n", dosm_version(), runs, "case",
+           "N", "input kB", "load ms", "(range)", "peak MB", "outcome");
+    for (i = 0; i < worst_case_count; i++) {
+        const worst_case *c = &worst_cases[i];
+        double t[MAX_RUNS], lo = 1e30, hi = 0;
+        size_t len, peak = 0;
+        char *yaml;
+        dosm_error err;
+        int rc = DOSM_OK;
+        if (name && strcmp(name, c->name) != 0)
+            continue;
+        yaml = c->make(c->bench_n, &len);
+        for (r = 0; r < runs; r++) {
+            test_alloc heap;
+            dosm_allocator a;
+            dosm_options opt;
+            dosm_def *d = NULL;
+            double t0;
+            memset(&heap, 0, sizeof heap);
+            a = test_allocator(&heap);
+            dosm_options_init(&opt);
+            opt.allocator = &a;
+            t0 = now();
+            rc = dosm_load(yaml, len, c->name, &opt, &d, &err);
+            t[r] = (now() - t0) * 1e3;
+            dosm_def_free(d);
+            if (heap.live)
+                die("%s: %ld blocks leaked", c->name, heap.live);
+            lo = t[r] < lo ? t[r] : lo;
+            hi = t[r] > hi ? t[r] : hi;
+            peak = heap.peak > peak ? heap.peak : peak;
+        }
+        printf("%-16s %7d %9.0f %9.1f %9.1f-%-9.1f %9.1f  %s", c->name, c->bench_n,
+               (double)len / 1e3, median(t, runs), lo, hi, (double)peak / 1048576.0,
+               dosm_code_name(rc));
+        if (rc != DOSM_OK)
+            printf(" %u:%u %s", err.line, err.column, err.text);
+        printf("\n");
+        fflush(stdout);
+        free(yaml);
+    }
+}
+
+/* Lookups by id in the generated definitions: each id's time is the best
+ * of `runs` rounds of 200 lookups of it (its slot in cache: what is left
+ * is hashing and probing); the mean is over all ids, and so is the worst. */
+static void lookups(void)
+{
+    static const int sizes[] = {10, 1000, 10000};
+    int i;
+    printf("libdosm %s name lookups (dosm_state_find by id), best of %d rounds\n"
+           "%8s %9s %9s %9s %12s\n", dosm_version(), runs, "states", "mean ns",
+           "worst ns", "worst/mean", "pass ns");
+    for (i = 0; i < 3; i++) {
+        workload w;
+        double sum = 0, worst_ns = 0, pass[MAX_RUNS];
+        int n = sizes[i], s, r, k;
+        char (*ids)[16] = malloc((size_t)n * sizeof *ids);
+        memset(&w, 0, sizeof w);
+        snprintf(w.name, sizeof w.name, "generated-%d", n);
+        w.yaml = generate(n, &w.len);
+        load_workload(&w);
+        for (s = 0; s < n; s++)
+            snprintf(ids[s], sizeof ids[s], "%s", dosm_state_id(w.def, s));
+        for (s = 0; s < n; s++) {
+            double best = 1e30;
+            for (r = 0; r < runs; r++) {
+                double t0 = now();
+                for (k = 0; k < 200; k++)
+                    sink += dosm_state_find(w.def, ids[s]);
+                t0 = (now() - t0) * 1e9 / 200;
+                best = t0 < best ? t0 : best;
+            }
+            if (dosm_state_find(w.def, ids[s]) != s)
+                die("lookup of %s failed", ids[s]);
+            sum += best;
+            worst_ns = best > worst_ns ? best : worst_ns;
+        }
+        /* and once through all ids in a pseudo-random order, cold slots */
+        for (r = 0; r < runs; r++) {
+            double t0 = now();
+            for (k = 0; k < 1000000; k++)
+                sink += dosm_state_find(w.def, ids[(uint32_t)k * 2654435761u % (uint32_t)n]);
+            pass[r] = (now() - t0) * 1e9 / 1000000;
+        }
+        printf("%8d %9.1f %9.1f %9.2f %12.1f\n", n, sum / n, worst_ns,
+               worst_ns / (sum / n), median(pass, runs));
+        dosm_def_free(w.def);
+        free(w.yaml);
+        free(ids);
+    }
+}
+
 /* ---- report ---- */
 
 static void machine(char *out, size_t size)
@@ -470,7 +574,7 @@ int main(int argc, char **argv)
         "3shape-communicate", "fhir-task", "medit-link"};
     static const int sizes[] = {10, 100, 1000, 10000};
     workload w[11];
-    int n = 0, i;
+    int n = 0, i, mode = 0;
     fire_times itero = {0, 0, 0, 0, 0};
     double fire10 = 0,
            fire10k = 0, index10 = 0, index10k = 0;
@@ -483,11 +587,27 @@ int main(int argc, char **argv)
             runs = atoi(argv[++i]);
         else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
             only = argv[++i];
+        else if (strcmp(argv[i], "--worst") == 0)
+            mode = 1;
+        else if (strcmp(argv[i], "--lookups") == 0)
+            mode = 2;
         else
-            die("usage: dosm_bench [--json] [--runs N] [--only NAME]");
+            die("usage: dosm_bench [--json] [--runs N] [--only NAME]\n"
+                "       dosm_bench --worst [--runs N] [--only CASE]\n"
+                "       dosm_bench --lookups [--runs N]");
     }
     if (runs < 1 || runs > MAX_RUNS)
         die("--runs must be 1 to %d", MAX_RUNS);
+    if (mode == 1) {
+        if (only && !worst_find(only))
+            die("no worst case %s", only);
+        worst(only);
+        return 0;
+    }
+    if (mode == 2) {
+        lookups();
+        return 0;
+    }
     machine(host, sizeof host);
     memset(w, 0, sizeof w);
     for (i = 0; i < 7; i++, n++) {
