@@ -1,0 +1,397 @@
+/* Load cost is bounded by the limits (issue 15): each generated worst case
+ * of test/bench/worst.c, at a size small enough for valgrind, must load or
+ * be refused exactly as it is at full size (the benchmark's --worst mode
+ * times the full sizes; no test here measures time). Where the outcome is
+ * the same either way, the test also checks what keeps the cost down: the
+ * table given up, the memory held. */
+#include "support.h"
+#include "bench/worst.h"
+#include "internal.h" /* white box: which index a definition got */
+
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+/* ---- helpers ---- */
+
+typedef struct outcome {
+    int rc;
+    dosm_error err;
+    dosm_def *def;
+    size_t peak; /* heap, through the allocator hooks */
+    unsigned errors, hints;
+} outcome;
+
+static void count_diagnostics(void *user, const dosm_diagnostic *d)
+{
+    outcome *o = user;
+    if (d->severity == DOSM_ERROR) {
+        o->errors++;
+        o->hints += strstr(d->text, "did you mean") != NULL;
+    }
+}
+
+/* Outlives the loads: a definition is freed through it later. */
+static test_alloc heap;
+static dosm_allocator a;
+
+static outcome load_yaml(const char *yaml, size_t len)
+{
+    outcome o;
+    dosm_options opt;
+    memset(&o, 0, sizeof o);
+    memset(&heap, 0, sizeof heap);
+    a = test_allocator(&heap);
+    dosm_options_init(&opt); /* the default limits */
+    opt.allocator = &a;
+    opt.on_diagnostic = count_diagnostics;
+    opt.diagnostic_user = &o;
+    o.rc = dosm_load(yaml, len, "worst", &opt, &o.def, &o.err);
+    o.peak = heap.peak;
+    if (o.rc != DOSM_OK)
+        assert_int_equal(heap.live, 0);
+    return o;
+}
+
+/* Generates case `name` at its test size (or n, when n > 0) and loads it. */
+static outcome load_case(const char *name, int n, char **yaml_out)
+{
+    const worst_case *c = worst_find(name);
+    size_t len;
+    char *yaml;
+    outcome o;
+    assert_non_null(c);
+    yaml = c->make(n > 0 ? n : c->test_n, &len);
+    o = load_yaml(yaml, len);
+    if (yaml_out)
+        *yaml_out = yaml;
+    else
+        free(yaml);
+    return o;
+}
+
+static void expect_ok(const outcome *o)
+{
+    if (o->rc != DOSM_OK)
+        fail_msg("refused: %s %u:%u %s", dosm_code_name(o->rc), o->err.line,
+                 o->err.column, o->err.text);
+}
+
+static void expect_error(const outcome *o, int code, unsigned line,
+                         unsigned col, const char *text)
+{
+    if (o->rc != code || o->err.line != line || o->err.column != col ||
+        strcmp(o->err.text, text) != 0)
+        fail_msg("got %s %u:%u '%s'\nwant %s %u:%u '%s'", dosm_code_name(o->rc),
+                 o->err.line, o->err.column, o->err.text, dosm_code_name(code),
+                 line, col, text);
+}
+
+/* `len` bytes of line `line` (1-based) from column `col` of a text. */
+static void text_at(const char *yaml, unsigned line, unsigned col, size_t len,
+                    char *out)
+{
+    const char *p = yaml;
+    unsigned l;
+    for (l = 1; l < line; l++) {
+        p = strchr(p, '\n');
+        assert_non_null(p);
+        p++;
+    }
+    memcpy(out, p + col - 1, len);
+    out[len] = '\0';
+}
+
+/* Every state is found by its id, and by its label. */
+static void expect_all_found(const dosm_def *d)
+{
+    int s;
+    for (s = 0; s < dosm_state_count(d); s++) {
+        dosm_state_info si;
+        assert_int_equal(dosm_state_get(d, s, &si), DOSM_OK);
+        assert_int_equal(dosm_state_find(d, si.id), s);
+        assert_int_equal(dosm_state_find(d, si.label), s);
+    }
+    assert_int_equal(dosm_state_find(d, "NO_SUCH_STATE"), -1);
+}
+
+/* ---- the overlap check ---- */
+
+/* 64 exclusive transitions from the same 300 states: compared once, not
+ * once per state, and still all accepted. */
+static void overlap_shared_from(void **state)
+{
+    outcome o = load_case("overlap", 0, NULL);
+    (void)state;
+    expect_ok(&o);
+    assert_int_equal(dosm_transition_count(o.def), 300 + 64);
+    dosm_def_free(o.def);
+}
+
+/* The issue's shape without a ring: refused for the unreachable states
+ * (the checker stops comparing once the errors are full). */
+static void overlap_issue_refused(void **state)
+{
+    outcome o = load_case("overlap-issue", 0, NULL);
+    (void)state;
+    expect_error(&o, DOSM_D_UNREACHABLE, 10, 3,
+                 "state S1 cannot be reached from the initial state S0");
+    assert_int_equal(o.errors, 50);
+}
+
+/* Every state with its own 64 of 70 transitions: nothing shared. */
+static void overlap_subsets(void **state)
+{
+    outcome o = load_case("overlap-subsets", 0, NULL);
+    (void)state;
+    expect_ok(&o);
+    dosm_def_free(o.def);
+}
+
+/* One guard of the shared group made to overlap the next: found at the
+ * first state, reported once per transition, not once per state. */
+static void overlap_found_in_shared_group(void **state)
+{
+    const int n = 300;
+    char *yaml, *at;
+    size_t len;
+    outcome o;
+    char want[DOSM_TEXT_MAX];
+    (void)state;
+    yaml = worst_find("overlap")->make(n, &len);
+    at = strstr(yaml, "guard: n == 40\n");
+    assert_non_null(at);
+    memcpy(at, "guard: n >= 40\n", 15); /* overlaps n == 41 ... n == 63 */
+    o = load_yaml(yaml, len);
+    /* transition k starts on line 13 + 2n + 4k, at column 5 */
+    snprintf(want, sizeof want,
+             "in state S0, 'go' could take this transition and the one of "
+             "line %d at once; make the guards exclusive (write an otherwise "
+             "as not (...))",
+             13 + 2 * n + 4 * 40);
+    expect_error(&o, DOSM_D_OVERLAP, (unsigned)(13 + 2 * n + 4 * 41), 5, want);
+    assert_int_equal(o.errors, 63 - 40); /* k = 41 ... 63, each once */
+    free(yaml);
+}
+
+/* More than 64 transitions of one event in one state are refused. */
+static void overlap_run_limit(void **state)
+{
+    char yaml[8192];
+    size_t len;
+    int k;
+    outcome o;
+    (void)state;
+    len = (size_t)snprintf(yaml, sizeof yaml,
+                           "dosm: 1\nname: run\ntitle: Run\nrevision: 1\n"
+                           "initial: S0\nattributes:\n  n: { type: integer }\n"
+                           "states:\n  S0: {label: s0}\n  S1: {label: s1, final: true}\n"
+                           "events:\n  go:\ntransitions:\n");
+    for (k = 0; k < 65; k++)
+        len += (size_t)snprintf(yaml + len, sizeof yaml - len,
+                                "  - {event: go, from: S0, to: S1, guard: n == %d}\n", k);
+    o = load_yaml(yaml, len);
+    expect_error(&o, DOSM_D_LIMIT, 14 + 64, 5,
+                 "more than 64 transitions of 'go' apply to state S0 (the "
+                 "limit)");
+}
+
+/* ---- the "did you mean" hint ---- */
+
+/* The typo of the first transition (line n + 10 of the hint cases, or
+ * n + 11 with its two states first) and the hint it gets: the id or name
+ * on line `source` it was made from. */
+static void expect_hint(const char *name, const char *kind, unsigned line,
+                        unsigned col, unsigned source, size_t len)
+{
+    char *yaml, typo[80], id[80], want[DOSM_TEXT_MAX];
+    outcome o = load_case(name, 0, &yaml);
+    text_at(yaml, line, col, len, typo);
+    text_at(yaml, source, 3, len, id);
+    snprintf(want, sizeof want, "unknown %s '%s'; did you mean '%s'?", kind,
+             typo, id);
+    expect_error(&o, DOSM_D_REF, line, col, want);
+    assert_int_equal(o.errors, 50);
+    assert_int_equal(o.hints, 50);
+    free(yaml);
+}
+
+static void hint_long_ids(void **state)
+{
+    (void)state;
+    expect_hint("hint", "state", 2000 + 10, 31, 8, 61);
+}
+
+/* Ids alike but for their last six characters: every one passes the
+ * cheap filters, yet the one the typo came from is found. */
+static void hint_alike_ids(void **state)
+{
+    (void)state;
+    expect_hint("hint-alike", "state", 2000 + 10, 31, 8, 61);
+}
+
+static void hint_events(void **state)
+{
+    (void)state;
+    expect_hint("hint-events", "event", 2000 + 11, 13, 10, 64);
+}
+
+/* The nearest name wins, the first of equals; names a third wrong or
+ * more get no hint. */
+static void hint_nearest_first(void **state)
+{
+    static const char *const yaml =
+        "dosm: 1\nname: near\ntitle: Near\nrevision: 1\ninitial: AB_CD\n"
+        "states:\n  AB_CD: {label: one}\n  AB_CE: {label: two}\n"
+        "  DESIGN_APPROVED: {label: three}\n  DESIGN_REJECTED: {label: four}\n"
+        "events:\n  go:\ntransitions:\n"
+        "  - {event: go, from: AB_CD, to: AB_CF}\n"
+        "  - {event: go, from: AB_CE, to: DESIGN_APROVED}\n"
+        "  - {event: go, from: AB_CE, to: XY_ZW}\n";
+    outcome o = load_yaml(yaml, strlen(yaml));
+    (void)state;
+    expect_error(&o, DOSM_D_REF, 14, 34,
+                 "unknown state 'AB_CF'; did you mean 'AB_CD'?");
+    assert_int_equal(o.errors, 3);
+    assert_int_equal(o.hints, 2);
+}
+
+/* ---- the dense state x event table ---- */
+
+/* n states x 1,023 events with 256 `from: any`: at 1,000 states (1,023,000
+ * cells) the table is built, at 1,100 it is not, and fire answers the
+ * same through the per-state search. */
+static void dense_table_bounded(void **state)
+{
+    static const int sizes[] = {1000, 1100};
+    int i;
+    (void)state;
+    for (i = 0; i < 2; i++) {
+        const int n = sizes[i];
+        outcome o = load_case("dense", n, NULL);
+        dosm_instance inst;
+        dosm_request req;
+        dosm_outcome out;
+        char ev[16];
+        int k;
+        expect_ok(&o);
+        if (i == 0)
+            assert_true(dosm_def_memory(o.def) > 1023u * 1000u * 8u);
+        else
+            assert_true(dosm_def_memory(o.def) < (size_t)8 << 20);
+        assert_int_equal(o.def->cell != NULL, i == 0);
+        for (k = 1; k <= 256; k += 51) {
+            inst = dosm_instance_initial(o.def);
+            memset(&req, 0, sizeof req);
+            snprintf(ev, sizeof ev, "e%d", k);
+            req.event = ev;
+            assert_int_equal(dosm_fire(o.def, NULL, &inst, &req, &out), DOSM_OK);
+            assert_int_equal(inst.state, k * 61 % n);
+            req.event = "next";
+            assert_int_equal(dosm_fire(o.def, NULL, &inst, &req, &out), DOSM_OK);
+            assert_int_equal(inst.state, (k * 61 % n + 1) % n);
+            req.event = "e300"; /* declared, no transition */
+            assert_int_equal(dosm_fire(o.def, NULL, &inst, &req, &out),
+                             DOSM_R_NOT_ALLOWED);
+        }
+        dosm_def_free(o.def);
+    }
+}
+
+/* ---- the name index ---- */
+
+/* Ids that shared one slot of 0.1.0's index spread out in this one. */
+static void names_old_collisions_spread(void **state)
+{
+    outcome o = load_case("collide-old", 0, NULL);
+    (void)state;
+    expect_ok(&o);
+    assert_int_equal(o.def->state_ix.sorted, 0);
+    expect_all_found(o.def);
+    dosm_def_free(o.def);
+}
+
+/* Ids chosen to collide in this index: it gives the table up for the
+ * sorted array, and finds every id and label all the same. */
+static void names_collisions_sorted(void **state)
+{
+    outcome o = load_case("collide-new", 0, NULL);
+    (void)state;
+    expect_ok(&o);
+    assert_int_equal(o.def->state_ix.sorted, 2 * 3000);
+    expect_all_found(o.def);
+    dosm_def_free(o.def);
+}
+
+/* A label that is another state's id clashes in the sorted array too. */
+static void names_clash_when_sorted(void **state)
+{
+    char *yaml, id4[9], id10[9], want[DOSM_TEXT_MAX], *label;
+    size_t len;
+    outcome o;
+    (void)state;
+    yaml = worst_find("collide-new")->make(3000, &len);
+    text_at(yaml, 7 + 4, 3, 8, id4);   /* state i is on line 7 + i */
+    text_at(yaml, 7 + 10, 3, 8, id10);
+    label = strstr(yaml, id10);
+    label = strstr(label, "label: ") + 7;
+    memcpy(label, id4, 8);
+    o = load_yaml(yaml, len);
+    snprintf(want, sizeof want,
+             "state %s: '%s' is already the id or label of state %s "
+             "(ignoring case)", id10, id4, id4);
+    expect_error(&o, DOSM_D_CLASH, 7 + 10, 3, want);
+    assert_int_equal(o.errors, 1);
+    free(yaml);
+}
+
+/* States labelled other than their ids: the index holds two names per
+ * state and stays at most half full. */
+static void names_ids_and_labels(void **state)
+{
+    outcome o = load_case("index-full", 0, NULL);
+    (void)state;
+    expect_ok(&o);
+    assert_int_equal(o.def->state_ix.sorted, 0);
+    assert_true(o.def->state_ix.mask + 1 >= 4u * 2047u);
+    expect_all_found(o.def);
+    dosm_def_free(o.def);
+}
+
+/* ---- found while looking ---- */
+
+static void tags_lists(void **state)
+{
+    outcome o = load_case("tags", 0, NULL);
+    (void)state;
+    expect_ok(&o);
+    dosm_def_free(o.def);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(overlap_shared_from),
+        cmocka_unit_test(overlap_issue_refused),
+        cmocka_unit_test(overlap_subsets),
+        cmocka_unit_test(overlap_found_in_shared_group),
+        cmocka_unit_test(overlap_run_limit),
+        cmocka_unit_test(hint_long_ids),
+        cmocka_unit_test(hint_alike_ids),
+        cmocka_unit_test(hint_events),
+        cmocka_unit_test(hint_nearest_first),
+        cmocka_unit_test(dense_table_bounded),
+        cmocka_unit_test(names_old_collisions_spread),
+        cmocka_unit_test(names_collisions_sorted),
+        cmocka_unit_test(names_clash_when_sorted),
+        cmocka_unit_test(names_ids_and_labels),
+        cmocka_unit_test(tags_lists),
+    };
+    if (getenv("DOSM_TEST_ONLY")) /* one test, e.g. under valgrind */
+        cmocka_set_test_filter(getenv("DOSM_TEST_ONLY"));
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
