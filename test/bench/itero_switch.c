@@ -8,44 +8,45 @@ int itero_switch_fire(int state, int event, int physical_model)
     case IT_SCANNING:
         return event == EV_SEND_TO_LAB ? IT_READY_FOR_DOWNLOAD : -1;
     case IT_READY_FOR_DOWNLOAD:
+    case IT_DOWNLOADED:
+    case IT_REVIEW_DOWNLOADED:
         switch (event) {
-        case EV_DOWNLOAD: return IT_DOWNLOADED;
+        case EV_DOWNLOAD:
+            return state == IT_READY_FOR_DOWNLOAD ? IT_DOWNLOADED : -1;
         case EV_SEND_TO_MODELING: return IT_MODELING;
         case EV_REQUEST_RESCAN: return IT_RESCAN_REQUESTED;
         case EV_REQUEST_PHYSICAL_MODEL: return IT_MODELING;
+        case EV_PROCEED:
+            return state == IT_REVIEW_DOWNLOADED && physical_model
+                       ? IT_ITERO_MILLING : -1;
         default: return -1;
         }
     case IT_MODELING:
-        switch (event) {
-        case EV_MODELING_DONE: return IT_LAB_REVIEW;
-        case EV_SEND_TO_INTERPRETATION_2: return IT_INTERPRETATION_2;
-        default: return -1;
-        }
+        return event == EV_MODELING_DONE ? IT_LAB_REVIEW : -1;
     case IT_LAB_REVIEW:
         switch (event) {
-        case EV_DOWNLOAD: return IT_DOWNLOADED;
+        case EV_DOWNLOAD: return IT_REVIEW_DOWNLOADED;
         case EV_REQUEST_RESCAN: return IT_RESCAN_REQUESTED;
         case EV_PROCEED: return physical_model ? IT_ITERO_MILLING : -1;
         default: return -1;
         }
     case IT_INTERPRETATION_2:
         switch (event) {
-        case EV_SEND_TO_MILLING: return IT_ITERO_MILLING;
+        case EV_SEND_TO_MILLING: return physical_model ? IT_ITERO_MILLING : -1;
         case EV_SEND_BACK_FOR_REVIEW: return IT_LAB_REVIEW;
         default: return -1;
         }
     case IT_ITERO_MILLING:
         switch (event) {
         case EV_MILLED: return IT_READY_TO_SHIP;
-        case EV_SEND_TO_INTERPRETATION_2: return IT_INTERPRETATION_2;
+        case EV_SEND_TO_INTERPRETATION_2:
+            return physical_model ? IT_INTERPRETATION_2 : -1;
         default: return -1;
         }
     case IT_READY_TO_SHIP:
         return event == EV_DOWNLOAD ? IT_DOWNLOADED : -1;
     case IT_RESCAN_REQUESTED:
         return event == EV_RESCAN_SENT ? IT_READY_FOR_DOWNLOAD : -1;
-    case IT_DOWNLOADED:
-        return event == EV_REQUEST_RESCAN ? IT_RESCAN_REQUESTED : -1;
     default:
         return -1;
     }
@@ -60,4 +61,4 @@ const char *const itero_event_names[EV_COUNT] = {
 const char *const itero_state_names[IT_COUNT] = {
     "SCANNING", "READY_FOR_DOWNLOAD", "MODELING", "LAB_REVIEW",
     "INTERPRETATION_2", "ITERO_MILLING", "READY_TO_SHIP", "RESCAN_REQUESTED",
-    "DOWNLOADED"};
+    "DOWNLOADED", "REVIEW_DOWNLOADED"};
