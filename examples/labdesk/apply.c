@@ -77,7 +77,17 @@ static void effect_reset_due_date(const dosm_event_info *info, void *user)
 {
     job *j = info->context;
     (void)user;
+    j->row.has_due = 1;
     j->row.due = info->record->time + TURNAROUND;
+}
+
+/* clear_due_date: a red status has no due date until the clinic acts. */
+static void effect_clear_due_date(const dosm_event_info *info, void *user)
+{
+    job *j = info->context;
+    (void)user;
+    j->row.has_due = 0;
+    j->row.due = 0;
 }
 
 static void last_accepted(const log_row *row, void *user)
@@ -107,7 +117,8 @@ static int bind_host(workflow *w, char *error, size_t size)
         const char *name;
         dosm_callback fn;
     } effects[] = {{"notify", effect_notify},
-                   {"reset_due_date", effect_reset_due_date}};
+                   {"reset_due_date", effect_reset_due_date},
+                   {"clear_due_date", effect_clear_due_date}};
     dosm_error err;
     size_t i;
     if (w->host)
@@ -159,6 +170,7 @@ static int load_order(job *j, dosm_instance *inst, int found, char *msg,
         COPY(j->row.id, j->u->order);
         COPY(j->row.workflow, j->u->workflow);
         COPY(j->row.attributes, "{}");
+        j->row.has_due = 1;
         j->row.due = j->u->time + TURNAROUND;
         j->row.updated = j->u->time;
         *inst = dosm_instance_initial(j->w->def);

@@ -64,9 +64,20 @@ static int by_attention(const void *pa, const void *pb)
         return a->key < b->key ? -1 : 1;
     if ((c = strcmp(a->row.workflow, b->row.workflow)) != 0)
         return c;
+    if (a->row.has_due != b->row.has_due) /* no due date: not overdue */
+        return a->row.has_due ? -1 : 1;
     if (a->row.due != b->row.due)
         return a->row.due < b->row.due ? -1 : 1;
     return strcmp(a->row.id, b->row.id);
+}
+
+/* The due date, or "-" for an order that has none. */
+static void due_format(const order_row *row, char *out, size_t size)
+{
+    if (row->has_due)
+        date_format(row->due, out, size);
+    else
+        snprintf(out, size, "-");
 }
 
 static int by_order_id(const void *pa, const void *pb)
@@ -164,7 +175,7 @@ int dashboard_print(store *s, catalog *c, FILE *out)
             "SEQ");
     for (i = 0; i < b.count; i++) {
         const line *l = &b.lines[i];
-        date_format(l->row.due, due, sizeof due);
+        due_format(&l->row, due, sizeof due);
         column(out, dosm_attention_name(l->state.attention), 9);
         column(out, l->row.id, wid);
         column(out, l->row.workflow, wwf);
@@ -228,7 +239,7 @@ int dashboard_html(store *s, catalog *c, FILE *out)
           "<th>FHIR</th><th>Due</th><th>Seq</th></tr>\n", out);
     for (i = 0; i < b.count; i++) {
         const line *l = &b.lines[i];
-        date_format(l->row.due, due, sizeof due);
+        due_format(&l->row, due, sizeof due);
         snprintf(seq, sizeof seq, "%lu", (unsigned long)l->inst.seq);
         fprintf(out, "<tr class=\"%s\">",
                 dosm_attention_name(l->state.attention));

@@ -86,7 +86,9 @@ typedef struct order_row {
     char instance[DOSM_SNAPSHOT_MAX]; /* dosm_encode's snapshot string */
     uint32_t seq;                     /* the instance's, for the WHERE */
     char attributes[ATTRS_MAX];       /* a flat JSON object */
-    int64_t due;
+    int has_due;                      /* 0: none (a red status, until the
+                                         clinic acts); NULL in the table */
+    int64_t due;                      /* the ship date, when has_due */
     int64_t updated;                  /* feed time of the last change */
 } order_row;
 

@@ -42,12 +42,13 @@ static int run(store *s, const char *sql, int count, const char *const *params,
 static int create_schema(store *s)
 {
     /* Column types that mean the same to SQLite and PostgreSQL; only the
-     * auto-numbered key of the append-only tables differs. */
+     * auto-numbered key of the append-only tables differs. An order's due
+     * is NULL while it has no due date (clear_due_date). */
     static const char *const tables[] = {
         "CREATE TABLE IF NOT EXISTS orders ("
         " id TEXT PRIMARY KEY, workflow TEXT NOT NULL,"
         " instance TEXT NOT NULL, seq BIGINT NOT NULL,"
-        " attributes TEXT NOT NULL, due BIGINT NOT NULL,"
+        " attributes TEXT NOT NULL, due BIGINT,"
         " updated BIGINT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS log ("
         " id %s, order_id TEXT NOT NULL, time BIGINT NOT NULL,"
@@ -118,7 +119,9 @@ static void to_order(const char *const *c, order_row *row)
     COPY(row->instance, c[2]);
     row->seq = (uint32_t)to_int(c[3]);
     COPY(row->attributes, c[4]);
-    row->due = to_int(c[5]);
+    /* both backends give a NULL column as "" */
+    row->has_due = c[5][0] != '\0';
+    row->due = row->has_due ? to_int(c[5]) : 0;
     row->updated = to_int(c[6]);
 }
 
@@ -156,7 +159,7 @@ int store_write_order(store *s, const order_row *row, int is_new,
     p[2] = row->instance;
     p[3] = num(&n, 3, row->seq);
     p[4] = row->attributes;
-    p[5] = num(&n, 5, row->due);
+    p[5] = row->has_due ? num(&n, 5, row->due) : NULL; /* NULL: SQL NULL */
     p[6] = num(&n, 6, row->updated);
     p[7] = num(&n, 7, expected_seq);
     /* Both statements change no row when another writer was first: it
