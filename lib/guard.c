@@ -433,7 +433,8 @@ static int32_t parse_or(parser *ps, int depth)
     return parse_binary(ps, depth, "or", G_OR, parse_and);
 }
 
-guard_expr *dosm__guard_parse(dosm_def *d, const char *text, mark at, diag_sink *sink)
+guard_expr *dosm__guard_parse(dosm_def *d, const char *text, mark at,
+                              diag_sink *sink, uint32_t *tokens_left)
 {
     parser ps;
     const char *p = text;
@@ -455,6 +456,14 @@ guard_expr *dosm__guard_parse(dosm_def *d, const char *text, mark at, diag_sink 
                     (unsigned)MAX_GUARD_TOKENS);
         return NULL;
     }
+    /* A node per token costs 104 bytes: 4 MiB of guards made 145 MB. */
+    if (tokens > *tokens_left) {
+        dosm__diag_report(sink, DOSM_ERROR, DOSM_D_LIMIT, at,
+                    "the guards have more than %u tokens in all (the limit)",
+                    (unsigned)DOSM_GUARD_TOKENS_ALL);
+        return NULL;
+    }
+    *tokens_left -= tokens;
     ps.g = dosm__arena_alloc(&d->mem, sizeof *ps.g);
     ps.capacity = tokens;
     if (!ps.g || !(ps.g->nodes = dosm__arena_array(&d->mem, tokens, sizeof(gnode)))) {

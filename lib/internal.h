@@ -332,7 +332,12 @@ name_table dosm__table_of_vocabs(const dosm_def *d);
 
 int dosm__loader_build(dosm_def *d, const node *root, const limits *lim,
                  arena *scratch, diag_sink *sink);
-guard_expr *dosm__guard_parse(dosm_def *d, const char *text, mark at, diag_sink *sink);
+/* Parses a guard; its tokens are taken from *tokens_left, which starts
+ * at DOSM_GUARD_TOKENS_ALL for a definition (identical guards are parsed
+ * once: loader.c). */
+guard_expr *dosm__guard_parse(dosm_def *d, const char *text, mark at,
+                              diag_sink *sink, uint32_t *tokens_left);
+#define DOSM_GUARD_TOKENS_ALL (UINT32_C(1) << 18)
 int dosm__compiler_build(dosm_def *d, arena *scratch, diag_sink *sink);
 void dosm__checker_run(const dosm_def *d, arena *scratch, diag_sink *sink);
 /* vocab.c: warns of unused vocabularies and builds the reverse index. */

@@ -19,6 +19,9 @@ typedef struct ld {
         name_table table;
         hint_names names;
     } hints[4]; /* states, events, effects, vocabularies */
+    uint32_t guard_tokens;  /* left for the guards (DOSM_GUARD_TOKENS_ALL) */
+    guard_expr **guards;    /* parsed guards by text: open addressing */
+    uint32_t guard_mask, guard_count;
 } ld;
 
 /* Lists of names (tags, enum values, renamed ids) are checked for repeats
@@ -824,6 +827,46 @@ static void load_effects(ld *l, const node *n, transition_def *t)
     t->effect_count = count;
 }
 
+/* The slot of guards holding `text`, or the empty one where it goes. */
+static uint32_t guard_slot(const ld *l, const char *text)
+{
+    uint32_t i = dosm__text_hash(TEXT_HASH_SEED, text) & l->guard_mask;
+    while (l->guards[i] && strcmp(l->guards[i]->text, text) != 0)
+        i = (i + 1) & l->guard_mask;
+    return i;
+}
+
+/* A guard parsed from text. A guard that reads the same as an earlier one
+ * is that one, parsed once: ten thousand transitions guarded by
+ * "units > 2" cost one parse and one tree, and only distinct guards count
+ * against DOSM_GUARD_TOKENS_ALL. */
+static guard_expr *guard_of(ld *l, const char *text, mark at)
+{
+    guard_expr *g;
+    uint32_t i;
+    if (l->guard_count * 2 >= l->guard_mask) { /* at most half full */
+        guard_expr **old = l->guards;
+        uint32_t k, old_size = l->guards ? l->guard_mask + 1 : 0;
+        uint32_t size = old_size ? old_size * 2 : 64;
+        l->guards = dosm__arena_array(l->scratch, size, sizeof *l->guards);
+        if (!l->guards)
+            return nomem(l), NULL;
+        l->guard_mask = size - 1;
+        for (k = 0; k < old_size; k++)
+            if (old[k])
+                l->guards[guard_slot(l, old[k]->text)] = old[k];
+    }
+    i = guard_slot(l, text);
+    if (l->guards[i])
+        return l->guards[i];
+    g = dosm__guard_parse(l->d, text, at, l->sink, &l->guard_tokens);
+    if (g) {
+        l->guards[i] = g;
+        l->guard_count++;
+    }
+    return g;
+}
+
 static void load_transition(ld *l, const node *spec, transition_def *t)
 {
     const node *n;
@@ -860,7 +903,7 @@ static void load_transition(ld *l, const node *spec, transition_def *t)
         if (!n->plain)
             at.col++;
         if (text)
-            t->guard = dosm__guard_parse(l->d, text, at, l->sink);
+            t->guard = guard_of(l, text, at);
     }
     if ((n = map_get(spec, "effects")) != NULL)
         load_effects(l, n, t);
@@ -979,6 +1022,7 @@ int dosm__loader_build(dosm_def *d, const node *root, const limits *lim,
     l.lim = lim;
     l.scratch = scratch;
     l.hint_budget = DOSM_HINT_BUDGET;
+    l.guard_tokens = DOSM_GUARD_TOKENS_ALL;
 
     d->mixed = -1;
     if (!root || root->kind != NODE_MAP) {
