@@ -30,12 +30,19 @@ typedef struct reader {
     int documents;
     int skipping;     /* refused already: parse on, build nothing */
     pending *first, **tail;
+    unsigned held;    /* findings pending */
 } reader;
 
+/* Holds a finding. The sink reports max_errors of them, so no more are
+ * kept: a list of 199,000 texts holding a NUL held 45 MB of findings. */
 static int defer(reader *r, int code, mark at, const char *fmt, ...)
 {
     va_list ap;
-    pending *p = dosm__arena_alloc(r->ar, sizeof *p);
+    pending *p;
+    if (r->held >= r->lim->max_errors)
+        return 1;
+    r->held++;
+    p = dosm__arena_alloc(r->ar, sizeof *p);
     if (!p) {
         dosm__diag_report(r->sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
                     "out of memory");
