@@ -364,6 +364,72 @@ static void names_ids_and_labels(void **state)
 
 /* ---- found while looking ---- */
 
+/* A node per guard token costs 104 bytes, so the guards' tokens are
+ * limited in all: 520 distinct guards of 512 tokens pass 262,144 at the
+ * 513th (line 2618 + 512 of guards-big, where its text starts). */
+static void guards_tokens_in_all(void **state)
+{
+    outcome o = load_case("guards-big", 0, NULL);
+    (void)state;
+    expect_error(&o, DOSM_D_LIMIT, 520 + 15 + 3 + 512, 45,
+                 "the guards have more than 262144 tokens in all (the limit)");
+    assert_int_equal(o.errors, 520 - 512);
+}
+
+/* Guards that read the same are parsed once and counted once: 1,000
+ * transitions with one 511-token guard load, in the memory of one. */
+static void guards_identical_once(void **state)
+{
+    char *yaml = malloc(1 << 22);
+    size_t len;
+    int i, k;
+    outcome o;
+    (void)state;
+    assert_non_null(yaml);
+    len = (size_t)sprintf(yaml, "dosm: 1\nname: same\ntitle: Same\nrevision: 1\n"
+                                "initial: S0\nattributes:\n  u: { type: boolean }\n"
+                                "states:\n  S0: {label: s0}\n  S1: {label: s1}\n"
+                                "events:\n  back:\n");
+    for (i = 0; i < 1000; i++)
+        len += (size_t)sprintf(yaml + len, "  g%d:\n", i);
+    len += (size_t)sprintf(yaml + len, "transitions:\n"
+                                       "  - {event: back, from: S1, to: S0}\n");
+    for (i = 0; i < 1000; i++) {
+        len += (size_t)sprintf(yaml + len, "  - {event: g%d, from: S0, to: S1, "
+                                           "guard: \"u", i);
+        for (k = 0; k < 255; k++)
+            len += (size_t)sprintf(yaml + len, " and u");
+        len += (size_t)sprintf(yaml + len, "\"}\n");
+    }
+    o = load_yaml(yaml, len);
+    expect_ok(&o);
+    /* one tree of 511 nodes, not 1,000 (50 MB) */
+    assert_true(dosm_def_memory(o.def) < (size_t)4 << 20);
+    dosm_def_free(o.def);
+    free(yaml);
+}
+
+/* Findings held while the YAML parses are kept up to max_errors only. */
+static void nul_texts_held(void **state)
+{
+    outcome o = load_case("nul-scalars", 0, NULL);
+    (void)state;
+    expect_error(&o, DOSM_D_VALUE, 1, 2,
+                 "text may not contain a NUL character (\\0)");
+    assert_int_equal(o.errors, 50);
+    assert_true(o.peak < (size_t)3 << 20); /* 20,000 held: 6 MB */
+}
+
+static void duplicate_keys_held(void **state)
+{
+    outcome o = load_case("dup-keys", 0, NULL);
+    (void)state;
+    expect_error(&o, DOSM_D_DUPLICATE_KEY, 2, 1,
+                 "duplicate key 'a' (first at line 1)");
+    assert_int_equal(o.errors, 50);
+    assert_true(o.peak < (size_t)5 << 20); /* 20,000 held: 7.7 MB */
+}
+
 static void tags_lists(void **state)
 {
     outcome o = load_case("tags", 0, NULL);
@@ -389,6 +455,10 @@ int main(void)
         cmocka_unit_test(names_collisions_sorted),
         cmocka_unit_test(names_clash_when_sorted),
         cmocka_unit_test(names_ids_and_labels),
+        cmocka_unit_test(guards_tokens_in_all),
+        cmocka_unit_test(guards_identical_once),
+        cmocka_unit_test(nul_texts_held),
+        cmocka_unit_test(duplicate_keys_held),
         cmocka_unit_test(tags_lists),
     };
     if (getenv("DOSM_TEST_ONLY")) /* one test, e.g. under valgrind */
