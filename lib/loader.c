@@ -24,9 +24,38 @@ typedef struct ld {
     uint32_t guard_mask, guard_count;
 } ld;
 
-/* Lists of names (tags, enum values, renamed ids) are checked for repeats
- * pairwise; keep them short enough for that. */
+/* The most names in one list (tags, enum values, renamed ids, a
+ * vocabulary's values of a state). */
 #define MAX_NAME_LIST 256
+
+/* The texts of one list so far, to find repeats by hash: comparing each
+ * with all before it made 700 lists of 256 values of one state (each
+ * compared with the state's earlier values) take 12 s. */
+typedef struct text_set {
+    const char *slot[2 * MAX_NAME_LIST];
+    uint32_t mask;
+} text_set;
+
+/* Readies set for a list of up to count texts (at most MAX_NAME_LIST). */
+static void text_set_init(text_set *set, uint32_t count)
+{
+    uint32_t size = 8;
+    while (size < 2 * count)
+        size *= 2;
+    memset(set->slot, 0, size * sizeof set->slot[0]);
+    set->mask = size - 1;
+}
+
+/* Adds s; 0 when the list had it already. */
+static int text_set_add(text_set *set, const char *s)
+{
+    uint32_t i = dosm__text_hash(TEXT_HASH_SEED, s) & set->mask;
+    for (; set->slot[i]; i = (i + 1) & set->mask)
+        if (strcmp(set->slot[i], s) == 0)
+            return 0;
+    set->slot[i] = s;
+    return 1;
+}
 
 #define ERR(l, code, at, ...) dosm__diag_report((l)->sink, DOSM_ERROR, code, at, __VA_ARGS__)
 
@@ -250,7 +279,8 @@ static const char **get_names(ld *l, const node *n, ident_kind kind,
 {
     const node *item;
     const char **out;
-    uint32_t i = 0, j;
+    uint32_t i = 0;
+    text_set seen;
     *count = 0;
     if (dosm__node_is_null(n))
         return NULL;
@@ -266,13 +296,12 @@ static const char **get_names(ld *l, const node *n, ident_kind kind,
                       sizeof *out);
     if (!out)
         return nomem(l), NULL;
+    text_set_init(&seen, n->kind == NODE_SEQ ? n->count : 1);
     for (item = list_first(n); item; item = list_next(n, item)) {
         const char *s = get_ident(l, item, kind, what);
         if (!s)
             continue;
-        for (j = 0; j < i && strcmp(out[j], s) != 0; j++)
-            ;
-        if (j < i)
+        if (!text_set_add(&seen, s))
             ERR(l, DOSM_D_VALUE, item->at, "%s '%s' is listed twice", what, s);
         else
             out[i++] = s;
@@ -556,10 +585,9 @@ static int load_vocabularies(ld *l, const node *map)
 
 /* One value of a state in a vocabulary; 0 when it is refused. */
 static int external_value(ld *l, const node *n, int32_t vocab, state_def *s,
-                          external_def *out)
+                          text_set *seen, external_def *out)
 {
     const char *v = text_of(l, n, "an external value");
-    uint32_t j;
     if (!v)
         return 0;
     if (strcmp(l->d->vocabs[vocab].name, "fhir") == 0 &&
@@ -571,13 +599,12 @@ static int external_value(ld *l, const node *n, int32_t vocab, state_def *s,
             v);
         return 0;
     }
-    for (j = 0; j < s->ext_count; j++)
-        if (s->ext[j].vocab == vocab && strcmp(s->ext[j].value, v) == 0) {
-            ERR(l, DOSM_D_CLASH, n->at,
-                "state %s gives %s '%s' twice", s->id,
-                l->d->vocabs[vocab].name, v);
-            return 0;
-        }
+    if (!text_set_add(seen, v)) { /* one key per vocabulary: one list */
+        ERR(l, DOSM_D_CLASH, n->at,
+            "state %s gives %s '%s' twice", s->id,
+            l->d->vocabs[vocab].name, v);
+        return 0;
+    }
     out->vocab = vocab;
     out->state = (int32_t)(s - l->d->states);
     out->value = v;
@@ -591,6 +618,7 @@ static void load_external(ld *l, const node *map, state_def *s)
     name_table t = dosm__table_of_vocabs(l->d);
     const node *k, *item;
     uint32_t total = 0;
+    text_set seen;
     if (dosm__node_is_null(map) || !want(l, map, NODE_MAP, "external"))
         return;
     for (k = map->first; k; k = k->next->next)
@@ -640,8 +668,10 @@ static void load_external(ld *l, const node *map, state_def *s)
                 (unsigned)MAX_NAME_LIST);
             continue;
         }
+        text_set_init(&seen, list->kind == NODE_SEQ ? list->count : 1);
         for (item = list_first(list); item; item = list_next(list, item))
-            if (external_value(l, item, vocab, s, &s->ext[s->ext_count]))
+            if (external_value(l, item, vocab, s, &seen,
+                               &s->ext[s->ext_count]))
                 s->ext_count++;
     }
 }

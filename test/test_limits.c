@@ -438,6 +438,29 @@ static void tags_lists(void **state)
     dosm_def_free(o.def);
 }
 
+/* 256 values in each of 20 vocabularies of one state: each value checked
+ * against its own list, by hash. A value twice in one list is still a
+ * clash; the same value in two vocabularies is not. */
+static void vocab_values(void **state)
+{
+    char *yaml, *at;
+    size_t len;
+    outcome o = load_case("vocab-values", 0, &yaml);
+    (void)state;
+    expect_ok(&o);
+    dosm_def_free(o.def);
+    len = strlen(yaml);
+    at = strstr(yaml, "      v1: [x0, x1, x2, x3, x4, x5");
+    assert_non_null(at);
+    memcpy(at + strlen("      v1: [x0, x1, x2, x3, x4, "), "x3", 2);
+    o = load_yaml(yaml, len);
+    /* line: header 5, vocabularies: 6, v0..v19 7..26, states: 27, S0 28,
+     * label 29, external 30, fhir 31, v0 32, v1 33 */
+    expect_error(&o, DOSM_D_CLASH, 33, 32, "state S0 gives v1 'x3' twice");
+    assert_int_equal(o.errors, 1);
+    free(yaml);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -460,6 +483,7 @@ int main(void)
         cmocka_unit_test(nul_texts_held),
         cmocka_unit_test(duplicate_keys_held),
         cmocka_unit_test(tags_lists),
+        cmocka_unit_test(vocab_values),
     };
     if (getenv("DOSM_TEST_ONLY")) /* one test, e.g. under valgrind */
         cmocka_set_test_filter(getenv("DOSM_TEST_ONLY"));

@@ -499,6 +499,28 @@ static char *tags(int n, size_t *len)
     return finish(&b, len);
 }
 
+/* One state named in n vocabularies, with 256 values in each (the most a
+ * list may have): each value is checked against the state's others. */
+static char *vocab_values(int n, size_t *len)
+{
+    ybuf b = start("vocab-values", "S0");
+    int i, k;
+    put(&b, "vocabularies:\n");
+    for (i = 0; i < n; i++)
+        put(&b, "  v%d:\n", i);
+    put(&b, "states:\n  S0:\n    label: s0\n    external:\n"
+            "      fhir: requested\n");
+    for (i = 0; i < n; i++) {
+        put(&b, "      v%d: [", i);
+        for (k = 0; k < 256; k++)
+            put(&b, k ? ", x%d" : "x%d", k);
+        put(&b, "]\n");
+    }
+    put(&b, "  S1: {label: s1, final: true, external: {fhir: completed}}\n"
+            "events:\n  go:\ntransitions:\n  - {event: go, from: S0, to: S1}\n");
+    return finish(&b, len);
+}
+
 const worst_case worst_cases[] = {
     {"overlap", "64 exclusive transitions of one event, each from the same N "
                 "states; a ring (valid)", overlap, 2600, 300},
@@ -527,6 +549,8 @@ const worst_case worst_cases[] = {
      199000, 20000},
     {"dup-keys", "a mapping of N equal keys (refused)", dup_keys, 99999, 20000},
     {"tags", "N states with 256 tags each; a ring (valid)", tags, 740, 20},
+    {"vocab-values", "one state with 256 values in each of N vocabularies "
+                     "(valid)", vocab_values, 700, 20},
 };
 const int worst_case_count = (int)(sizeof worst_cases / sizeof worst_cases[0]);
 
