@@ -104,6 +104,8 @@ typedef struct coverage {
 static coverage *coverage_for(coverage **all, dosm_def *def)
 {
     coverage *c;
+    if (!def) /* the workflow did not load (load_one said why) */
+        return NULL;
     for (c = *all; c; c = c->next)
         if (strcmp(dosm_def_name(c->def), dosm_def_name(def)) == 0 &&
             dosm_def_hash(c->def) == dosm_def_hash(def)) {
