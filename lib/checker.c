@@ -249,9 +249,9 @@ static void check_group(overlaps *o, uint32_t state, uint32_t first,
 /* Splits one run of an event into its levels. 0 when out of memory. */
 static int check_run(overlaps *o, uint32_t state, uint32_t first, uint32_t end)
 {
-    uint32_t g, next, lv;
+    uint32_t g, next;
     for (g = first; g < end; g = next) {
-        lv = level(o, o->d->cand[g]);
+        uint32_t lv = level(o, o->d->cand[g]);
         for (next = g + 1; next < end && level(o, o->d->cand[next]) == lv; next++)
             ;
         if (next - g >= GROUP_KEEP) {

@@ -297,7 +297,6 @@ struct dosm_def {
     arena mem;
     const char *name, *title, *source, *description;
     uint32_t revision, hash;
-    uint32_t hash_0_1;  /* the hash 0.1.0 wrote, which decode accepts */
     int32_t initial, mixed;
     field *attrs;       uint32_t attr_count;
     named *guards;      uint32_t guard_count;
@@ -314,11 +313,12 @@ struct dosm_def {
     uint32_t *by_event;    /* transitions per event, file order */
     int32_t *ranked;       /* leaf states in rank order */
     uint32_t ranked_count;
+    uint32_t hash_0_1;     /* the hash 0.1.0 wrote, which decode accepts */
     name_index state_ix, event_ix, attr_ix, guard_ix, effect_ix;
-    vocab_def *vocabs;     uint32_t vocab_count;
+    vocab_def *vocabs;
+    uint32_t vocab_count, ext_count;
     name_index vocab_ix;
-    external_def *ext_index; /* every value, sorted: see vocab.c */
-    uint32_t ext_count;
+    external_def *ext_index; /* ext_count values, sorted: see vocab.c */
 };
 
 name_table dosm__table_of_states(const dosm_def *d);

@@ -535,7 +535,9 @@ static ALWAYS_INLINE int run_event(const dosm_def *d, const dosm_host *h,
                                    dosm_outcome *outcome)
 {
     dosm_outcome local;
-    const cell *cl = clean_cell(d, inst, event, req);
+    /* clean_cell checks inst too; tested here, the static analysers see
+     * that a cell means an instance */
+    const cell *cl = inst ? clean_cell(d, inst, event, req) : NULL;
     choice c;
     int code = DOSM_OK;
     if (!outcome)

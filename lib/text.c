@@ -208,12 +208,12 @@ static int pick_before(const hint_pick *a, const hint_pick *b)
  * the last of them. */
 static void keep_pick(hint_pick *heap, unsigned *n, hint_pick p)
 {
-    unsigned i, child;
+    unsigned i;
     if (*n == HINT_MEASURES) {
         if (!pick_before(&p, &heap[0]))
             return;
-        for (i = 0;; i = child) { /* the new pick replaces the top */
-            child = 2 * i + 1;
+        for (i = 0;;) { /* the new pick replaces the top */
+            unsigned child = 2 * i + 1;
             if (child >= *n)
                 break;
             if (child + 1 < *n && pick_before(&heap[child], &heap[child + 1]))
@@ -221,6 +221,7 @@ static void keep_pick(hint_pick *heap, unsigned *n, hint_pick p)
             if (!pick_before(&p, &heap[child]))
                 break;
             heap[i] = heap[child];
+            i = child;
         }
         heap[i] = p;
         return;
