@@ -110,6 +110,22 @@ static void sqlite_close(store *s)
     free(q);
 }
 
+/* Switching a new database to WAL takes a lock that the busy handler does
+ * not wait for, so two processes opening it at once saw "database is
+ * locked": wait for it here, as long as the busy timeout would. */
+static int use_wal(store *s)
+{
+    long ignored;
+    int rc = STORE_RETRY, tries;
+    for (tries = 0; tries < 200 && rc == STORE_RETRY; tries++) {
+        rc = sqlite_exec(s, "PRAGMA journal_mode = WAL", 0, NULL, NULL, NULL,
+                         &ignored);
+        if (rc == STORE_RETRY)
+            sqlite3_sleep(50);
+    }
+    return rc;
+}
+
 static const backend sqlite_backend = {sqlite_exec, sqlite_close,
                                        "BEGIN IMMEDIATE",
                                        "INTEGER PRIMARY KEY", NULL};
@@ -117,7 +133,6 @@ static const backend sqlite_backend = {sqlite_exec, sqlite_close,
 store *store_sqlite_open(const char *path, char *error, size_t size)
 {
     sqlite_store *q = calloc(1, sizeof *q);
-    long ignored;
     if (!q) {
         snprintf(error, size, "out of memory");
         return NULL;
@@ -127,8 +142,7 @@ store *store_sqlite_open(const char *path, char *error, size_t size)
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                         NULL) != SQLITE_OK ||
         sqlite3_busy_timeout(q->db, 10000) != SQLITE_OK ||
-        sqlite_exec(&q->base, "PRAGMA journal_mode = WAL", 0, NULL, NULL,
-                    NULL, &ignored) != STORE_OK) {
+        use_wal(&q->base) != STORE_OK) {
         snprintf(error, size, "cannot open SQLite database %s: %s", path,
                  q->db ? sqlite3_errmsg(q->db) : "out of memory");
         sqlite_close(&q->base);
