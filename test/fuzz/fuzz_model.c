@@ -737,7 +737,6 @@ typedef struct verdict {
     unsigned sure;   /* diagnostics the README makes certain */
     unsigned maybe;  /* diagnostics a defensible reading would give */
     char why[256];   /* the first reason, for the report */
-    int set_overlap; /* an overlap undecided only for an `in [...]` set */
 } verdict;
 
 static void verdict_add(verdict *v, int sure, unsigned bit, const char *fmt, ...)
@@ -1045,13 +1044,12 @@ static void check_model(const model *m, verdict *v)
                     both = 1;
                 } else {
                     both = can_both_hold(m, &t->g, &u->g);
-                    if (both == 1) { /* certain; also without the sets? */
+                    if (both == 1) { /* certain; also without the sets?
+                                        the README decides sets of enums only */
                         set_seen = 0;
                         decide_sets = 0;
-                        if (can_both_hold(m, &t->g, &u->g) == 2 && set_seen) {
+                        if (can_both_hold(m, &t->g, &u->g) == 2 && set_seen)
                             both = 2;
-                            v->set_overlap = 1;
-                        }
                         decide_sets = 1;
                     }
                 }
@@ -1961,7 +1959,6 @@ static void walk_and_replay(fuzz_in *in, const int *leaves, int nleaves)
 
 /* ---- loading ---- */
 
-static int note_set;
 
 static void compare_load(int rc, const dosm_error *err, const verdict *v)
 {
@@ -1970,12 +1967,6 @@ static void compare_load(int rc, const dosm_error *err, const verdict *v)
     for (b = 0; b < NBITS; b++)
         if (bits >> b & 1 && code_of_bit[b] == rc)
             allowed = 1;
-    if (rc == DOSM_OK && v->set_overlap)
-        note(&note_set, "load-set-overlap", "dosm_load accepts two transitions of one state "
-                  "and event whose guards, tests joined by `and` with `in "
-                  "[...]` of integers, versions or text, can both hold (the "
-                  "README: the checker refuses them; it decides `in` of "
-                  "enums only): reported");
     if (rc == DOSM_OK) {
         if (v->sure) {
             fprintf(stderr, "\n---- workflow ----\n%.*s", (int)C.yaml.n, C.yaml.s);
