@@ -46,12 +46,16 @@ static uint64_t mix(uint64_t h, uint64_t w, int fold_case)
 }
 
 /* Hashes eight bytes per step: a byte-at-a-time hash is a chain of
- * multiplies as long as the name, and firing by name waits on it. A
+ * multiplies as long as the name, and firing by name waits on it; the
+ * last bytes are read in one or two loads that may overlap bytes already
+ * read (the length is hashed too, so this tells names apart). A
  * multiply carries bits upwards only, so after the last word's the low
  * bits (the slot) have seen its first six bytes and nothing after them:
  * 1,296 ids that differed in their last two bytes shared one slot. The
- * final shift and multiply bring every byte down into the slot. */
-uint32_t dosm__names_hash(const char *name, size_t len, int fold_case)
+ * final shift and multiply bring every byte down into the slot (the high
+ * half of a product has seen every bit of what was multiplied). */
+static ALWAYS_INLINE uint32_t hash_name(const char *name, size_t len,
+                                        int fold_case)
 {
     size_t i = 0;
     uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ len, w;
@@ -59,15 +63,29 @@ uint32_t dosm__names_hash(const char *name, size_t len, int fold_case)
         memcpy(&w, name + i, 8);
         h = mix(h, w, fold_case);
     }
-    if (i < len) {
-        size_t k;
-        for (w = 0, k = 0; i + k < len; k++)
-            w |= (uint64_t)(unsigned char)name[i + k] << (8 * k);
+    if (i < len) { /* the rest in one load or two, not byte by byte */
+        uint32_t a, b;
+        if (len >= 8) {
+            memcpy(&w, name + len - 8, 8); /* overlaps the last word */
+        } else if (len >= 4) {
+            memcpy(&a, name, 4);
+            memcpy(&b, name + len - 4, 4);
+            w = a | (uint64_t)b << 32;
+        } else {
+            w = (uint64_t)(unsigned char)name[0] |
+                (uint64_t)(unsigned char)name[len / 2] << 8 |
+                (uint64_t)(unsigned char)name[len - 1] << 16;
+        }
         h = mix(h, w, fold_case);
     }
     h ^= h >> 29;
     h *= UINT64_C(0xbf58476d1ce4e5b9);
-    return (uint32_t)(h ^ h >> 32);
+    return (uint32_t)(h >> 32);
+}
+
+uint32_t dosm__names_hash(const char *name, size_t len, int fold_case)
+{
+    return hash_name(name, len, fold_case);
 }
 
 static int same(const name_index *ix, const char *a, const char *b)
@@ -89,8 +107,9 @@ static int called(const name_index *ix, const name_table *t, int32_t e,
 /* The slot holding `name`, or the empty slot where it would go; *owner
  * receives the element found there (or -1). UINT32_MAX when the probe is
  * longer than MAX_RUN: a build gives the table up then. */
-static uint32_t probe(const name_index *ix, const name_table *t,
-                      const char *name, uint32_t hash, int32_t *owner)
+static ALWAYS_INLINE uint32_t probe(const name_index *ix, const name_table *t,
+                                    const char *name, uint32_t hash,
+                                    int32_t *owner)
 {
     uint32_t i = hash & ix->mask, steps;
     for (steps = 0; steps <= MAX_RUN; steps++, i = (i + 1) & ix->mask) {
@@ -128,7 +147,7 @@ static int fill_table(name_index *ix, const name_table *t, size_t count)
         for (k = 0; k < names; k++) {
             const char *name =
                 dosm__name_at(t, (int32_t)i, k ? t->offset2 : t->offset);
-            uint32_t hash = dosm__names_hash(name, strlen(name), ix->fold_case);
+            uint32_t hash = hash_name(name, strlen(name), ix->fold_case);
             int32_t owner;
             uint32_t slot = probe(ix, t, name, hash, &owner);
             if (slot == UINT32_MAX)
@@ -209,7 +228,7 @@ static void fill_sorted(name_index *ix, const name_table *t, size_t count)
         for (k = 0; k < names; k++) {
             const char *name =
                 dosm__name_at(t, (int32_t)i, k ? t->offset2 : t->offset);
-            ix->slots[n].hash = dosm__names_hash(name, strlen(name), ix->fold_case);
+            ix->slots[n].hash = hash_name(name, strlen(name), ix->fold_case);
             ix->slots[n++].entry = (int32_t)(i * 2 + k);
         }
     sort_entries(ix, t, ix->slots, n);
@@ -217,7 +236,7 @@ static void fill_sorted(name_index *ix, const name_table *t, size_t count)
 }
 
 /* The first entry called `name`, by binary search; -1 when none. */
-static int32_t find_sorted(const name_index *ix, const name_table *t,
+static NOINLINE int32_t find_sorted(const name_index *ix, const name_table *t,
                            const char *name, uint32_t hash)
 {
     uint32_t lo = 0, hi = ix->sorted;
@@ -270,15 +289,21 @@ int dosm__names_build(name_index *ix, arena *ar, const name_table *t, size_t cou
     return DOSM_OK;
 }
 
+/* Firing by name starts here: the probe of a built table needs no bound
+ * (it is at most half full, its runs at most MAX_RUN long). */
 int32_t dosm__names_find(const name_index *ix, const name_table *t, const char *name)
 {
-    int32_t owner;
-    uint32_t hash;
+    uint32_t hash, i;
     if (!ix->slots || !name) /* defensive: indexes exist before lookups */
         return -1;
-    hash = dosm__names_hash(name, strlen(name), ix->fold_case);
+    hash = hash_name(name, strlen(name), ix->fold_case);
     if (ix->sorted)
         return find_sorted(ix, t, name, hash);
-    probe(ix, t, name, hash, &owner);
-    return owner;
+    for (i = hash & ix->mask;; i = (i + 1) & ix->mask) {
+        const name_slot *s = &ix->slots[i];
+        if (s->entry == 0)
+            return -1;
+        if (s->hash == hash && called(ix, t, s->entry - 1, name))
+            return s->entry - 1;
+    }
 }
