@@ -78,8 +78,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 #define MAX_STATES 128
 
 /* The transition firing would take for each event from `inst`, per
- * dosm_options_for (the first option of an event decides). Returns the
- * number of next instances written. */
+ * dosm_options_for (the first option of an event decides), then a
+ * transient state's fallback, which is a step of paths too (states/
+ * README.md). Returns the number of next instances written. */
 static size_t successors(const dosm_def *def, const dosm_host *host,
                          const dosm_instance *inst, const dosm_request *req,
                          dosm_instance *next, int *via, size_t cap)
@@ -102,6 +103,18 @@ static size_t successors(const dosm_def *def, const dosm_host *host,
                 opts[i].target == inst->state ? inst->previous : inst->state;
             next[m].seq = inst->seq + 1;
             via[m] = opts[i].transition;
+            m++;
+        }
+    }
+    {
+        dosm_state_info si;
+        if (dosm_state_get(def, inst->state, &si) == DOSM_OK &&
+            si.fallback >= 0 && m < cap) {
+            next[m].state = (uint16_t)si.fallback;
+            next[m].previous = si.fallback == (int)inst->state ? inst->previous
+                                                                : inst->state;
+            next[m].seq = inst->seq + 1;
+            via[m] = -1;
             m++;
         }
     }
@@ -205,9 +218,22 @@ static void check_path(run *r, int target, const dosm_step *steps,
         dosm_transition_info ti;
         dosm_option opts[256];
         size_t n, k;
+        dosm_state_info si;
         FUZZ_CHECK(st->from == at.state, "%s: step %zu starts in %d, the "
                    "order is in %u", r->w->file, i, st->from,
                    (unsigned)at.state);
+        if (st->transition < 0) { /* a transient state's fallback */
+            FUZZ_CHECK(st->event == -1 &&
+                           dosm_state_get(def, st->from, &si) == DOSM_OK &&
+                           si.fallback == st->to,
+                       "%s: step %zu (%d --%d--> %d) is no transition and "
+                       "not the state's fallback", r->w->file, i, st->from,
+                       st->event, st->to);
+            at.previous = at.state;
+            at.state = (uint16_t)st->to;
+            at.seq++;
+            continue;
+        }
         FUZZ_CHECK(dosm_transition_get(def, st->transition, &ti) == DOSM_OK &&
                        ti.event == st->event &&
                        (ti.target == st->to ||
@@ -353,6 +379,16 @@ static void reconcile_once(run *r, fuzz_in *in)
                        "%zu: %s",
                        r->w->file, W.nrec, dosm_code_name(rr), bad, err.text);
         }
+    } else if (rc == DOSM_R_SEQ_LIMIT) {
+        /* Refused whole: the path is longer than seq can count. */
+        FUZZ_CHECK(W.fickle || ((rc_path == DOSM_OK || rc_path == DOSM_E_BUFFER) &&
+                                len > (size_t)(UINT32_MAX - before.seq)),
+                   "%s: DOSM_R_SEQ_LIMIT from seq %u, but dosm_path said %s "
+                   "with %zu steps", r->w->file, (unsigned)before.seq,
+                   dosm_code_name(rc_path), len);
+        FUZZ_CHECK(memcmp(&r->inst, &before, sizeof before) == 0 && W.nrec == 0,
+                   "%s: DOSM_R_SEQ_LIMIT changed the instance or ran callbacks",
+                   r->w->file);
     } else if (rc == DOSM_E_NAME || rc == DOSM_R_NO_PATH) {
         FUZZ_CHECK(memcmp(&r->inst, &before, sizeof before) == 0,
                    "%s: %s changed the instance", r->w->file,
