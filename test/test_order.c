@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,7 +216,7 @@ static void test_every_position(void **state)
 static void test_shuffles(void **state)
 {
     unsigned order[NSTATES], i, round;
-    unsigned long seed = 12345;
+    uint64_t seed = 12345;
     static answers want;
     char *yaml;
     dosm_def *d;
@@ -232,7 +233,7 @@ static void test_shuffles(void **state)
     for (round = 0; round < 100; round++) {
         for (i = NSTATES - 1; i > 0; i--) {
             unsigned j, t;
-            seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+            seed = seed * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
             j = (unsigned)((seed >> 33) % (i + 1));
             t = order[i];
             order[i] = order[j];
