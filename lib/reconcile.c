@@ -278,14 +278,35 @@ static int reconcile(search *s, const dosm_host *h, dosm_instance *inst,
     return outcome->code;
 }
 
+/* Opens a search whose goals are g's states (its state, or the states of
+ * its value that are not parents), reconciles, and closes it. */
+static int reconcile_goal(const dosm_def *d, const dosm_host *h,
+                          dosm_instance *inst, const goal *g,
+                          const dosm_request *req, dosm_outcome *outcome)
+{
+    search s;
+    uint32_t i;
+    int rc;
+    void *block = search_open(&s, d, h, req, inst);
+    if (!block)
+        return outcome->code = DOSM_E_NOMEM;
+    if (g->state >= 0)
+        s.goal[g->state] = 1;
+    for (i = g->first; i < g->end; i++) {
+        int32_t t = dosm__vocab_entry(d, i)->state;
+        s.goal[t] = !d->states[t].is_parent;
+    }
+    rc = reconcile(&s, h, inst, g, req, outcome);
+    dosm__mem_free(&d->mem.alloc, block);
+    return rc;
+}
+
 int dosm_reconcile(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
                    const char *observed, const dosm_request *req,
                    dosm_outcome *outcome)
 {
     dosm_outcome local;
-    search s;
     goal g;
-    void *block;
     int32_t target;
     int rc;
     if (!outcome)
@@ -301,16 +322,10 @@ int dosm_reconcile(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
     }
     if (target == inst->state)
         return outcome->code = DOSM_OK;
-    block = search_open(&s, d, h, req, inst);
-    if (!block)
-        return outcome->code = DOSM_E_NOMEM;
     g.state = target;
     g.vocab = g.value = NULL;
     g.first = g.end = 0;
-    s.goal[target] = 1;
-    rc = reconcile(&s, h, inst, &g, req, outcome);
-    dosm__mem_free(&d->mem.alloc, block);
-    return rc;
+    return reconcile_goal(d, h, inst, &g, req, outcome);
 }
 
 int dosm_reconcile_external(const dosm_def *d, const dosm_host *h,
@@ -319,9 +334,7 @@ int dosm_reconcile_external(const dosm_def *d, const dosm_host *h,
                             dosm_outcome *outcome)
 {
     dosm_outcome local;
-    search s;
     goal g;
-    void *block;
     uint32_t i;
     int rc;
     if (!outcome)
@@ -334,17 +347,8 @@ int dosm_reconcile_external(const dosm_def *d, const dosm_host *h,
     for (i = g.first; i < g.end; i++)
         if (dosm__vocab_entry(d, i)->state == inst->state)
             return outcome->code = DOSM_OK; /* already there: stay */
-    block = search_open(&s, d, h, req, inst);
-    if (!block)
-        return outcome->code = DOSM_E_NOMEM;
     g.state = -1;
     g.vocab = d->vocabs[dosm__vocab_entry(d, g.first)->vocab].name;
     g.value = dosm__vocab_entry(d, g.first)->value;
-    for (i = g.first; i < g.end; i++) {
-        int32_t t = dosm__vocab_entry(d, i)->state;
-        s.goal[t] = !d->states[t].is_parent;
-    }
-    rc = reconcile(&s, h, inst, &g, req, outcome);
-    dosm__mem_free(&d->mem.alloc, block);
-    return rc;
+    return reconcile_goal(d, h, inst, &g, req, outcome);
 }
