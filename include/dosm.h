@@ -195,7 +195,7 @@ typedef enum dosm_severity { DOSM_ERROR = 0, DOSM_WARNING = 1 } dosm_severity;
 /** @var DOSM_WARNING
  *  The definition loads, but something deserves a look. */
 
-/** One finding of the loader, passed to dosm_options::on_diagnostic. */
+/** One finding of the loader, passed to dosm_load_options::on_diagnostic. */
 typedef struct dosm_diagnostic {
     dosm_severity severity;
     int code;          /**< DOSM_D_* for errors, DOSM_W_* for warnings */
@@ -237,10 +237,10 @@ typedef struct dosm_allocator {
 typedef struct dosm_def dosm_def;
 
 /**
- * Options of dosm_load. Zero-initialise (or call dosm_options_init), then
+ * Options of dosm_load. Zero-initialise (or call dosm_load_options_init), then
  * set what you need: a zero limit means its default.
  */
-typedef struct dosm_options {
+typedef struct dosm_load_options {
     const dosm_allocator *allocator; /**< NULL: malloc/free */
     size_t max_input;       /**< bytes of YAML; default 4 MiB */
     unsigned max_depth;     /**< YAML nesting depth; default 32 */
@@ -253,11 +253,11 @@ typedef struct dosm_options {
     void (*on_diagnostic)(void *user, const dosm_diagnostic *diagnostic);
     /** Handed to @c on_diagnostic as its @c user. */
     void *diagnostic_user;
-} dosm_options;
+} dosm_load_options;
 
 /** Fills @p options with the defaults (all limits set, no callback).
  *  @param options the options to fill */
-DOSM_API void dosm_options_init(dosm_options *options);
+DOSM_API void dosm_load_options_init(dosm_load_options *options);
 
 /**
  * Loads, checks and compiles a workflow definition from a YAML buffer.
@@ -275,7 +275,7 @@ DOSM_API void dosm_options_init(dosm_options *options);
  * The caller owns the definition and frees it with dosm_def_free().
  */
 DOSM_API int dosm_load(const char *yaml, size_t length, const char *source,
-                       const dosm_options *options, dosm_def **out,
+                       const dosm_load_options *options, dosm_def **out,
                        dosm_error *error);
 
 /**
@@ -314,7 +314,7 @@ DOSM_API int dosm_load(const char *yaml, size_t length, const char *source,
  */
 DOSM_API int dosm_vocab_check(const dosm_def *def, const char *vocabulary,
                               const dosm_def *bound, const char *source,
-                              const dosm_options *options, dosm_error *error);
+                              const dosm_load_options *options, dosm_error *error);
 
 /** Frees a definition; NULL is allowed. No instance or host needs it
  *  afterwards (hosts bound to it must be freed first).
@@ -402,7 +402,7 @@ typedef struct dosm_state_info {
 /** Number of states, parents included. Indexes run from 0 to count - 1.
  *  @param def the definition
  *  @return the number of states, 0 for a NULL @p def */
-DOSM_API int dosm_state_count(const dosm_def *def);
+DOSM_API size_t dosm_state_count(const dosm_def *def);
 /** Index of the state whose id or exact label equals @p name, compared
  *  case-insensitively (ASCII), or -1. Ids and labels never clash.
  *  @param def the definition
@@ -497,7 +497,7 @@ typedef struct dosm_vocab_info {
  *  an implicit fhir last.
  *  @param def the definition
  *  @return the number of vocabularies, 0 for a NULL @p def */
-DOSM_API int dosm_vocab_count(const dosm_def *def);
+DOSM_API size_t dosm_vocab_count(const dosm_def *def);
 /** Index of the vocabulary called @p name (exact), or -1.
  *  @param def the definition
  *  @param name the vocabulary's name
@@ -537,7 +537,7 @@ DOSM_API size_t dosm_states_ranked(const dosm_def *def, int *out,
 /** Number of events.
  *  @param def the definition
  *  @return the number of events, 0 for a NULL @p def */
-DOSM_API int dosm_event_count(const dosm_def *def);
+DOSM_API size_t dosm_event_count(const dosm_def *def);
 /** Index of the event called @p name (exact), or -1.
  *  @param def the definition
  *  @param name the event's name
@@ -565,7 +565,7 @@ typedef struct dosm_transition_info {
 /** Number of transitions, in document order.
  *  @param def the definition
  *  @return the number of transitions, 0 for a NULL @p def */
-DOSM_API int dosm_transition_count(const dosm_def *def);
+DOSM_API size_t dosm_transition_count(const dosm_def *def);
 /** Fills @p info for transition @p transition: DOSM_OK or DOSM_E_ARG.
  *  @param def the definition
  *  @param transition a transition index (document order)
@@ -646,7 +646,7 @@ DOSM_API int dosm_encode(const dosm_def *def, const dosm_instance *inst,
  * Decodes a string written by dosm_encode into @p inst. A string of an
  * older revision decodes when its states still exist, directly or under
  * `renamed_from`. Runs no callbacks and applies no transient fallback
- * (see dosm_restore). On failure @p inst is left untouched and the code is
+ * (see dosm_restart). On failure @p inst is left untouched and the code is
  * DOSM_E_SNAPSHOT (malformed), DOSM_E_WORKFLOW (another workflow),
  * DOSM_E_REVISION (revision 0, a newer revision, or the same revision with
  * another hash: the definition was edited without a new revision),
@@ -763,23 +763,31 @@ typedef struct dosm_outcome {
  *  from the shared definition. Not to be changed while fired through. */
 typedef struct dosm_host dosm_host;
 
-/** What a callback learns. All pointers are valid during the call only. */
+/** What a callback or a named guard learns. All pointers are valid during
+ *  the call only. */
 typedef struct dosm_event_info {
     /** The definition fired through. */
     const dosm_def *def;
-    /** The instance before the step. */
+    /** The instance before the step; a copy, never busy. */
     const dosm_instance *before;
-    const dosm_instance *after;   /**< equals before for a rejection */
+    /** The instance after the step (a copy, never busy); equals before for
+     *  a rejection and for a guard. */
+    const dosm_instance *after;
     /** The event's name; for an event the workflow does not have, the
      *  request's, or "?" when it has none (dosm_fire_index with an index
      *  out of range). */
     const char *event;
-    const dosm_record *record;    /**< NULL for a rejection */
+    const dosm_record *record;    /**< NULL for a rejection and a guard */
     const char *state;            /**< entered/exited state id, or NULL */
     const char *effect;           /**< the effect, for effect callbacks */
+    const char *guard;            /**< the named guard, for guards */
     const dosm_outcome *outcome;  /**< for a rejection: code and text */
     int transition;               /**< transition index, -1 if none */
     void *context;                /**< dosm_request::context */
+    /** The request fired: its attributes and payload. Never NULL (an empty
+     *  request when the caller gave none); for a reconcile, the request
+     *  given to it, for every step. */
+    const dosm_request *request;
 } dosm_event_info;
 
 /**
@@ -791,19 +799,18 @@ typedef struct dosm_event_info {
  */
 typedef void (*dosm_callback)(const dosm_event_info *info, void *user);
 
-/** A named guard the host implements: return 1 when it holds. It must
- *  not change the order: while it runs, dosm_fire, dosm_fire_index and
+/** A named guard the host implements: return 1 when it holds. It learns
+ *  what a callback learns: @c info->before (a copy of the order),
+ *  @c info->event, @c info->transition (the transition it guards),
+ *  @c info->guard, @c info->request and @c info->context. It must not
+ *  change the order: while it runs, dosm_fire, dosm_fire_index and
  *  dosm_reconcile mark the order busy, so firing on it from the guard
- *  returns DOSM_E_REENTRANT. (The queries, dosm_try, dosm_options_for and
+ *  returns DOSM_E_REENTRANT. (The queries, dosm_try, dosm_choices and
  *  dosm_path, only read a const instance and cannot mark it.)
- *  @param def     the definition
- *  @param inst    a copy of the order the event is fired on
- *  @param request the request being fired; never NULL (an empty request
- *                 when the caller gave none)
- *  @param user    the pointer given to dosm_host_guard
+ *  @param info what is being decided; valid during the call only
+ *  @param user the pointer given to dosm_host_bind_guard
  *  @return 1 when the guard holds, 0 when not */
-typedef int (*dosm_guard_fn)(const dosm_def *def, const dosm_instance *inst,
-                             const dosm_request *request, void *user);
+typedef int (*dosm_guard_fn)(const dosm_event_info *info, void *user);
 
 /** Kinds of callbacks that are not per effect. */
 typedef enum dosm_hook {
@@ -839,7 +846,7 @@ DOSM_API int dosm_host_on(dosm_host *host, dosm_hook hook, dosm_callback fn,
  *  @param fn   the callback
  *  @param user handed to @p fn
  *  @return DOSM_OK, DOSM_E_ARG or DOSM_E_NAME */
-DOSM_API int dosm_host_on_effect(dosm_host *host, const char *name,
+DOSM_API int dosm_host_bind_effect(dosm_host *host, const char *name,
                                  dosm_callback fn, void *user);
 /** Binds the named guard @p name. Returns DOSM_OK, DOSM_E_ARG, or
  *  DOSM_E_NAME when the definition declares no such guard.
@@ -848,7 +855,7 @@ DOSM_API int dosm_host_on_effect(dosm_host *host, const char *name,
  *  @param fn   the guard
  *  @param user handed to @p fn
  *  @return DOSM_OK, DOSM_E_ARG or DOSM_E_NAME */
-DOSM_API int dosm_host_guard(dosm_host *host, const char *name,
+DOSM_API int dosm_host_bind_guard(dosm_host *host, const char *name,
                              dosm_guard_fn fn, void *user);
 /** Reports the first effect or named guard of the definition that is not
  *  bound: DOSM_OK when all are, else DOSM_E_UNBOUND with its name in
@@ -927,12 +934,12 @@ DOSM_API int dosm_try(const dosm_def *def, const dosm_host *host,
                       dosm_outcome *outcome);
 
 /** One event possible from a state, for building a UI's buttons. */
-typedef struct dosm_option {
+typedef struct dosm_choice {
     int event;      /**< event index */
     int target;     /**< the state it would lead to */
     int code;       /**< DOSM_OK when it would be accepted, else DOSM_R_* */
     int transition; /**< the transition index */
-} dosm_option;
+} dosm_choice;
 
 /**
  * Lists the transitions that apply to @p inst's state (own, parents', any),
@@ -950,10 +957,10 @@ typedef struct dosm_option {
  * @param capacity room in @p out
  * @return how many transitions apply
  */
-DOSM_API size_t dosm_options_for(const dosm_def *def, const dosm_host *host,
+DOSM_API size_t dosm_choices(const dosm_def *def, const dosm_host *host,
                                  const dosm_instance *inst,
                                  const dosm_request *request,
-                                 dosm_option *out, size_t capacity);
+                                 dosm_choice *out, size_t capacity);
 
 /** @} */ /** @defgroup history Reconcile and history */ /** @{ */
 /* ------------------------------------------------------------------ */
@@ -976,7 +983,7 @@ DOSM_API size_t dosm_options_for(const dosm_def *def, const dosm_host *host,
  * @return DOSM_OK, DOSM_R_NOT_ALLOWED, DOSM_R_SEQ_LIMIT, DOSM_E_STATE,
  *         DOSM_E_REENTRANT or DOSM_E_ARG
  */
-DOSM_API int dosm_restore(const dosm_def *def, dosm_instance *inst,
+DOSM_API int dosm_restart(const dosm_def *def, dosm_instance *inst,
                           int64_t now, dosm_outcome *outcome);
 
 /** One step of a path. */
@@ -996,7 +1003,7 @@ typedef struct dosm_step {
  * Finds the shortest legal path of transitions (guards evaluated with
  * @p request's attributes and named guards; payloads not required) from
  * @p inst to state @p target. A transient state's fallback (what
- * dosm_restore does) is a legal step too, tried after the state's
+ * dosm_restart does) is a legal step too, tried after the state's
  * transitions: its dosm_step has event and transition -1. Ties between
  * paths of one length go to the transition written first. Writes up to @p capacity steps into @p steps
  * and stores the path length in @p length (0 when already there).
@@ -1025,7 +1032,7 @@ DOSM_API int dosm_path(const dosm_def *def, const dosm_host *host,
  * Reconciles @p inst with a status observed on a remote server, named by
  * state id or label in @p observed: finds the shortest legal path (as
  * dosm_path) and fires each step with all callbacks. A transient state's
- * fallback on the path is applied as dosm_restore applies it (record
+ * fallback on the path is applied as dosm_restart applies it (record
  * event DOSM_EVENT_RESTART, transition -1, no effects), with its exit,
  * transition and enter callbacks; dosm_replay accepts its record. Returns as dosm_path, plus DOSM_E_NAME for
  * an unknown (or NULL) state name. @p outcome (may be NULL) describes the

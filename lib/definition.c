@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-void dosm_options_init(dosm_options *o)
+void dosm_load_options_init(dosm_load_options *o)
 {
     memset(o, 0, sizeof *o);
     o->max_input = (size_t)4 << 20;
@@ -16,10 +16,10 @@ void dosm_options_init(dosm_options *o)
 }
 
 /* Zero fields of the caller's options mean "the default". */
-static void effective_options(const dosm_options *given, dosm_options *o,
+static void effective_options(const dosm_load_options *given, dosm_load_options *o,
                               limits *lim)
 {
-    dosm_options_init(o);
+    dosm_load_options_init(o);
     if (given) {
         o->allocator = given->allocator;
         o->on_diagnostic = given->on_diagnostic;
@@ -46,10 +46,10 @@ static void effective_options(const dosm_options *given, dosm_options *o,
 }
 
 int dosm_load(const char *yaml, size_t length, const char *source,
-              const dosm_options *options, dosm_def **out, dosm_error *error)
+              const dosm_load_options *options, dosm_def **out, dosm_error *error)
 {
     dosm_error local;
-    dosm_options o;
+    dosm_load_options o;
     limits lim;
     diag_sink sink;
     arena scratch, mem;

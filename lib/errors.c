@@ -50,7 +50,7 @@ void dosm__error_set(dosm_error *e, int code, const char *fmt, ...)
 }
 
 void dosm__diag_init(diag_sink *s, const char *source, dosm_error *error,
-               const dosm_options *opt)
+               const dosm_load_options *opt)
 {
     memset(s, 0, sizeof *s);
     s->source = source ? source : "";

@@ -572,7 +572,7 @@ static int eval(const guard_expr *g, int32_t i, eval_ctx *ctx)
     case G_OR: return eval(g, n->a, ctx) || eval(g, n->b, ctx);
     case G_NOT: return !eval(g, n->a, ctx);
     case G_HOST:
-        return dosm__host_guard_holds(ctx->host, n->ref, ctx->inst, ctx->request);
+        return dosm__host_guard_holds(ctx, n->ref);
     default: /* the other nodes test one attribute */
         return attribute(ctx, n->ref, &v) && passes(n, &v);
     }
@@ -581,11 +581,13 @@ static int eval(const guard_expr *g, int32_t i, eval_ctx *ctx)
 /* A guard that reads an attribute the order lacks (or whose value does
  * not read) is false as a whole, even under `not`: the library never
  * guesses what a missing value would have said. */
-int dosm__guard_eval(const guard_expr *g, eval_ctx *ctx)
+int dosm__guard_eval(eval_ctx *ctx, int32_t trans)
 {
+    const guard_expr *g = ctx->def->trans[trans].guard;
     int holds_now;
     if (!g)
         return 1;
+    ctx->trans = trans;
     ctx->unreadable = 0;
     holds_now = eval(g, g->root, ctx);
     return holds_now && !ctx->unreadable;

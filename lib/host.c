@@ -73,7 +73,7 @@ static int32_t declared(const dosm_host *h, const name_index *ix,
     return i < 0 ? -DOSM_E_NAME : i;
 }
 
-int dosm_host_on_effect(dosm_host *h, const char *name, dosm_callback fn,
+int dosm_host_bind_effect(dosm_host *h, const char *name, dosm_callback fn,
                         void *user)
 {
     int32_t i = h ? declared(h, &h->def->effect_ix,
@@ -86,7 +86,7 @@ int dosm_host_on_effect(dosm_host *h, const char *name, dosm_callback fn,
     return DOSM_OK;
 }
 
-int dosm_host_guard(dosm_host *h, const char *name, dosm_guard_fn fn,
+int dosm_host_bind_guard(dosm_host *h, const char *name, dosm_guard_fn fn,
                     void *user)
 {
     int32_t i = h ? declared(h, &h->def->guard_ix, dosm__table_of_guards(h->def),
@@ -121,20 +121,35 @@ int dosm_host_check(const dosm_host *h, dosm_error *error)
     return DOSM_OK;
 }
 
-/* What a guard sees when the caller gave no request: an empty one. */
+/* What callbacks and guards see when the caller gave no request. */
 static const dosm_request no_request = {0};
+
+const dosm_request *dosm__request_or_empty(const dosm_request *req)
+{
+    return req ? req : &no_request;
+}
 
 /* Each call gets a copy of the order of its own: what a guard writes
  * there (through a cast) changes nothing. */
-int dosm__host_guard_holds(const dosm_host *h, int32_t guard,
-                     const dosm_instance *inst, const dosm_request *req)
+int dosm__host_guard_holds(const eval_ctx *ctx, int32_t guard)
 {
+    const dosm_host *h = ctx->host;
+    const dosm_def *d = ctx->def;
+    const dosm_request *req = dosm__request_or_empty(ctx->request);
     dosm_instance copy;
+    dosm_event_info info;
     if (!h || !h->guards[guard].fn)
         return 0;
-    copy = *inst;
-    return h->guards[guard].fn(h->def, &copy, req ? req : &no_request,
-                               h->guards[guard].user) != 0;
+    copy = *ctx->inst;
+    memset(&info, 0, sizeof info);
+    info.def = d;
+    info.before = info.after = &copy;
+    info.event = d->trans[ctx->trans].event_name;
+    info.guard = d->guards[guard].name;
+    info.transition = ctx->trans;
+    info.context = req->context;
+    info.request = req;
+    return h->guards[guard].fn(&info, h->guards[guard].user) != 0;
 }
 
 void dosm__host_call(const dosm_host *h, dosm_hook hook, const dosm_event_info *info)

@@ -131,7 +131,7 @@ typedef struct diag_sink {
 } diag_sink;
 
 void dosm__diag_init(diag_sink *s, const char *source, dosm_error *error,
-               const dosm_options *opt);
+               const dosm_load_options *opt);
 void dosm__diag_report(diag_sink *s, dosm_severity sev, int code, mark at,
                  const char *fmt, ...);
 int dosm__diag_full(const diag_sink *s); /* too many errors or out of memory */
@@ -356,6 +356,7 @@ typedef struct eval_ctx {
     const dosm_host *host;
     const dosm_instance *inst;
     const dosm_request *request;
+    int32_t trans;        /* the transition whose guard is evaluated */
     const char *missing;  /* set: an attribute the order lacks */
     const char *bad_name; /* set: an attribute whose value did not read */
     const char *bad_value;
@@ -374,7 +375,8 @@ static inline void eval_begin(eval_ctx *ctx, const dosm_def *d,
     ctx->missing = ctx->bad_name = ctx->bad_value = NULL;
     ctx->unreadable = 0;
 }
-int dosm__guard_eval(const guard_expr *g, eval_ctx *ctx);
+/* Whether transition trans's guard holds (1 without a guard). */
+int dosm__guard_eval(eval_ctx *ctx, int32_t trans);
 /* Whether two transitions' guards can both hold, for the overlap check:
  * each guard is summarised once (in scratch; NULL when out of memory),
  * then a pair costs a merge of two short lists. */
@@ -470,8 +472,9 @@ int dosm__runtime_apply(const dosm_def *d, const dosm_host *h, dosm_instance *in
 void dosm__runtime_explain(const dosm_def *d, const dosm_instance *inst,
                      int32_t event, const char *event_name, choice c,
                      const eval_ctx *ctx, dosm_outcome *out);
-int dosm__host_guard_holds(const dosm_host *h, int32_t guard,
-                     const dosm_instance *inst, const dosm_request *req);
+int dosm__host_guard_holds(const eval_ctx *ctx, int32_t guard);
+/* req, or an empty request when it is NULL: what callbacks are shown. */
+const dosm_request *dosm__request_or_empty(const dosm_request *req);
 void dosm__host_call(const dosm_host *h, dosm_hook hook, const dosm_event_info *info);
 void dosm__host_effect(const dosm_host *h, int32_t effect,
                  const dosm_event_info *info);

@@ -43,9 +43,9 @@ static int valid_state(const dosm_def *d, int s)
     return d && s >= 0 && (uint32_t)s < d->state_count;
 }
 
-int dosm_state_count(const dosm_def *d)
+size_t dosm_state_count(const dosm_def *d)
 {
-    return d ? (int)d->state_count : 0;
+    return d ? d->state_count : 0;
 }
 
 int dosm_state_find(const dosm_def *d, const char *name)
@@ -146,9 +146,9 @@ const char *dosm_attention_name(int attention)
     return attention >= 0 && attention < 4 ? names[attention] : "";
 }
 
-int dosm_event_count(const dosm_def *d)
+size_t dosm_event_count(const dosm_def *d)
 {
-    return d ? (int)d->event_count : 0;
+    return d ? d->event_count : 0;
 }
 
 int dosm_event_find(const dosm_def *d, const char *name)
@@ -166,9 +166,9 @@ const char *dosm_event_name(const dosm_def *d, int e)
                                                         : NULL;
 }
 
-int dosm_transition_count(const dosm_def *d)
+size_t dosm_transition_count(const dosm_def *d)
 {
-    return d ? (int)d->trans_count : 0;
+    return d ? d->trans_count : 0;
 }
 
 int dosm_transition_get(const dosm_def *d, int i, dosm_transition_info *info)

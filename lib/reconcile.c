@@ -2,7 +2,7 @@
  * on a remote server whose intermediate statuses may have been missed. The
  * search is breadth-first over the compiled per-state tables, and each
  * step is what firing would choose, guards and priorities included; a
- * transient state's fallback (what dosm_restore does after a restart) is
+ * transient state's fallback (what dosm_restart does after a restart) is
  * a step too, tried after the state's transitions: event and transition
  * -1, recorded with the event DOSM_EVENT_RESTART. */
 #include "internal.h"

@@ -50,7 +50,7 @@ static ALWAYS_INLINE choice choose(const dosm_def *d, const dosm_host *h,
                 eval_begin(ctx, d, h, inst, req);
                 ready = 1;
             }
-            if (!dosm__guard_eval(t->guard, ctx))
+            if (!dosm__guard_eval(ctx, (int32_t)d->cand[k]))
                 continue;
         }
         c.trans = (int32_t)d->cand[k];
@@ -325,7 +325,8 @@ static NOINLINE int notify(const dosm_def *d, const dosm_host *h,
     info.event = out->record.event;
     info.record = &out->record;
     info.transition = out->transition;
-    info.context = req ? req->context : NULL;
+    info.request = dosm__request_or_empty(req);
+    info.context = info.request->context;
     busy_begin(&b, inst); /* a callback firing on this instance is refused */
     dispatch(d, h, out->transition >= 0 ? &d->trans[out->transition] : NULL,
              &info, &b);
@@ -364,6 +365,7 @@ static NOINLINE int reject(const dosm_def *d, const dosm_host *h,
         info.event = event;
         info.outcome = out;
         info.transition = -1;
+        info.request = req;
         info.context = req->context;
         busy_begin(&b, inst);
         dosm__host_call(h, DOSM_ON_REJECT, &info);
@@ -642,9 +644,9 @@ int dosm_try(const dosm_def *d, const dosm_host *h, const dosm_instance *inst,
                    : run_event(d, h, inst, NULL, e, req, outcome);
 }
 
-size_t dosm_options_for(const dosm_def *d, const dosm_host *h,
+size_t dosm_choices(const dosm_def *d, const dosm_host *h,
                         const dosm_instance *inst, const dosm_request *req,
-                        dosm_option *out, size_t capacity)
+                        dosm_choice *out, size_t capacity)
 {
     const hot_state *s;
     uint32_t k, end, stop;
@@ -671,7 +673,7 @@ size_t dosm_options_for(const dosm_def *d, const dosm_host *h,
             ctx.missing = NULL; /* judge each guard by its own reads */
             if (c.trans == (int32_t)d->cand[j])
                 out[n].code = c.code;
-            else if (dosm__guard_eval(t->guard, &ctx))
+            else if (dosm__guard_eval(&ctx, (int32_t)d->cand[j]))
                 out[n].code = DOSM_R_GUARD; /* shadowed by an earlier one */
             else
                 out[n].code = ctx.missing ? DOSM_R_MISSING_ATTR : DOSM_R_GUARD;

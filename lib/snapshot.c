@@ -174,7 +174,7 @@ malformed:
     return DOSM_E_SNAPSHOT;
 }
 
-int dosm_restore(const dosm_def *d, dosm_instance *inst, int64_t now,
+int dosm_restart(const dosm_def *d, dosm_instance *inst, int64_t now,
                  dosm_outcome *outcome)
 {
     dosm_outcome local;

@@ -90,9 +90,9 @@ int dosm__vocab_build(dosm_def *d, diag_sink *sink)
 
 /* ---- queries ---- */
 
-int dosm_vocab_count(const dosm_def *d)
+size_t dosm_vocab_count(const dosm_def *d)
 {
-    return d ? (int)d->vocab_count : 0;
+    return d ? d->vocab_count : 0;
 }
 
 int dosm_vocab_find(const dosm_def *d, const char *name)
@@ -467,17 +467,17 @@ static int project(projection *p)
 
 int dosm_vocab_check(const dosm_def *def, const char *vocabulary,
                      const dosm_def *bound, const char *source,
-                     const dosm_options *options, dosm_error *error)
+                     const dosm_load_options *options, dosm_error *error)
 {
     dosm_error local;
-    dosm_options o;
+    dosm_load_options o;
     diag_sink sink;
     projection p;
     arena scratch;
     int32_t v;
     if (!error)
         error = &local;
-    dosm_options_init(&o);
+    dosm_load_options_init(&o);
     if (options) {
         o.on_diagnostic = options->on_diagnostic;
         o.diagnostic_user = options->diagnostic_user;

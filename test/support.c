@@ -63,11 +63,11 @@ long sweep_allocations(const char *yaml, size_t len, int *problems)
     for (n = 1; n < 100000; n++) {
         test_alloc t;
         dosm_allocator a = test_allocator(&t);
-        dosm_options opt;
+        dosm_load_options opt;
         dosm_def *def = NULL;
         dosm_error err;
         int rc;
-        dosm_options_init(&opt);
+        dosm_load_options_init(&opt);
         opt.allocator = &a;
         memset(&t, 0, sizeof t);
         t.fail_at = n;

@@ -79,10 +79,10 @@ static void test_failing_load_with_errors_does_not_leak(void **state)
                        "transitions: [ { event: og, from: A, to: B } ]\n";
     test_alloc t;
     dosm_allocator a = test_allocator(&t);
-    dosm_options opt;
+    dosm_load_options opt;
     long n;
     (void)state;
-    dosm_options_init(&opt);
+    dosm_load_options_init(&opt);
     opt.allocator = &a;
     for (n = 1; n < 200; n++) {
         dosm_def *def = NULL;
@@ -128,7 +128,7 @@ static void test_reconcile_sweep(void **state)
 {
     test_alloc t;
     dosm_allocator a = test_allocator(&t);
-    dosm_options opt;
+    dosm_load_options opt;
     dosm_def *def = NULL;
     dosm_instance inst, before;
     dosm_outcome out;
@@ -137,7 +137,7 @@ static void test_reconcile_sweep(void **state)
     long n, base;
     (void)state;
     memset(&t, 0, sizeof t);
-    dosm_options_init(&opt);
+    dosm_load_options_init(&opt);
     opt.allocator = &a;
     assert_int_equal(dosm_load(lab, lab_len, "r", &opt, &def, NULL),
                      DOSM_OK);
@@ -165,17 +165,17 @@ static void test_fire_does_not_allocate(void **state)
 {
     test_alloc t;
     dosm_allocator a = test_allocator(&t);
-    dosm_options opt;
+    dosm_load_options opt;
     dosm_def *def = NULL;
     dosm_instance inst;
     dosm_request req;
     dosm_outcome out;
-    dosm_option opts[8];
+    dosm_choice opts[8];
     char buf[DOSM_SNAPSHOT_MAX];
     long before;
     (void)state;
     memset(&t, 0, sizeof t);
-    dosm_options_init(&opt);
+    dosm_load_options_init(&opt);
     opt.allocator = &a;
     assert_int_equal(dosm_load(lab, lab_len, "f", &opt, &def, NULL),
                      DOSM_OK);
@@ -186,7 +186,7 @@ static void test_fire_does_not_allocate(void **state)
     assert_int_equal(dosm_fire(def, NULL, &inst, &req, &out), DOSM_OK);
     assert_int_equal(dosm_fire(def, NULL, &inst, &req, &out), DOSM_R_NOT_ALLOWED);
     assert_int_equal(dosm_try(def, NULL, &inst, &req, &out), DOSM_R_NOT_ALLOWED);
-    assert_int_equal(dosm_options_for(def, NULL, &inst, &req, opts, 8), 3);
+    assert_int_equal(dosm_choices(def, NULL, &inst, &req, opts, 8), 3);
     assert_int_equal(dosm_encode(def, &inst, buf, sizeof buf), DOSM_OK);
     assert_int_equal(dosm_decode(def, buf, &inst, NULL), DOSM_OK);
     assert_int_equal(dosm_state_find(def, "In review"), 3);

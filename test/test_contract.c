@@ -71,9 +71,11 @@ typedef struct meddler {
     const dosm_request *seen; /* the request the guard was given */
 } meddler;
 
-static int meddling_guard(const dosm_def *d, const dosm_instance *inst,
-                          const dosm_request *req, void *user)
+static int meddling_guard(const dosm_event_info *info, void *user)
 {
+    const dosm_def *d = info->def;
+    const dosm_instance *inst = info->before;
+    const dosm_request *req = info->request;
     meddler *m = user;
     dosm_request on = request("on");
     (void)inst;
@@ -89,7 +91,7 @@ static dosm_host *meddling_host(meddler *m)
 {
     dosm_host *h = dosm_host_new(def, NULL);
     assert_non_null(h);
-    assert_int_equal(dosm_host_guard(h, "ok", meddling_guard, m), DOSM_OK);
+    assert_int_equal(dosm_host_bind_guard(h, "ok", meddling_guard, m), DOSM_OK);
     return h;
 }
 
@@ -139,11 +141,11 @@ static void test_guards_never_get_a_null_request(void **state)
     meddler m = {0, 0, 0, NULL};
     dosm_host *h = meddling_host(&m);
     dosm_instance order = at("A", 0);
-    dosm_option opt[4];
+    dosm_choice opt[4];
     dosm_step steps[4];
     size_t len;
     (void)state;
-    assert_int_equal(dosm_options_for(def, h, &order, NULL, opt, 4), 2);
+    assert_int_equal(dosm_choices(def, h, &order, NULL, opt, 4), 2);
     assert_int_equal(m.calls, 1);
     assert_non_null(m.seen);
     assert_null(m.seen->event);
@@ -240,7 +242,7 @@ static void test_seq_does_not_wrap(void **state)
     assert_int_equal(dosm_fire(def, NULL, &inst, &on, &out), DOSM_OK);
     assert_int_equal(inst.seq, UINT32_MAX);
     /* B is transient: the restart is a step too */
-    assert_int_equal(dosm_restore(def, &inst, 0, &out), DOSM_R_SEQ_LIMIT);
+    assert_int_equal(dosm_restart(def, &inst, 0, &out), DOSM_R_SEQ_LIMIT);
     assert_string_equal(out.text, "the restart of B would be step 4294967295 "
                                   "of the order, one more than its seq can "
                                   "count");
@@ -386,9 +388,11 @@ static void test_unknown_index_is_named(void **state)
 
 /* A guard that writes through its (const) pointer changes only its own
  * copy: the order takes the step fire chose, from where it was. */
-static int scribbling_guard(const dosm_def *d, const dosm_instance *inst,
-                            const dosm_request *req, void *user)
+static int scribbling_guard(const dosm_event_info *info, void *user)
 {
+    const dosm_def *d = info->def;
+    const dosm_instance *inst = info->before;
+    const dosm_request *req = info->request;
     dosm_instance *copy = (dosm_instance *)(uintptr_t)inst; /* as a host might */
     dosm_request on = request("on");
     (void)req;
@@ -406,7 +410,7 @@ static void test_guard_writing_its_copy_changes_nothing(void **state)
     dosm_outcome out;
     (void)state;
     assert_non_null(h);
-    assert_int_equal(dosm_host_guard(h, "ok", scribbling_guard, NULL), DOSM_OK);
+    assert_int_equal(dosm_host_bind_guard(h, "ok", scribbling_guard, NULL), DOSM_OK);
     assert_int_equal(dosm_fire(def, h, &order, &go, &out), DOSM_OK);
     assert_string_equal(out.record.from, "A");
     assert_string_equal(out.record.to, "B");
@@ -485,7 +489,7 @@ static void test_order_stays_busy_after_a_decode(void **state)
     k.order = &order;
     k.text = text;
     assert_int_equal(dosm_host_on(h, DOSM_ON_TRANSITION, decode_step, &k), DOSM_OK);
-    assert_int_equal(dosm_host_on_effect(h, "note", fire_step, &k), DOSM_OK);
+    assert_int_equal(dosm_host_bind_effect(h, "note", fire_step, &k), DOSM_OK);
     assert_int_equal(dosm_fire(def, h, &order, &on, NULL), DOSM_OK);
     assert_int_equal(k.fire_code, DOSM_E_REENTRANT);
     assert_int_equal(k.reconcile_code, DOSM_E_REENTRANT);

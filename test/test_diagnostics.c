@@ -45,7 +45,7 @@ static void collect(void *user, const dosm_diagnostic *d)
                   dosm_code_name(d->code));
 }
 
-static void parse_header(const char *text, findings *want, dosm_options *opt)
+static void parse_header(const char *text, findings *want, dosm_load_options *opt)
 {
     const char *line = text;
     while (line && *line == '#') {
@@ -79,7 +79,7 @@ static void check_case(void **state)
 {
     const char *path = *state;
     findings want = {0}, got = {0};
-    dosm_options opt;
+    dosm_load_options opt;
     dosm_def *def = NULL;
     dosm_error err;
     size_t len;
@@ -87,7 +87,7 @@ static void check_case(void **state)
     char *text = read_file(path, &len);
 
     assert_non_null(text);
-    dosm_options_init(&opt);
+    dosm_load_options_init(&opt);
     parse_header(text, &want, &opt);
     opt.on_diagnostic = collect;
     opt.diagnostic_user = &got;

@@ -43,8 +43,8 @@ static void collect(void *user, const dosm_diagnostic *d)
 static int load_seen(const char *yaml, dosm_def **def, seen *s,
                      dosm_error *err)
 {
-    dosm_options opt;
-    dosm_options_init(&opt);
+    dosm_load_options opt;
+    dosm_load_options_init(&opt);
     memset(s, 0, sizeof *s);
     opt.on_diagnostic = collect;
     opt.diagnostic_user = s;
@@ -135,17 +135,21 @@ static dosm_request request(const char *event, const dosm_values *attrs)
 }
 
 /* A host guard that says yes the first time it is asked, then no. */
-static int once(const dosm_def *d, const dosm_instance *inst,
-                const dosm_request *req, void *user)
+static int once(const dosm_event_info *info, void *user)
 {
+    const dosm_def *d = info->def;
+    const dosm_instance *inst = info->before;
+    const dosm_request *req = info->request;
     int *calls = user;
     (void)d; (void)inst; (void)req;
     return (*calls)++ == 0;
 }
 
-static int always(const dosm_def *d, const dosm_instance *inst,
-                  const dosm_request *req, void *user)
+static int always(const dosm_event_info *info, void *user)
 {
+    const dosm_def *d = info->def;
+    const dosm_instance *inst = info->before;
+    const dosm_request *req = info->request;
     (void)d; (void)inst; (void)req; (void)user;
     return 1;
 }
@@ -212,7 +216,7 @@ static void test_durations(void **state)
 
 static void test_options_defaults_and_clamp(void **state)
 {
-    dosm_options opt;
+    dosm_load_options opt;
     dosm_def *def = NULL;
     dosm_error err;
     char want[DOSM_TEXT_MAX];
@@ -256,7 +260,7 @@ static void test_states_clamped_to_instance_range(void **state)
      * allows more: instances hold 15-bit state indexes. */
     size_t cap = 40000 * 48 + 4096, len = 0;
     char *yaml = malloc(cap);
-    dosm_options opt;
+    dosm_load_options opt;
     dosm_def *def = NULL;
     dosm_error err;
     int i;
@@ -267,7 +271,7 @@ static void test_states_clamped_to_instance_range(void **state)
     for (i = 0; i < 40000; i++)
         len += (size_t)sprintf(yaml + len, "  S%d: { label: L%d }\n", i, i);
     len += (size_t)sprintf(yaml + len, "events: { go: }\ntransitions: []\n");
-    dosm_options_init(&opt);
+    dosm_load_options_init(&opt);
     opt.max_states = 1000000;
     opt.max_nodes = 1000000;
     opt.max_input = 16u << 20;
@@ -681,17 +685,17 @@ static void test_payload_on_event_without_fields(void **state)
     assert_int_equal(inst.seq, 0); /* try changes nothing */
 }
 
-static void test_options_for_shadowed_and_no_history(void **state)
+static void test_choices_shadowed_and_no_history(void **state)
 {
     dosm_host *h = dosm_host_new(edge, NULL);
     dosm_instance b = at("B"), hold = at("H");
     dosm_request req = request(NULL, NULL);
-    dosm_option opts[8];
+    dosm_choice opts[8];
     dosm_instance busy = b;
     size_t n;
     (void)state;
-    assert_int_equal(dosm_host_guard(h, "g", always, NULL), DOSM_OK);
-    n = dosm_options_for(edge, h, &b, &req, opts, 8);
+    assert_int_equal(dosm_host_bind_guard(h, "g", always, NULL), DOSM_OK);
+    n = dosm_choices(edge, h, &b, &req, opts, 8);
     assert_int_equal(n, 4); /* hop (g), hop, hold, kick */
     assert_int_equal(opts[0].transition, 9);
     assert_int_equal(opts[0].code, DOSM_OK);
@@ -703,12 +707,12 @@ static void test_options_for_shadowed_and_no_history(void **state)
     assert_int_equal(opts[2].code, DOSM_OK);
     assert_int_equal(opts[3].event, dosm_event_find(edge, "kick"));
     /* Without the host, g is false and the otherwise is taken. */
-    n = dosm_options_for(edge, NULL, &b, &req, opts, 2);
+    n = dosm_choices(edge, NULL, &b, &req, opts, 2);
     assert_int_equal(n, 4);
     assert_int_equal(opts[0].code, DOSM_R_GUARD);
     assert_int_equal(opts[1].code, DOSM_OK);
     /* H with no previous: back leads nowhere. */
-    n = dosm_options_for(edge, NULL, &hold, NULL, opts, 8);
+    n = dosm_choices(edge, NULL, &hold, NULL, opts, 8);
     assert_int_equal(n, 2);
     assert_int_equal(opts[0].event, dosm_event_find(edge, "back"));
     assert_int_equal(opts[0].target, (int)DOSM_NO_STATE);
@@ -716,12 +720,12 @@ static void test_options_for_shadowed_and_no_history(void **state)
     assert_int_equal(opts[1].code, DOSM_OK);
     /* Invalid instances list nothing. */
     busy.state |= 0x8000u;
-    assert_int_equal(dosm_options_for(edge, NULL, &busy, NULL, opts, 8), 0);
+    assert_int_equal(dosm_choices(edge, NULL, &busy, NULL, opts, 8), 0);
     busy.state = 99;
-    assert_int_equal(dosm_options_for(edge, NULL, &busy, NULL, opts, 8), 0);
-    assert_int_equal(dosm_options_for(NULL, NULL, &b, NULL, opts, 8), 0);
-    assert_int_equal(dosm_options_for(edge, NULL, NULL, NULL, opts, 8), 0);
-    assert_int_equal(dosm_options_for(edge, NULL, &b, NULL, NULL, 0), 4);
+    assert_int_equal(dosm_choices(edge, NULL, &busy, NULL, opts, 8), 0);
+    assert_int_equal(dosm_choices(NULL, NULL, &b, NULL, opts, 8), 0);
+    assert_int_equal(dosm_choices(edge, NULL, NULL, NULL, opts, 8), 0);
+    assert_int_equal(dosm_choices(edge, NULL, &b, NULL, NULL, 0), 4);
     dosm_host_free(h);
 }
 
@@ -744,20 +748,20 @@ static void test_host_argument_checks(void **state)
     assert_int_equal(dosm_host_on(NULL, DOSM_ON_ENTER, note, NULL), DOSM_E_ARG);
     assert_int_equal(dosm_host_on(h, (dosm_hook)4, note, NULL), DOSM_E_ARG);
     assert_int_equal(dosm_host_on(h, (dosm_hook)-1, note, NULL), DOSM_E_ARG);
-    assert_int_equal(dosm_host_on_effect(NULL, "fx", note, NULL), DOSM_E_ARG);
-    assert_int_equal(dosm_host_on_effect(h, NULL, note, NULL), DOSM_E_ARG);
-    assert_int_equal(dosm_host_on_effect(h, "g", note, NULL), DOSM_E_NAME);
-    assert_int_equal(dosm_host_guard(NULL, "g", always, NULL), DOSM_E_ARG);
-    assert_int_equal(dosm_host_guard(h, NULL, always, NULL), DOSM_E_ARG);
-    assert_int_equal(dosm_host_guard(h, "fx", always, NULL), DOSM_E_NAME);
+    assert_int_equal(dosm_host_bind_effect(NULL, "fx", note, NULL), DOSM_E_ARG);
+    assert_int_equal(dosm_host_bind_effect(h, NULL, note, NULL), DOSM_E_ARG);
+    assert_int_equal(dosm_host_bind_effect(h, "g", note, NULL), DOSM_E_NAME);
+    assert_int_equal(dosm_host_bind_guard(NULL, "g", always, NULL), DOSM_E_ARG);
+    assert_int_equal(dosm_host_bind_guard(h, NULL, always, NULL), DOSM_E_ARG);
+    assert_int_equal(dosm_host_bind_guard(h, "fx", always, NULL), DOSM_E_NAME);
     assert_int_equal(dosm_host_check(NULL, &err), DOSM_E_ARG);
     /* Effects are reported before guards. */
     assert_int_equal(dosm_host_check(h, &err), DOSM_E_UNBOUND);
     assert_string_equal(err.text, "effect 'fx' of workflow edge has no callback");
-    assert_int_equal(dosm_host_on_effect(h, "fx", note, NULL), DOSM_OK);
+    assert_int_equal(dosm_host_bind_effect(h, "fx", note, NULL), DOSM_OK);
     assert_int_equal(dosm_host_check(h, &err), DOSM_E_UNBOUND);
     assert_string_equal(err.text, "guard 'g' of workflow edge has no callback");
-    assert_int_equal(dosm_host_guard(h, "g", always, NULL), DOSM_OK);
+    assert_int_equal(dosm_host_bind_guard(h, "g", always, NULL), DOSM_OK);
     assert_int_equal(dosm_host_check(h, NULL), DOSM_OK);
     dosm_host_free(h);
     dosm_host_free(NULL);
@@ -778,7 +782,7 @@ static void test_reconcile_host_changes_its_mind(void **state)
     dosm_outcome out;
     int calls = 0;
     (void)state;
-    assert_int_equal(dosm_host_guard(h, "g", once, &calls), DOSM_OK);
+    assert_int_equal(dosm_host_bind_guard(h, "g", once, &calls), DOSM_OK);
     memset(&out, 0x55, sizeof out);
     assert_int_equal(dosm_reconcile(edge, h, &inst, "C", &req, &out),
                      DOSM_R_GUARD);
@@ -932,21 +936,21 @@ static void test_decode_edges(void **state)
     assert_int_equal(got.seq, 7);
 }
 
-static void test_restore_argument_checks(void **state)
+static void test_restart_argument_checks(void **state)
 {
     dosm_instance inst = at("A"), busy = at("A"), bad = at("A");
     dosm_outcome out;
     (void)state;
     busy.state |= 0x8000u;
     bad.state = 4000;
-    assert_int_equal(dosm_restore(NULL, &inst, 0, &out), DOSM_E_ARG);
+    assert_int_equal(dosm_restart(NULL, &inst, 0, &out), DOSM_E_ARG);
     assert_int_equal(out.code, DOSM_E_ARG);
-    assert_int_equal(dosm_restore(edge, NULL, 0, NULL), DOSM_E_ARG);
-    assert_int_equal(dosm_restore(edge, &busy, 0, &out), DOSM_E_REENTRANT);
-    assert_int_equal(dosm_restore(edge, &bad, 0, &out), DOSM_E_STATE);
-    assert_int_equal(dosm_restore(edge, &inst, 0, &out), DOSM_R_NOT_ALLOWED);
+    assert_int_equal(dosm_restart(edge, NULL, 0, NULL), DOSM_E_ARG);
+    assert_int_equal(dosm_restart(edge, &busy, 0, &out), DOSM_E_REENTRANT);
+    assert_int_equal(dosm_restart(edge, &bad, 0, &out), DOSM_E_STATE);
+    assert_int_equal(dosm_restart(edge, &inst, 0, &out), DOSM_R_NOT_ALLOWED);
     assert_string_equal(out.text, "");
-    assert_int_equal(dosm_restore(edge, &inst, 0, NULL), DOSM_R_NOT_ALLOWED);
+    assert_int_equal(dosm_restart(edge, &inst, 0, NULL), DOSM_R_NOT_ALLOWED);
     assert_int_equal(inst.state, S("A"));
     assert_int_equal(inst.seq, 0);
 }
@@ -1186,13 +1190,13 @@ int main(void)
         cmocka_unit_test(test_event_nothing_takes),
         cmocka_unit_test(test_try_and_fire_argument_checks),
         cmocka_unit_test(test_payload_on_event_without_fields),
-        cmocka_unit_test(test_options_for_shadowed_and_no_history),
+        cmocka_unit_test(test_choices_shadowed_and_no_history),
         cmocka_unit_test(test_host_argument_checks),
         cmocka_unit_test(test_reconcile_host_changes_its_mind),
         cmocka_unit_test(test_path_and_reconcile_argument_checks),
         cmocka_unit_test(test_encode_limits),
         cmocka_unit_test(test_decode_edges),
-        cmocka_unit_test(test_restore_argument_checks),
+        cmocka_unit_test(test_restart_argument_checks),
         cmocka_unit_test(test_replay_edges),
         cmocka_unit_test(test_bug_where_an_event_applies_names_each_state_once),
         cmocka_unit_test(test_bug_bad_declared_names_are_reported),

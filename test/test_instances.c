@@ -151,7 +151,7 @@ static void test_renamed_states_decode(void **state)
     dosm_def_free(v2);
 }
 
-static void test_restore_falls_back(void **state)
+static void test_restart_falls_back(void **state)
 {
     dosm_instance inst = dosm_instance_initial(def);
     dosm_outcome out;
@@ -159,7 +159,7 @@ static void test_restore_falls_back(void **state)
     inst.state = (uint16_t)S("UPLOADING");
     inst.previous = (uint16_t)S("DESIGN");
     inst.seq = 9;
-    assert_int_equal(dosm_restore(def, &inst, 555, &out), DOSM_OK);
+    assert_int_equal(dosm_restart(def, &inst, 555, &out), DOSM_OK);
     assert_int_equal(inst.state, S("MILLING"));
     assert_int_equal(inst.previous, S("UPLOADING"));
     assert_int_equal(inst.seq, 10);
@@ -168,7 +168,7 @@ static void test_restore_falls_back(void **state)
     assert_string_equal(out.record.to, "MILLING");
     assert_int_equal(out.record.time, 555);
     assert_int_equal(out.has_deadline, 1); /* MILLING has a timeout */
-    assert_int_equal(dosm_restore(def, &inst, 556, &out), DOSM_R_NOT_ALLOWED);
+    assert_int_equal(dosm_restart(def, &inst, 556, &out), DOSM_R_NOT_ALLOWED);
     assert_int_equal(inst.seq, 10);
 }
 
@@ -248,9 +248,11 @@ static void on_transition(const dosm_event_info *info, void *user)
                  info->record->to);
 }
 
-static int yes(const dosm_def *d, const dosm_instance *i,
-               const dosm_request *r, void *u)
+static int yes(const dosm_event_info *info, void *u)
 {
+    const dosm_def *d = info->def;
+    const dosm_instance *i = info->before;
+    const dosm_request *r = info->request;
     (void)d; (void)i; (void)r; (void)u;
     return 1;
 }
@@ -272,7 +274,7 @@ static void test_reconcile_applies_each_step(void **state)
     attrs.count = 3;
     req.attributes = &attrs;
     dosm_host_on(h, DOSM_ON_TRANSITION, on_transition, &t);
-    dosm_host_guard(h, "files_ok", yes, NULL);
+    dosm_host_bind_guard(h, "files_ok", yes, NULL);
     /* Missed statuses: the server already says "Design" (by its label). */
     assert_int_equal(dosm_reconcile(def, h, &inst, "design", &req, &out), DOSM_OK);
     assert_int_equal(inst.state, S("DESIGN"));
@@ -413,7 +415,7 @@ static void test_replay_restart_record(void **state)
     (void)state;
     start.state = (uint16_t)S("UPLOADING");
     inst = start;
-    assert_int_equal(dosm_restore(def, &inst, 0, &out), DOSM_OK);
+    assert_int_equal(dosm_restart(def, &inst, 0, &out), DOSM_OK);
     rec = out.record;
     assert_int_equal(dosm_replay(def, &start, &rec, 1, &rebuilt, NULL, NULL),
                      DOSM_OK);
@@ -426,7 +428,7 @@ int main(void)
         cmocka_unit_test(test_encode_decode_round_trip),
         cmocka_unit_test(test_decode_rejects_corruption),
         cmocka_unit_test(test_renamed_states_decode),
-        cmocka_unit_test(test_restore_falls_back),
+        cmocka_unit_test(test_restart_falls_back),
         cmocka_unit_test(test_path_honours_guards),
         cmocka_unit_test(test_reconcile_applies_each_step),
         cmocka_unit_test(test_rollup),

@@ -42,11 +42,11 @@ static dosm_allocator a;
 static outcome load_yaml(const char *yaml, size_t len)
 {
     outcome o;
-    dosm_options opt;
+    dosm_load_options opt;
     memset(&o, 0, sizeof o);
     memset(&heap, 0, sizeof heap);
     a = test_allocator(&heap);
-    dosm_options_init(&opt); /* the default limits */
+    dosm_load_options_init(&opt); /* the default limits */
     opt.allocator = &a;
     opt.on_diagnostic = count_diagnostics;
     opt.diagnostic_user = &o;
@@ -110,7 +110,7 @@ static void text_at(const char *yaml, unsigned line, unsigned col, size_t len,
 static void expect_all_found(const dosm_def *d)
 {
     int s;
-    for (s = 0; s < dosm_state_count(d); s++) {
+    for (s = 0; s < (int)dosm_state_count(d); s++) {
         dosm_state_info si;
         assert_int_equal(dosm_state_get(d, s, &si), DOSM_OK);
         assert_int_equal(dosm_state_find(d, si.id), s);

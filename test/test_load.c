@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-static int load_code(const char *yaml, size_t len, const dosm_options *opt,
+static int load_code(const char *yaml, size_t len, const dosm_load_options *opt,
                      dosm_error *err)
 {
     dosm_def *def = (dosm_def *)(uintptr_t)1;
@@ -69,10 +69,10 @@ static void test_depth_limit_is_clamped(void **state)
 {
     size_t depth = 2000;
     char *yaml = nested(depth);
-    dosm_options opt;
+    dosm_load_options opt;
     dosm_error err;
     (void)state;
-    dosm_options_init(&opt);
+    dosm_load_options_init(&opt);
     opt.max_depth = (unsigned)-1;
     assert_int_equal(load_code(yaml, 2 * depth, &opt, &err), DOSM_D_LIMIT);
     assert_string_equal(err.text, "nesting deeper than 1024 levels (the limit)");
@@ -84,7 +84,7 @@ static void test_huge_input(void **state)
 {
     size_t n = (size_t)10 << 20;
     char *yaml = malloc(n + 16);
-    dosm_options opt;
+    dosm_load_options opt;
     dosm_error err;
     (void)state;
     memcpy(yaml, "title: ", 7);
@@ -95,7 +95,7 @@ static void test_huge_input(void **state)
                                   "limit is 4194304");
     /* Allowed in: a 10 MB scalar is read, then the definition is refused
      * for what it lacks, not for its size. */
-    dosm_options_init(&opt);
+    dosm_load_options_init(&opt);
     opt.max_input = n;
     assert_int_equal(load_code(yaml, n, &opt, &err), DOSM_D_MISSING);
     free(yaml);
@@ -105,12 +105,12 @@ static void test_many_duplicate_keys(void **state)
 {
     size_t keys = 100000, i, len = 0;
     char *yaml = malloc(keys * 16);
-    dosm_options opt;
+    dosm_load_options opt;
     dosm_error err;
     (void)state;
     for (i = 0; i < keys; i++)
         len += (size_t)sprintf(yaml + len, "k%zu: 1\n", i % 50000);
-    dosm_options_init(&opt);
+    dosm_load_options_init(&opt);
     opt.max_nodes = keys * 2 + 1;
     assert_int_equal(load_code(yaml, len, &opt, &err), DOSM_D_DUPLICATE_KEY);
     assert_int_equal(err.line, 50001);

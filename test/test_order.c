@@ -89,7 +89,7 @@ static void collect(const dosm_def *d, answers *a)
     a->count = 0;
     for (s = 0; s < NSTATES; s++) {
         int here = dosm_state_find(d, ids[s]);
-        dosm_option opt[16];
+        dosm_choice opt[16];
         size_t count, len = 0;
         assert_true(here >= 0);
         for (p = 0; p <= NSTATES; p++) { /* p == NSTATES: no previous */
@@ -128,7 +128,7 @@ static void collect(const dosm_def *d, answers *a)
             dosm_request req = {0};
             req.attributes = &attrs;
             inst.state = (uint16_t)here;
-            count = dosm_options_for(d, NULL, &inst, &req, opt, 16);
+            count = dosm_choices(d, NULL, &inst, &req, opt, 16);
             assert_true(count <= 16);
             a->options[s][0] = '\0';
             for (k = 0; k < count; k++)

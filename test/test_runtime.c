@@ -184,13 +184,13 @@ static void test_host_uses_one_allocator(void **state)
     char *yaml = read_file(LAB_PATH, NULL);
     test_alloc t;
     dosm_allocator a = test_allocator(&t);
-    dosm_options opt;
+    dosm_load_options opt;
     dosm_def *d = NULL;
     dosm_host *h;
     long before;
     (void)state;
     memset(&t, 0, sizeof t);
-    dosm_options_init(&opt);
+    dosm_load_options_init(&opt);
     opt.allocator = &a;
     assert_int_equal(dosm_load(yaml, strlen(yaml), "lab", &opt, &d, NULL), DOSM_OK);
     free(yaml);
@@ -256,11 +256,11 @@ static void test_option_reasons_are_per_guard(void **state)
     dosm_pair p[1] = {{"y", "1"}};
     dosm_values attrs = {p, 1, NULL, NULL};
     dosm_request req;
-    dosm_option opts[4];
+    dosm_choice opts[4];
     (void)state;
     memset(&req, 0, sizeof req);
     req.attributes = &attrs;
-    assert_int_equal(dosm_options_for(d, NULL, &inst, &req, opts, 4), 2);
+    assert_int_equal(dosm_choices(d, NULL, &inst, &req, opts, 4), 2);
     assert_int_equal(opts[0].code, DOSM_R_MISSING_ATTR);
     assert_int_equal(opts[1].code, DOSM_R_GUARD);
     dosm_def_free(d);
@@ -323,9 +323,11 @@ static void test_missing_attribute_rejects(void **state)
                                      "not read as its type)"));
 }
 
-static int files_ok(const dosm_def *d, const dosm_instance *inst,
-                    const dosm_request *req, void *user)
+static int files_ok(const dosm_event_info *info, void *user)
 {
+    const dosm_def *d = info->def;
+    const dosm_instance *inst = info->before;
+    const dosm_request *req = info->request;
     (void)d; (void)inst; (void)req;
     return *(int *)user;
 }
@@ -343,8 +345,8 @@ static void test_named_guard_integer_boolean(void **state)
                      DOSM_R_GUARD);
     assert_string_equal(out.text, "approve in REVIEW needs files_ok and "
                                   "(units <= 4 or rush)");
-    assert_int_equal(dosm_host_guard(h, "files_ok", files_ok, &ok), DOSM_OK);
-    assert_int_equal(dosm_host_guard(h, "files_okay", files_ok, &ok), DOSM_E_NAME);
+    assert_int_equal(dosm_host_bind_guard(h, "files_ok", files_ok, &ok), DOSM_OK);
+    assert_int_equal(dosm_host_bind_guard(h, "files_okay", files_ok, &ok), DOSM_E_NAME);
     assert_int_equal(fire_with(h, &inst, "approve", &out, 1, "units=2"),
                      DOSM_R_GUARD);
     ok = 1;
@@ -550,8 +552,8 @@ static dosm_host *logging_host(log_t *log)
     dosm_host_on(h, DOSM_ON_EXIT, on_exit, log);
     dosm_host_on(h, DOSM_ON_TRANSITION, on_transition, log);
     dosm_host_on(h, DOSM_ON_REJECT, on_reject, log);
-    dosm_host_on_effect(h, "notify", on_effect, log);
-    dosm_host_on_effect(h, "reset_due_date", on_effect, log);
+    dosm_host_bind_effect(h, "notify", on_effect, log);
+    dosm_host_bind_effect(h, "reset_due_date", on_effect, log);
     return h;
 }
 
@@ -576,7 +578,7 @@ static void test_callback_order(void **state)
     (void)state;
     memset(&log, 0, sizeof log);
     h = logging_host(&log);
-    dosm_host_guard(h, "files_ok", files_ok, &yes);
+    dosm_host_bind_guard(h, "files_ok", files_ok, &yes);
 
     inst = at("REVIEW"); /* into a child: enter the parent first */
     assert_int_equal(fire_with(h, &inst, "approve", &out, 1, "units=1"), DOSM_OK);
@@ -630,12 +632,12 @@ static void test_host_check(void **state)
     (void)state;
     assert_int_equal(dosm_host_check(h, &err), DOSM_E_UNBOUND);
     assert_string_equal(err.text, "effect 'notify' of workflow lab has no callback");
-    assert_int_equal(dosm_host_on_effect(h, "notfy", on_effect, NULL), DOSM_E_NAME);
-    dosm_host_on_effect(h, "notify", on_effect, NULL);
-    dosm_host_on_effect(h, "reset_due_date", on_effect, NULL);
+    assert_int_equal(dosm_host_bind_effect(h, "notfy", on_effect, NULL), DOSM_E_NAME);
+    dosm_host_bind_effect(h, "notify", on_effect, NULL);
+    dosm_host_bind_effect(h, "reset_due_date", on_effect, NULL);
     assert_int_equal(dosm_host_check(h, &err), DOSM_E_UNBOUND);
     assert_string_equal(err.text, "guard 'files_ok' of workflow lab has no callback");
-    dosm_host_guard(h, "files_ok", files_ok, &yes);
+    dosm_host_bind_guard(h, "files_ok", files_ok, &yes);
     assert_int_equal(dosm_host_check(h, &err), DOSM_OK);
     assert_int_equal(dosm_host_on(h, (dosm_hook)7, on_enter, NULL), DOSM_E_ARG);
     dosm_host_free(h);
@@ -655,7 +657,7 @@ static void test_try_options_and_lookup(void **state)
     dosm_values attrs = {NULL, 0, lookup, NULL};
     dosm_request req;
     dosm_outcome out;
-    dosm_option opts[8];
+    dosm_choice opts[8];
     size_t n;
     (void)state;
     memset(&req, 0, sizeof req);
@@ -664,7 +666,7 @@ static void test_try_options_and_lookup(void **state)
     assert_int_equal(dosm_try(def, NULL, &inst, &req, &out), DOSM_OK);
     assert_string_equal(out.record.to, "OPTIMIZING");
     assert_memory_equal(&inst, &before, sizeof inst);
-    n = dosm_options_for(def, NULL, &inst, &req, opts, 8);
+    n = dosm_choices(def, NULL, &inst, &req, opts, 8);
     assert_int_equal(n, 3);
     assert_string_equal(dosm_event_name(def, opts[0].event), "scanned");
     assert_int_equal(opts[0].target, S("OPTIMIZING"));
@@ -674,7 +676,7 @@ static void test_try_options_and_lookup(void **state)
     assert_string_equal(dosm_event_name(def, opts[2].event), "hold");
     assert_int_equal(opts[2].code, DOSM_OK);
     req.attributes = NULL;
-    n = dosm_options_for(def, NULL, &inst, &req, opts, 1);
+    n = dosm_choices(def, NULL, &inst, &req, opts, 1);
     assert_int_equal(n, 3);
     assert_int_equal(opts[0].code, DOSM_R_MISSING_ATTR);
 }
@@ -696,9 +698,9 @@ static void test_fast_and_general_paths_agree(void **state)
     const dosm_values empty = {NULL, 0, NULL, NULL};
     int s, e, p, a, compared = 0, accepted = 0;
     (void)state;
-    for (s = 0; s < dosm_state_count(def); s++)
+    for (s = 0; s < (int)dosm_state_count(def); s++)
         for (p = -1; p < 1; p++)
-            for (e = 0; e < dosm_event_count(def); e++)
+            for (e = 0; e < (int)dosm_event_count(def); e++)
                 for (a = 0; a < 2; a++) {
                     dosm_state_info si;
                     dosm_instance fast = dosm_instance_initial(def), screened,

@@ -38,7 +38,7 @@ static void *run_walk(void *arg)
     dosm_pair t = {"tracking_number", "1Z"};
     dosm_values payload = {&t, 1, NULL, NULL};
     dosm_instance inst = dosm_instance_initial(w->def);
-    int events = dosm_event_count(w->def), i;
+    int events = (int)dosm_event_count(w->def), i;
     for (i = 0; i < STEPS; i++) {
         dosm_request req;
         dosm_outcome out;

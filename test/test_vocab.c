@@ -157,14 +157,14 @@ static void reverse_lookup_allocates_nothing(void **unused)
 {
     test_alloc t = {0};
     dosm_allocator a = test_allocator(&t);
-    dosm_options opt;
+    dosm_load_options opt;
     dosm_def *d = NULL;
     dosm_error err;
     const char *v[2];
     int out[4];
     long before;
     (void)unused;
-    dosm_options_init(&opt);
+    dosm_load_options_init(&opt);
     opt.allocator = &a;
     assert_int_equal(dosm_load(LAB, strlen(LAB), "lab", &opt, &d, &err), DOSM_OK);
     before = t.count;
@@ -330,7 +330,7 @@ static void fallback_is_a_step(void **unused)
     assert_string_equal(out.record.event, DOSM_EVENT_RESTART);
     assert_string_equal(out.record.from, "UPLOADING");
     assert_int_equal(out.record.effect_count, 0);
-    /* dosm_replay accepts the record, as it accepts dosm_restore's */
+    /* dosm_replay accepts the record, as it accepts dosm_restart's */
     log = out.record;
     rebuilt.state = (uint16_t)state(d, "UPLOADING");
     rebuilt.previous = (uint16_t)state(d, "IN_UPLOAD_QUEUE");
@@ -409,9 +409,9 @@ static void collect(void *user, const dosm_diagnostic *dg)
 static int check(const dosm_def *w, const char *vocab, const dosm_def *b,
                  seen *s, dosm_error *err)
 {
-    dosm_options opt;
+    dosm_load_options opt;
     memset(s, 0, sizeof *s);
-    dosm_options_init(&opt);
+    dosm_load_options_init(&opt);
     opt.on_diagnostic = collect;
     opt.diagnostic_user = s;
     return dosm_vocab_check(w, vocab, b, "lab.yaml", &opt, err);
@@ -585,10 +585,10 @@ static void check_sweep(void **unused)
     for (n = 1;; n++) {
         test_alloc t = {0};
         dosm_allocator a = test_allocator(&t);
-        dosm_options opt;
+        dosm_load_options opt;
         dosm_error err;
         int rc;
-        dosm_options_init(&opt);
+        dosm_load_options_init(&opt);
         opt.allocator = &a;
         assert_int_equal(dosm_load(LAB, strlen(LAB), "lab", &opt, &w, &err),
                          DOSM_OK);

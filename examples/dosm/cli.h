@@ -26,7 +26,7 @@ typedef struct report {
 void report_diagnostic(report *r, const char *file, unsigned line,
                        unsigned col, int warning, const char *code,
                        const char *text);
-/* A dosm_options::on_diagnostic that prints into the report (user). */
+/* A dosm_load_options::on_diagnostic that prints into the report (user). */
 void report_on_diagnostic(void *user, const dosm_diagnostic *d);
 /* Loads a workflow file, printing its diagnostics; NULL on failure. */
 dosm_def *load_workflow(const char *path, report *r);

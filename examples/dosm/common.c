@@ -116,7 +116,7 @@ static void errors_only(void *user, const dosm_diagnostic *d)
 
 static dosm_def *load(const char *path, report *r, int warnings)
 {
-    dosm_options opt;
+    dosm_load_options opt;
     dosm_error err;
     dosm_def *def = NULL;
     size_t len = 0;
@@ -128,7 +128,7 @@ static dosm_def *load(const char *path, report *r, int warnings)
         report_diagnostic(r, path, 0, 0, 0, "DOSM_E_ARG", text);
         return NULL;
     }
-    dosm_options_init(&opt);
+    dosm_load_options_init(&opt);
     opt.on_diagnostic = warnings ? report_on_diagnostic : errors_only;
     opt.diagnostic_user = r;
     if (dosm_load(buf, len, path, &opt, &def, &err) == DOSM_E_NOMEM)
@@ -195,9 +195,11 @@ int pairs_check_attributes(const pairs *p, const dosm_def *def)
 }
 
 /* A named guard answered as the user or the scenario says. */
-static int guard_answer(const dosm_def *def, const dosm_instance *inst,
-                        const dosm_request *req, void *user)
+static int guard_answer(const dosm_event_info *info, void *user)
 {
+    const dosm_def *def = info->def;
+    const dosm_instance *inst = info->before;
+    const dosm_request *req = info->request;
     (void)def;
     (void)inst;
     (void)req;
@@ -213,7 +215,7 @@ int bind_guards(dosm_host *host, const pairs *guards, char *why, size_t size)
             snprintf(why, size, "guard %s must be true or false", g->name);
             return 0;
         }
-        if (dosm_host_guard(host, g->name, guard_answer, (void *)g->value) !=
+        if (dosm_host_bind_guard(host, g->name, guard_answer, (void *)g->value) !=
             DOSM_OK) {
             snprintf(why, size, "the workflow declares no guard '%s'", g->name);
             return 0;

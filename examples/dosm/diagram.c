@@ -39,7 +39,7 @@ static void edge_label(const dosm_def *def, const dosm_transition_info *t)
 /* Any leaf below a parent, for drawing edges that leave its cluster. */
 static int first_leaf(const dosm_def *def, int parent)
 {
-    int s, n = dosm_state_count(def);
+    int s, n = (int)dosm_state_count(def);
     for (s = 0; s < n; s++) {
         dosm_state_info si;
         int p;
@@ -57,7 +57,7 @@ static int first_leaf(const dosm_def *def, int parent)
 static int next_child(const dosm_def *def, int parent, int after,
                       dosm_state_info *si)
 {
-    int s, n = dosm_state_count(def);
+    int s, n = (int)dosm_state_count(def);
     for (s = after + 1; s < n; s++)
         if (dosm_state_get(def, s, si) == DOSM_OK && si->parent == parent)
             return s;
@@ -117,7 +117,7 @@ int cmd_dot(int argc, char **argv)
         return rc;
     if (!(def = load_one(a.file)))
         return EXIT_FAILED;
-    n = dosm_transition_count(def);
+    n = (int)dosm_transition_count(def);
     printf("digraph ");
     quoted(dosm_def_name(def));
     printf(" {\n  graph [rankdir=LR, compound=true, fontname=\"Helvetica\", "
@@ -211,7 +211,7 @@ int cmd_mermaid(int argc, char **argv)
     mermaid_children(def, -1, 2);
     printf("  [*] --> %s\n",
            dosm_state_id(def, dosm_instance_initial(def).state));
-    n = dosm_transition_count(def);
+    n = (int)dosm_transition_count(def);
     for (i = 0; i < n; i++) {
         dosm_transition_info t;
         dosm_transition_get(def, i, &t);
@@ -236,7 +236,7 @@ int cmd_mermaid(int argc, char **argv)
             putchar('\n');
         }
     }
-    n = dosm_state_count(def);
+    n = (int)dosm_state_count(def);
     for (s = 0; s < n; s++) {
         dosm_state_info si;
         dosm_state_get(def, s, &si);

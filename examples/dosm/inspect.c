@@ -90,7 +90,7 @@ int cmd_next(int argc, char **argv)
     dosm_host *host;
     dosm_instance inst;
     dosm_request req;
-    dosm_option opts[256];
+    dosm_choice opts[256];
     size_t n, i;
     int state, rc;
     if ((rc = parse_args("next", argc, argv, 1, "set,guard,all", &a)) != 0)
@@ -101,7 +101,7 @@ int cmd_next(int argc, char **argv)
     inst.state = (uint16_t)state;
     memset(&req, 0, sizeof req);
     req.attributes = &a.set.values;
-    n = dosm_options_for(def, host, &inst, &req, opts, 256);
+    n = dosm_choices(def, host, &inst, &req, opts, 256);
     for (i = 0; i < n && i < 256; i++) {
         const char *event = dosm_event_name(def, opts[i].event);
         const char *target = opts[i].target == (int)DOSM_NO_STATE

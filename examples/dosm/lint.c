@@ -21,10 +21,10 @@ static int file_of(dosm_def *const *defs, int count, const char *name)
 static void check_projections(dosm_def *const *defs, char *const *paths,
                               int count, int i, report *r)
 {
-    dosm_options opt;
+    dosm_load_options opt;
     dosm_error err;
-    int v, n = dosm_vocab_count(defs[i]);
-    dosm_options_init(&opt);
+    int v, n = (int)dosm_vocab_count(defs[i]);
+    dosm_load_options_init(&opt);
     opt.on_diagnostic = report_on_diagnostic;
     opt.diagnostic_user = r;
     for (v = 0; v < n; v++) {

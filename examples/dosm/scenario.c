@@ -243,7 +243,7 @@ static int step(run *r, yaml_document_t *doc, yaml_node_t *st,
                    : dosm_reconcile(def, host, inst, what, &req, &out);
     } else {
         what = "restart";
-        rc = dosm_restore(def, inst, 0, &out);
+        rc = dosm_restart(def, inst, 0, &out);
     }
     pairs_free(&payload);
     if (!what)
@@ -429,7 +429,7 @@ static int report_coverage(coverage *all, double min, int verbose)
     coverage *c;
     int below = 0;
     for (c = all; c; c = c->next) {
-        int n = dosm_transition_count(c->def), i, taken = 0;
+        int n = (int)dosm_transition_count(c->def), i, taken = 0;
         double pct;
         for (i = 0; i < n; i++)
             taken += c->taken[i];
@@ -499,7 +499,7 @@ typedef struct hop {
 static int nearest_untaken(const dosm_def *def, dosm_instance inst,
                            const unsigned char *taken, hop *path)
 {
-    int n = dosm_state_count(def), head = 0, tail = 0, found = -1, len = 0;
+    int n = (int)dosm_state_count(def), head = 0, tail = 0, found = -1, len = 0;
     int *queue = malloc((size_t)n * sizeof *queue);
     hop *via = malloc((size_t)n * sizeof *via);
     uint16_t *prev = malloc((size_t)n * sizeof *prev);
@@ -513,8 +513,8 @@ static int nearest_untaken(const dosm_def *def, dosm_instance inst,
     while (head < tail && found < 0) {
         int u = queue[head++];
         dosm_instance here = {(uint16_t)u, prev[u], 0};
-        dosm_option opts[256];
-        size_t k, m = dosm_options_for(def, NULL, &here, NULL, opts, 256);
+        dosm_choice opts[256];
+        size_t k, m = dosm_choices(def, NULL, &here, NULL, opts, 256);
         for (k = 0; k < m && k < 256 && found < 0; k++) {
             int v = opts[k].target;
             hop h = {u, opts[k].transition, opts[k].event, v};
@@ -559,7 +559,7 @@ int cmd_cover(int argc, char **argv)
         return rc;
     if (!(def = load_one(a.file)))
         return EXIT_FAILED;
-    n = dosm_transition_count(def);
+    n = (int)dosm_transition_count(def);
     taken = calloc((size_t)n + 1, 1);
     path = malloc(((size_t)dosm_state_count(def) + 1) * sizeof *path);
     if (!taken || !path) {

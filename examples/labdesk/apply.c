@@ -99,9 +99,11 @@ static void last_accepted(const log_row *row, void *user)
 
 /* 3Shape's redesign_sent: the portal status stays Designed rejected after
  * a redesign, so only the order's own log tells whether one was sent. */
-static int guard_redesign_sent(const dosm_def *def, const dosm_instance *inst,
-                               const dosm_request *request, void *user)
+static int guard_redesign_sent(const dosm_event_info *info, void *user)
 {
+    const dosm_def *def = info->def;
+    const dosm_instance *inst = info->before;
+    const dosm_request *request = info->request;
     job *j = request->context;
     (void)def, (void)inst, (void)user;
     j->last_event[0] = '\0';
@@ -129,8 +131,8 @@ static int bind_host(workflow *w, char *error, size_t size)
     }
     dosm_host_on(w->host, DOSM_ON_TRANSITION, on_transition, NULL);
     for (i = 0; i < sizeof effects / sizeof *effects; i++)
-        dosm_host_on_effect(w->host, effects[i].name, effects[i].fn, NULL);
-    dosm_host_guard(w->host, "redesign_sent", guard_redesign_sent, NULL);
+        dosm_host_bind_effect(w->host, effects[i].name, effects[i].fn, NULL);
+    dosm_host_bind_guard(w->host, "redesign_sent", guard_redesign_sent, NULL);
     if (dosm_host_check(w->host, &err) != DOSM_OK) {
         snprintf(error, size, "labdesk cannot run workflow %s: %s", w->name,
                  err.text);

@@ -144,13 +144,13 @@ int vivo_fire(const vivo *v, export_case *c, int event)
     return fire(v, c, event, NULL);
 }
 
-/* dosm_restore runs no callbacks, so the host logs its record itself. */
+/* dosm_restart runs no callbacks, so the host logs its record itself. */
 int vivo_restore(const vivo *v, export_case *c)
 {
     dosm_outcome outcome;
     if (history_reserve(c) != 0)
         return -1;
-    if (dosm_restore(v->def, &c->inst, (int64_t)time(NULL), &outcome) !=
+    if (dosm_restart(v->def, &c->inst, (int64_t)time(NULL), &outcome) !=
         DOSM_OK)
         return 0;
     history_append(c, outcome.record.event, outcome.record.to);

@@ -142,9 +142,9 @@ static void make_walk(workload *w)
     int i;
     w->walk = malloc(WALK * sizeof *w->walk);
     for (i = 0; i < WALK; i++) {
-        dosm_option opts[64];
+        dosm_choice opts[64];
         dosm_request req = request(NULL);
-        size_t n = dosm_options_for(w->def, NULL, &inst, &req, opts, 64), k, ok = 0;
+        size_t n = dosm_choices(w->def, NULL, &inst, &req, opts, 64), k, ok = 0;
         int pick[64];
         for (k = 0; k < n && k < 64; k++)
             if (opts[k].code == DOSM_OK)
@@ -163,11 +163,11 @@ static void make_walk(workload *w)
 
 static void load_workload(workload *w)
 {
-    dosm_options opt;
+    dosm_load_options opt;
     dosm_error err;
     memset(&w->heap, 0, sizeof w->heap);
     w->alloc = test_allocator(&w->heap);
-    dosm_options_init(&opt);
+    dosm_load_options_init(&opt);
     opt.allocator = &w->alloc;
     opt.max_input = w->len + 1;
     opt.max_nodes = w->len; /* generated definitions are big by design */
@@ -337,18 +337,18 @@ static void check_queries(workload *w)
 {
     long before = w->heap.count;
     dosm_instance inst = dosm_instance_initial(w->def);
-    dosm_option opts[64];
+    dosm_choice opts[64];
     dosm_request req = request("no_such_event");
     dosm_outcome out;
     char text[DOSM_SNAPSHOT_MAX];
     int s;
-    for (s = 0; s < dosm_state_count(w->def); s++) {
+    for (s = 0; s < (int)dosm_state_count(w->def); s++) {
         dosm_state_info si;
         dosm_state_get(w->def, s, &si);
         if (si.is_parent)
             continue;
         inst.state = (uint16_t)s;
-        dosm_options_for(w->def, NULL, &inst, &req, opts, 64);
+        dosm_choices(w->def, NULL, &inst, &req, opts, 64);
         dosm_try(w->def, NULL, &inst, &req, &out);
         dosm_encode(w->def, &inst, text, sizeof text);
         dosm_decode(w->def, text, &inst, NULL);
@@ -380,9 +380,9 @@ static double load_us(const workload *w, double *libyaml_us)
         y[r] = (now() - t0) * 1e6 / reps;
         t0 = now();
         for (k = 0; k < reps; k++) {
-            dosm_options opt;
+            dosm_load_options opt;
             dosm_def *d;
-            dosm_options_init(&opt);
+            dosm_load_options_init(&opt);
             opt.max_input = w->len + 1;
             opt.max_nodes = w->len;
             if (dosm_load(w->yaml, w->len, w->name, &opt, &d, NULL) != DOSM_OK)
@@ -398,7 +398,7 @@ static double load_us(const workload *w, double *libyaml_us)
 static double reconcile_us(const workload *w)
 {
     double t[MAX_RUNS];
-    int n = dosm_state_count(w->def), r, k, reps = n > 1000 ? 200 : 20000;
+    int n = (int)dosm_state_count(w->def), r, k, reps = n > 1000 ? 200 : 20000;
     for (r = 0; r < runs; r++) {
         double t0 = now();
         for (k = 0; k < reps; k++) {
@@ -469,12 +469,12 @@ static void worst(const char *name)
         for (r = 0; r < runs; r++) {
             test_alloc heap;
             dosm_allocator a;
-            dosm_options opt;
+            dosm_load_options opt;
             dosm_def *d = NULL;
             double t0;
             memset(&heap, 0, sizeof heap);
             a = test_allocator(&heap);
-            dosm_options_init(&opt);
+            dosm_load_options_init(&opt);
             opt.allocator = &a;
             t0 = now();
             rc = dosm_load(yaml, len, c->name, &opt, &d, &err);
@@ -645,8 +645,8 @@ int main(int argc, char **argv)
         check_queries(&w[i]);
         load = load_us(&w[i], &yaml_us);
         rec = reconcile_us(&w[i]);
-        states = dosm_state_count(w[i].def);
-        trans = dosm_transition_count(w[i].def);
+        states = (int)dosm_state_count(w[i].def);
+        trans = (int)dosm_transition_count(w[i].def);
         mem = dosm_def_memory(w[i].def);
         if (w[i].is_itero)
             itero = ft;

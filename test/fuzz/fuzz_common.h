@@ -50,7 +50,7 @@ static inline const char *fuzz_instance_problem(const dosm_def *def,
                                          const dosm_instance *inst)
 {
     dosm_state_info info;
-    int count = dosm_state_count(def);
+    int count = (int)dosm_state_count(def);
     if (inst->state & FUZZ_BUSY)
         return "the busy bit is set outside a callback";
     if ((int)inst->state >= count)
@@ -196,13 +196,9 @@ static inline int fuzz_name_known(const char *const *list, size_t n,
     return 0;
 }
 
-static inline int fuzz_dummy_guard(const dosm_def *def,
-                                   const dosm_instance *inst,
-                                   const dosm_request *req, void *user)
+static inline int fuzz_dummy_guard(const dosm_event_info *info, void *user)
 {
-    (void)def;
-    (void)inst;
-    (void)req;
+    (void)info;
     (void)user;
     return 0;
 }
@@ -212,7 +208,7 @@ static inline int fuzz_dummy_guard(const dosm_def *def,
 static inline void fuzz_find_names(fuzz_workflow *w)
 {
     dosm_host *probe = dosm_host_new(w->def, NULL);
-    int t, n = dosm_transition_count(w->def);
+    int t, n = (int)dosm_transition_count(w->def);
     size_t k;
     FUZZ_CHECK(probe != NULL, "dosm_host_new failed");
     for (t = 0; t < n; t++) {
@@ -242,7 +238,7 @@ static inline void fuzz_find_names(fuzz_workflow *w)
                 if (w->attribute_count < FUZZ_MAX_NAMES &&
                     !fuzz_name_known(w->attributes, w->attribute_count, word))
                     w->attributes[w->attribute_count++] = strdup(word);
-            } else if (dosm_host_guard(probe, word, fuzz_dummy_guard, NULL) ==
+            } else if (dosm_host_bind_guard(probe, word, fuzz_dummy_guard, NULL) ==
                        DOSM_OK) {
                 if (w->guard_count < FUZZ_MAX_NAMES &&
                     !fuzz_name_known(w->guards, w->guard_count, word))

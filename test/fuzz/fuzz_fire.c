@@ -74,7 +74,7 @@ static void expect_busy(const dosm_event_info *info, const char *what)
     rc = dosm_fire_index(W.def, W.host, W.inst, 0, W.req, &out);
     FUZZ_CHECK(rc == DOSM_E_REENTRANT, "%s: firing on the busy instance "
                "returned %s", what, dosm_code_name(rc));
-    rc = dosm_restore(W.def, W.inst, 0, &out);
+    rc = dosm_restart(W.def, W.inst, 0, &out);
     FUZZ_CHECK(rc == DOSM_E_STATE || rc == DOSM_E_REENTRANT,
                "%s: restoring the busy instance returned %s", what,
                dosm_code_name(rc));
@@ -147,14 +147,16 @@ static void on_reject_cb(const dosm_event_info *info, void *user)
     expect_busy(info, "reject");
 }
 
-static int guard_cb(const dosm_def *def, const dosm_instance *inst,
-                    const dosm_request *req, void *user)
+static int guard_cb(const dosm_event_info *info, void *user)
 {
+    const dosm_def *def = info->def;
+    const dosm_instance *inst = info->before;
+    const dosm_request *req = info->request;
     unsigned bit = (unsigned)(uintptr_t)user;
     (void)req;
     FUZZ_CHECK(def == W.def, "a guard called with another definition");
     FUZZ_CHECK(!(inst->state & FUZZ_BUSY) &&
-                   (int)inst->state < dosm_state_count(def),
+                   (int)inst->state < (int)dosm_state_count(def),
                "a guard sees instance state %u", (unsigned)inst->state);
     if (W.fickle)
         bit += W.guard_calls++;
@@ -321,7 +323,7 @@ static void check_fire(run *r, const dosm_instance *before, int rc,
         FUZZ_CHECK(r->inst.seq == before->seq + 1, "%s: seq %u -> %u on "
                    "DOSM_OK", r->w->file, (unsigned)before->seq,
                    (unsigned)r->inst.seq);
-        FUZZ_CHECK(event >= 0 && event < dosm_event_count(def),
+        FUZZ_CHECK(event >= 0 && event < (int)dosm_event_count(def),
                    "%s: an unknown event (%d) was accepted", r->w->file,
                    event);
         FUZZ_CHECK(out->transition >= 0 &&
@@ -374,7 +376,7 @@ static void check_fire(run *r, const dosm_instance *before, int rc,
                    r->w->file, dosm_code_name(rc));
         FUZZ_CHECK(out->transition == -1, "%s: a rejection names transition "
                    "%d", r->w->file, out->transition);
-        if (event < 0 || event >= dosm_event_count(def))
+        if (event < 0 || event >= (int)dosm_event_count(def))
             FUZZ_CHECK(rc == DOSM_R_UNKNOWN_EVENT, "%s: an unknown event "
                        "gives %s", r->w->file, dosm_code_name(rc));
         if (r->host)
@@ -401,7 +403,7 @@ static const char *pick_event_name(run *r, fuzz_in *in, char *raw,
                                    size_t cap)
 {
     unsigned c = fuzz_byte(in);
-    int n = dosm_event_count(r->def);
+    int n = (int)dosm_event_count(r->def);
     if (c < 224 && n > 0)
         return dosm_event_name(r->def, (int)(c % (unsigned)n));
     if (c < 232)
@@ -470,11 +472,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     dosm_host_on(r.host_full, DOSM_ON_TRANSITION, on_transition_cb, NULL);
     dosm_host_on(r.host_full, DOSM_ON_REJECT, on_reject_cb, NULL);
     for (i = 0; i < r.w->effect_count; i++)
-        FUZZ_CHECK(dosm_host_on_effect(r.host_full, r.w->effects[i],
+        FUZZ_CHECK(dosm_host_bind_effect(r.host_full, r.w->effects[i],
                                        on_effect_cb, NULL) == DOSM_OK,
                    "cannot bind effect %s", r.w->effects[i]);
     for (i = 0; i < r.w->guard_count; i++)
-        FUZZ_CHECK(dosm_host_guard(r.host_full, r.w->guards[i], guard_cb,
+        FUZZ_CHECK(dosm_host_bind_guard(r.host_full, r.w->guards[i], guard_cb,
                                    (void *)(uintptr_t)i) == DOSM_OK,
                    "cannot bind guard %s", r.w->guards[i]);
     r.host = r.host_full;
@@ -502,7 +504,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         switch (c % 12) {
         case 0: case 1: case 2: /* by index, out of range included */
             ev = (int)(fuzz_byte(&in) %
-                       (unsigned)(dosm_event_count(r.def) + 2)) - 1;
+                       (unsigned)((int)dosm_event_count(r.def) + 2)) - 1;
             r.req.event = NULL;
             rc = dosm_fire_index(r.def, r.host, &r.inst, ev, &r.req, &out);
             check_fire(&r, &before, rc, &out, ev);
@@ -595,7 +597,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 10: { /* restart */
             dosm_state_info from;
             dosm_state_get(r.def, before.state, &from);
-            rc = dosm_restore(r.def, &r.inst, r.req.now, &out);
+            rc = dosm_restart(r.def, &r.inst, r.req.now, &out);
             FUZZ_CHECK_INSTANCE(r.def, &r.inst, "after a restart");
             if (from.fallback >= 0) {
                 FUZZ_CHECK(rc == DOSM_OK && r.inst.state == from.fallback &&

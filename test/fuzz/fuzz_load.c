@@ -103,9 +103,9 @@ static void on_diagnostic(void *user, const dosm_diagnostic *dg)
     }
 }
 
-static void small_limits(dosm_options *o)
+static void small_limits(dosm_load_options *o)
 {
-    dosm_options_init(o);
+    dosm_load_options_init(o);
     o->max_input = 64 * 1024;
     o->max_depth = 16;
     o->max_nodes = 8192;
@@ -118,8 +118,8 @@ static void small_limits(dosm_options *o)
 
 static void check_tables(const dosm_def *def)
 {
-    int n = dosm_state_count(def), e = dosm_event_count(def);
-    int t = dosm_transition_count(def), i, non_parents = 0;
+    int n = (int)dosm_state_count(def), e = (int)dosm_event_count(def);
+    int t = (int)dosm_transition_count(def), i, non_parents = 0;
     int ranked[300];
     size_t rn, k;
     dosm_state_info info;
@@ -300,11 +300,11 @@ static void check_tables(const dosm_def *def)
         }
     }
     {
-        dosm_option opts[64];
+        dosm_choice opts[64];
         dosm_request req;
         size_t m, j;
         memset(&req, 0, sizeof req);
-        m = dosm_options_for(def, NULL, &init, &req, opts, 64);
+        m = dosm_choices(def, NULL, &init, &req, opts, 64);
         for (j = 0; j < m && j < 64; j++)
             FUZZ_CHECK(opts[j].event >= 0 && opts[j].event < e &&
                            opts[j].transition >= 0 &&
@@ -329,7 +329,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *yaml = (const char *)data;
     counting c1, c3;
     dosm_allocator a1, a3;
-    dosm_options opt;
+    dosm_load_options opt;
     diags dg;
     static char sentinel;
     dosm_def *def = (dosm_def *)(void *)&sentinel, *again = NULL;

@@ -18,7 +18,7 @@
  *    a host answering the named guards: dosm_try's code, transition and
  *    target, and dosm_fire's and dosm_fire_index's code and instance
  *    (state, previous, seq) on copies;
- *  - dosm_options_for: per event, the transitions in the order fire tries
+ *  - dosm_choices: per event, the transitions in the order fire tries
  *    them, each with its code and target;
  *  - dosm_path: the shortest legal path's length (breadth-first search of
  *    the model over (state, previous)) and that every step is one fire
@@ -1424,9 +1424,11 @@ static void report_stats(void)
             stat_refused, stat_undecided, stat_calls);
 }
 
-static int named_guard(const dosm_def *def, const dosm_instance *inst,
-                       const dosm_request *req, void *user)
+static int named_guard(const dosm_event_info *info, void *user)
 {
+    const dosm_def *def = info->def;
+    const dosm_instance *inst = info->before;
+    const dosm_request *req = info->request;
     (void)def;
     (void)inst;
     (void)req;
@@ -1549,7 +1551,7 @@ static void compare_step(int s, int p, int e, const payload *pay, uint32_t seq)
     rt = dosm_try(C.def, C.host, &inst, &C.req, &tried);
     rf = dosm_fire(C.def, C.host, &copy, &C.req, &fired);
     ri = dosm_fire_index(C.def, C.host, &by_index,
-                         e < C.m->ne ? C.le[e] : dosm_event_count(C.def),
+                         e < C.m->ne ? C.le[e] : (int)dosm_event_count(C.def),
                          &C.req, &indexed);
     stat_calls += 3;
     if (rt != rf || rf != ri)
@@ -1602,10 +1604,10 @@ static void compare_options(int s, int p)
 {
     const model *m = C.m;
     dosm_instance inst = make_inst(s, p, 7);
-    dosm_option opt[MT * 2];
+    dosm_choice opt[MT * 2];
     int cand[ME][MT], ncand[ME], seen[ME], e, total = 0;
     size_t n, k;
-    n = dosm_options_for(C.def, C.host, &inst, &C.req, opt, FUZZ_COUNT(opt));
+    n = dosm_choices(C.def, C.host, &inst, &C.req, opt, FUZZ_COUNT(opt));
     stat_calls++;
     for (e = 0; e < m->ne; e++) {
         ncand[e] = candidates(m, s, e, cand[e]);
@@ -1613,14 +1615,14 @@ static void compare_options(int s, int p)
         seen[e] = 0;
     }
     if (n != (size_t)total)
-        DISAGREE("dosm_options_for", s, p, -1, NULL, "dosm_options_for lists "
+        DISAGREE("dosm_choices", s, p, -1, NULL, "dosm_choices lists "
                  "%zu transitions, the model %d", n, total);
     for (k = 0; k < n; k++) {
         int me_ = opt[k].event >= 0 && opt[k].event < ME ? C.me[opt[k].event] : -1;
         const trans_def *t;
         int want_code, want_target, h;
         if (me_ < 0 || seen[me_] >= ncand[me_])
-            DISAGREE("dosm_options_for", s, p, -1, NULL, "option %zu is event "
+            DISAGREE("dosm_choices", s, p, -1, NULL, "option %zu is event "
                      "%d (transition %d), which the model does not list "
                      "there", k, opt[k].event, opt[k].transition);
         t = &m->t[cand[me_][seen[me_]]];
@@ -1638,14 +1640,14 @@ static void compare_options(int s, int p)
                                                          : DOSM_R_GUARD;
             int hist = t->to == TO_PREVIOUS && p == NOPREV;
             if (opt[k].code == DOSM_R_NO_HISTORY && hist) {
-                note(&note_option_history, "options-history-first", "dosm_options_for gives "
+                note(&note_option_history, "options-history-first", "dosm_choices gives "
                           "DOSM_R_NO_HISTORY to a `to: previous` transition "
                           "without a previous state whatever its guard and "
                           "the transitions before it (the header does not "
                           "order the reasons)");
                 want_code = DOSM_R_NO_HISTORY;
             } else if (opt[k].code == alt) {
-                note(&note_option_event, "options-event-answer", "dosm_options_for gives each "
+                note(&note_option_event, "options-event-answer", "dosm_choices gives each "
                           "transition the event's answer (fire's code for the "
                           "one fire chooses, DOSM_R_GUARD for the others, or "
                           "the event's rejection for all when no guard holds), not its own guard's; "
@@ -1655,7 +1657,7 @@ static void compare_options(int s, int p)
         }
         if (opt[k].transition != cand[me_][seen[me_]] ||
             opt[k].code != want_code || lib_state(opt[k].target) != want_target)
-            DISAGREE("dosm_options_for", s, p, me_, NULL, "option %zu is "
+            DISAGREE("dosm_choices", s, p, me_, NULL, "option %zu is "
                      "transition %d (%s, target %d), the model's %d-th of "
                      "e%d is transition %d (%s, target %s)", k,
                      opt[k].transition, dosm_code_name(opt[k].code),
@@ -2029,8 +2031,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * transitions in document order. */
     for (i = 0; i < 64; i++)
         C.ms[i] = -2;
-    FUZZ_CHECK(dosm_state_count(C.def) == m.ns, "%d states loaded, %d written",
-               dosm_state_count(C.def), m.ns);
+    FUZZ_CHECK((int)dosm_state_count(C.def) == m.ns, "%d states loaded, %d written",
+               (int)dosm_state_count(C.def), m.ns);
     for (s = 0; s < m.ns; s++) {
         dosm_state_info info;
         C.ls[s] = dosm_state_find(C.def, sid(s));
@@ -2051,8 +2053,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                       sid(s), info.is_parent, info.final, info.parent);
         }
     }
-    FUZZ_CHECK(dosm_event_count(C.def) == m.ne, "%d events loaded, %d written",
-               dosm_event_count(C.def), m.ne);
+    FUZZ_CHECK((int)dosm_event_count(C.def) == m.ne, "%d events loaded, %d written",
+               (int)dosm_event_count(C.def), m.ne);
     for (e = 0; e < m.ne; e++) {
         char name[8];
         snprintf(name, sizeof name, "e%d", e);
@@ -2060,8 +2062,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(C.le[e] >= 0 && C.le[e] < ME, "event %s not found", name);
         C.me[C.le[e]] = e;
     }
-    FUZZ_CHECK(dosm_transition_count(C.def) == m.nt, "%d transitions loaded, "
-               "%d written", dosm_transition_count(C.def), m.nt);
+    FUZZ_CHECK((int)dosm_transition_count(C.def) == m.nt, "%d transitions loaded, "
+               "%d written", (int)dosm_transition_count(C.def), m.nt);
     for (i = 0; i < m.nt; i++) {
         dosm_transition_info ti;
         const trans_def *t = &m.t[i];
@@ -2079,8 +2081,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (i = 0; i < m.ng; i++) {
         char name[8];
         snprintf(name, sizeof name, "g%d", i);
-        rc = dosm_host_guard(C.host_obj, name, named_guard, (void *)(uintptr_t)i);
-        FUZZ_CHECK(rc == DOSM_OK, "dosm_host_guard(%s): %s", name, dosm_code_name(rc));
+        rc = dosm_host_bind_guard(C.host_obj, name, named_guard, (void *)(uintptr_t)i);
+        FUZZ_CHECK(rc == DOSM_OK, "dosm_host_bind_guard(%s): %s", name, dosm_code_name(rc));
     }
     C.w.m = &m;
 

@@ -13,7 +13,7 @@
  * Invariants checked (abort() with a message):
  *  - dosm_path gives a chain of steps from the instance's state to the
  *    target, each through a transition of its event to its state, each the
- *    one firing would choose (dosm_options_for); empty when already there;
+ *    one firing would choose (dosm_choices); empty when already there;
  *  - on DOSM_OK the instance is in the observed state, its seq grew by
  *    the path's length (dosm_path before the call) and by the number of
  *    transition callbacks, and dosm_replay of their records from the
@@ -53,9 +53,11 @@ static void on_transition_cb(const dosm_event_info *info, void *user)
     W.records[W.nrec++] = *info->record;
 }
 
-static int guard_cb(const dosm_def *def, const dosm_instance *inst,
-                    const dosm_request *req, void *user)
+static int guard_cb(const dosm_event_info *info, void *user)
 {
+    const dosm_def *def = info->def;
+    const dosm_instance *inst = info->before;
+    const dosm_request *req = info->request;
     unsigned bit = (unsigned)(uintptr_t)user;
     (void)def;
     (void)req;
@@ -78,15 +80,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 #define MAX_STATES 128
 
 /* The transition firing would take for each event from `inst`, per
- * dosm_options_for (the first option of an event decides), then a
+ * dosm_choices (the first option of an event decides), then a
  * transient state's fallback, which is a step of paths too (states/
  * README.md). Returns the number of next instances written. */
 static size_t successors(const dosm_def *def, const dosm_host *host,
                          const dosm_instance *inst, const dosm_request *req,
                          dosm_instance *next, int *via, size_t cap)
 {
-    dosm_option opts[256];
-    size_t n = dosm_options_for(def, host, inst, req, opts, 256), i, m = 0;
+    dosm_choice opts[256];
+    size_t n = dosm_choices(def, host, inst, req, opts, 256), i, m = 0;
     int last_event = -1;
     FUZZ_CHECK(n <= 256, "more than 256 options");
     for (i = 0; i < n; i++) {
@@ -129,7 +131,7 @@ static long oracle_distance(const dosm_def *def, const dosm_host *host,
     static int32_t dist[MAX_STATES][MAX_STATES + 1];
     static dosm_instance queue[MAX_STATES * (MAX_STATES + 1)];
     size_t head = 0, tail = 0, i, j;
-    int n = dosm_state_count(def);
+    int n = (int)dosm_state_count(def);
     if (n > MAX_STATES)
         return -2;
     for (i = 0; i < (size_t)n; i++)
@@ -174,7 +176,7 @@ typedef struct run {
 static const char *pick_observed(run *r, fuzz_in *in, char *buf, size_t cap)
 {
     unsigned c = fuzz_byte(in), s, i;
-    int n = dosm_state_count(r->def);
+    int n = (int)dosm_state_count(r->def);
     dosm_state_info info;
     s = fuzz_byte(in) % (unsigned)n;
     dosm_state_get(r->def, (int)s, &info);
@@ -216,7 +218,7 @@ static void check_path(run *r, int target, const dosm_step *steps,
     for (i = 0; i < len; i++) {
         const dosm_step *st = &steps[i];
         dosm_transition_info ti;
-        dosm_option opts[256];
+        dosm_choice opts[256];
         size_t n, k;
         dosm_state_info si;
         FUZZ_CHECK(st->from == at.state, "%s: step %zu starts in %d, the "
@@ -243,7 +245,7 @@ static void check_path(run *r, int target, const dosm_step *steps,
                    st->transition);
         if (!W.fickle) {
             /* What firing would choose for that event here. */
-            n = dosm_options_for(def, r->host, &at, &r->req, opts, 256);
+            n = dosm_choices(def, r->host, &at, &r->req, opts, 256);
             for (k = 0; k < n && k < 256; k++)
                 if (opts[k].event == st->event && opts[k].code == DOSM_OK)
                     break;
@@ -443,7 +445,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     dosm_host_on(with_guards, DOSM_ON_TRANSITION, on_transition_cb, NULL);
     dosm_host_on(bare, DOSM_ON_TRANSITION, on_transition_cb, NULL);
     for (i = 0; i < r.w->guard_count; i++)
-        dosm_host_guard(with_guards, r.w->guards[i], guard_cb,
+        dosm_host_bind_guard(with_guards, r.w->guards[i], guard_cb,
                         (void *)(uintptr_t)i);
     r.host = flags & 4 ? bare : with_guards;
 
@@ -484,7 +486,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         /* Moved by a few events, with no host, as the order's history. */
         unsigned k = fuzz_byte(&in) % 16;
-        int events = dosm_event_count(r.def);
+        int events = (int)dosm_event_count(r.def);
         for (i = 0; i < k && events > 0; i++)
             dosm_fire_index(r.def, NULL, &r.inst,
                             (int)(fuzz_byte(&in) % (unsigned)events), &r.req,
