@@ -134,6 +134,7 @@ DOSM_API const char *dosm_version(void);
     X(DOSM_R_NO_HISTORY, 207, "there is no earlier state to return to")        \
     X(DOSM_R_NO_PATH, 208, "no legal path leads to the observed state")        \
     X(DOSM_R_SEQ_LIMIT, 209, "the order's seq cannot count another step")      \
+    X(DOSM_R_SHADOWED, 210, "an earlier transition takes the event")           \
     X(DOSM_W_NO_FHIR, 300, "state has no FHIR Task status")                    \
     X(DOSM_W_UNUSED, 301, "declared but never used")
 
@@ -390,8 +391,9 @@ typedef struct dosm_state_info {
     int32_t rank;            /**< lower ranks need more action */
     int final;               /**< 1 for final states */
     int is_parent;           /**< 1 for compound (parent) states */
-    int parent;              /**< index of the parent state, or -1 */
-    int fallback;            /**< transient: state to fall back to, or -1 */
+    int parent;              /**< the parent state, or DOSM_NO_STATE */
+    int fallback;            /**< transient: the state to fall back to;
+                                  else DOSM_NO_STATE */
     int64_t timeout;         /**< seconds until timeout_event, or 0 */
     int timeout_event;       /**< event index due on timeout, or -1 */
     size_t tag_count;        /**< tags, in definition order */
@@ -534,6 +536,119 @@ DOSM_API size_t dosm_states_tagged(const dosm_def *def, const char *tag,
 DOSM_API size_t dosm_states_ranked(const dosm_def *def, int *out,
                                    size_t capacity);
 
+/** The types of attributes and payload fields (the format's `type`). */
+typedef enum dosm_type {
+    DOSM_TYPE_STRING = 0, DOSM_TYPE_ENUM = 1, DOSM_TYPE_INTEGER = 2,
+    DOSM_TYPE_BOOLEAN = 3, DOSM_TYPE_VERSION = 4
+} dosm_type;
+/** @var DOSM_TYPE_STRING
+ *  Text, compared byte for byte. */
+/** @var DOSM_TYPE_ENUM
+ *  One of the field's values. */
+/** @var DOSM_TYPE_INTEGER
+ *  A signed 64-bit decimal. */
+/** @var DOSM_TYPE_BOOLEAN
+ *  true or false. */
+/** @var DOSM_TYPE_VERSION
+ *  Dotted numbers, 2.3.1. */
+
+/** The type's name as the format writes it ("string", "enum", "integer",
+ *  "boolean", "version"), or "" when out of range.
+ *  @param type a dosm_type
+ *  @return the name (static) */
+DOSM_API const char *dosm_type_name(int type);
+
+/** What a definition says about an order attribute or an event's payload
+ *  field, enough to build a form; strings belong to the definition. */
+typedef struct dosm_field_info {
+    const char *name;        /**< the attribute's or field's name */
+    const char *description; /**< "" when none */
+    int type;                /**< a dosm_type */
+    int required;            /**< payload fields: 1 when the event must
+                                  carry it; 0 for attributes */
+    size_t value_count;      /**< an enum's values; 0 for other types */
+    /** The @c value_count values of an enum, in file order. */
+    const char *const *values;
+} dosm_field_info;
+
+/** Number of declared order attributes (`attributes:`).
+ *  @param def the definition
+ *  @return the number of attributes, 0 for a NULL @p def */
+DOSM_API size_t dosm_attribute_count(const dosm_def *def);
+/** Index of the attribute called @p name (exact), or -1.
+ *  @param def the definition
+ *  @param name the attribute's name
+ *  @return the attribute index, or -1 (also for NULL arguments) */
+DOSM_API int dosm_attribute_find(const dosm_def *def, const char *name);
+/** Fills @p info for attribute @p attribute, in file order.
+ *  @param def       the definition
+ *  @param attribute an attribute index
+ *  @param info      receives the attribute; its strings belong to @p def
+ *  @return DOSM_OK, or DOSM_E_ARG for NULL arguments or an index out of
+ *          range */
+DOSM_API int dosm_attribute_get(const dosm_def *def, int attribute,
+                                dosm_field_info *info);
+
+/** A named thing a definition declares with its text: an effect
+ *  (`effects:`) or a named guard (`guards:`). */
+typedef struct dosm_name_info {
+    const char *name;        /**< its name */
+    const char *description; /**< what the host should do or check */
+} dosm_name_info;
+
+/** Number of declared effects.
+ *  @param def the definition
+ *  @return the number of effects, 0 for a NULL @p def */
+DOSM_API size_t dosm_effect_count(const dosm_def *def);
+/** Fills @p info for effect @p effect, in file order.
+ *  @param def    the definition
+ *  @param effect an effect index
+ *  @param info   receives the effect; its strings belong to @p def
+ *  @return DOSM_OK, or DOSM_E_ARG for NULL arguments or an index out of
+ *          range */
+DOSM_API int dosm_effect_get(const dosm_def *def, int effect,
+                             dosm_name_info *info);
+/** Number of declared named guards.
+ *  @param def the definition
+ *  @return the number of named guards, 0 for a NULL @p def */
+DOSM_API size_t dosm_guard_count(const dosm_def *def);
+/** Fills @p info for named guard @p guard, in file order.
+ *  @param def   the definition
+ *  @param guard a named guard's index
+ *  @param info  receives the guard; its strings belong to @p def
+ *  @return DOSM_OK, or DOSM_E_ARG for NULL arguments or an index out of
+ *          range */
+DOSM_API int dosm_guard_get(const dosm_def *def, int guard,
+                            dosm_name_info *info);
+
+/** What a definition says about one event; strings belong to it. */
+typedef struct dosm_event_info {
+    const char *name;        /**< the event's name, as fired */
+    const char *label;       /**< its `label`, for a button; the name when
+                                  the file gives none */
+    const char *description; /**< "" when none */
+    size_t field_count;      /**< payload fields (dosm_event_field) */
+} dosm_event_info;
+
+/** Fills @p info for event @p event.
+ *  @param def   the definition
+ *  @param event an event index
+ *  @param info  receives the event; its strings belong to @p def
+ *  @return DOSM_OK, or DOSM_E_ARG for NULL arguments or an index out of
+ *          range */
+DOSM_API int dosm_event_get(const dosm_def *def, int event,
+                            dosm_event_info *info);
+/** Fills @p info for payload field @p field of event @p event, in file
+ *  order.
+ *  @param def   the definition
+ *  @param event an event index
+ *  @param field a field index, below the event's field_count
+ *  @param info  receives the field; its strings belong to @p def
+ *  @return DOSM_OK, or DOSM_E_ARG for NULL arguments or an index out of
+ *          range */
+DOSM_API int dosm_event_field(const dosm_def *def, int event, int field,
+                              dosm_field_info *info);
+
 /** Number of events.
  *  @param def the definition
  *  @return the number of events, 0 for a NULL @p def */
@@ -552,7 +667,9 @@ DOSM_API const char *dosm_event_name(const dosm_def *def, int event);
 /** What a definition says about one transition. */
 typedef struct dosm_transition_info {
     int event;                /**< event index */
-    int target;               /**< state index, or -1 for `previous` */
+    int target;               /**< state index; DOSM_NO_STATE for
+                                   `to: previous` */
+    int to_previous;          /**< 1 for `to: previous` */
     const char *guard;        /**< guard source text, or NULL */
     /** Number of @c effects. */
     size_t effect_count;
@@ -598,7 +715,7 @@ DOSM_API int dosm_attribute_check(const dosm_def *def, const char *name,
  * An order's position in a workflow: a plain 8-byte value the host owns,
  * stores and copies freely; it holds no pointers and needs no free.
  * @c state and @c previous are state indexes of the definition (previous
- * is 0xFFFF when there is none) and @c seq counts accepted transitions,
+ * is DOSM_NO_STATE, -1, when there is none) and @c seq counts accepted transitions,
  * for optimistic concurrency in the host's database. The top bit of
  * @c state is set while the instance is inside a callback (see dosm_fire).
  */
@@ -606,13 +723,18 @@ typedef struct dosm_instance {
     /** Index of the current state; the top bit is the busy bit. */
     uint16_t state;
     /** Index of the state before, or DOSM_NO_STATE. */
-    uint16_t previous;
+    int16_t previous;
     /** Number of accepted transitions so far. */
     uint32_t seq;
 } dosm_instance;
 
-/** dosm_instance::previous of an instance that has no state before. */
-#define DOSM_NO_STATE 0xFFFFu
+/** "No state", in every field that holds a state index: the previous
+ *  state of an order that has none, a state without a parent or fallback,
+ *  the target of `to: previous` (dosm_transition_info, and dosm_choice in
+ *  an order without a previous state), and what the lookups that may find
+ *  no state return (dosm_state_find, dosm_rollup). It is -1, as "none" is
+ *  for events and transitions. */
+#define DOSM_NO_STATE (-1)
 
 /** Returns an instance in the definition's initial state, seq 0.
  *  @param def a loaded definition (not NULL)
@@ -705,6 +827,26 @@ typedef struct dosm_deadline {
 } dosm_deadline;
 
 /**
+ * The deadline pending for @p inst, from the time @p since at which it
+ * took its last step (or was created, for a new order: the initial
+ * state's timeout is pending from then). A host that stores an order's
+ * snapshot and the time of its last step recomputes, after dosm_decode,
+ * the deadline the step's outcome gave. Inside a callback the busy bit of
+ * @p inst is accepted. Does not allocate.
+ *
+ * @param def      the instance's definition
+ * @param inst     the instance
+ * @param since    host time of its last step (or of its creation)
+ * @param deadline receives the deadline: all zero (event NULL) when the
+ *                 state has no timeout
+ * @return DOSM_OK (with or without a deadline); DOSM_E_ARG for NULL
+ *         arguments; DOSM_E_STATE for an instance the definition cannot
+ *         hold (@p deadline is then all zero)
+ */
+DOSM_API int dosm_deadline_get(const dosm_def *def, const dosm_instance *inst,
+                               int64_t since, dosm_deadline *deadline);
+
+/**
  * What a host appends to its log for an accepted step. Strings belong to the
  * definition. For the restart fallback of a transient state the event is
  * DOSM_EVENT_RESTART.
@@ -743,15 +885,23 @@ typedef struct dosm_request {
     void *context;              /**< handed to callbacks as is */
 } dosm_request;
 
-/** The result of firing or trying an event. */
+/** The result of a call that fires, tries, restarts, finds a path or
+ *  reconciles. Every such call writes all of it on every return, an
+ *  error's too: @c code, a sentence in @c text for every code but DOSM_OK
+ *  (which has "" unless a field says otherwise), and zeros where the
+ *  call has nothing to say (no record, no deadline). */
 typedef struct dosm_outcome {
     int code;                  /**< DOSM_OK, a DOSM_R_* or DOSM_E_* code */
     int transition;            /**< the transition taken (or that would
                                     be), -1 for none or a restart */
     char text[DOSM_TEXT_MAX];  /**< a sentence a person can act on */
-    dosm_record record;        /**< when accepted */
+    dosm_record record;        /**< when accepted; all zero otherwise */
     int has_deadline;          /**< 1 when the new state has a timeout */
-    dosm_deadline deadline;    /**< set only when has_deadline is 1 */
+    dosm_deadline deadline;    /**< when has_deadline is 1; else zero */
+    /** dosm_path and the reconciles: 1 when another path of the same
+     *  length leads to the same state (the one taken is the first in
+     *  transition document order, see dosm_path); else 0. */
+    int other_paths;
 } dosm_outcome;
 
 /** @} */ /** @defgroup hosts Hosts */ /** @{ */
@@ -765,7 +915,7 @@ typedef struct dosm_host dosm_host;
 
 /** What a callback or a named guard learns. All pointers are valid during
  *  the call only. */
-typedef struct dosm_event_info {
+typedef struct dosm_callback_info {
     /** The definition fired through. */
     const dosm_def *def;
     /** The instance before the step; a copy, never busy. */
@@ -788,7 +938,7 @@ typedef struct dosm_event_info {
      *  request when the caller gave none); for a reconcile, the request
      *  given to it, for every step. */
     const dosm_request *request;
-} dosm_event_info;
+} dosm_callback_info;
 
 /**
  * A callback. It may read anything and fire on other instances, but not on
@@ -797,7 +947,7 @@ typedef struct dosm_event_info {
  * @param info what happened; valid during the call only
  * @param user the pointer given when the callback was set
  */
-typedef void (*dosm_callback)(const dosm_event_info *info, void *user);
+typedef void (*dosm_callback)(const dosm_callback_info *info, void *user);
 
 /** A named guard the host implements: return 1 when it holds. It learns
  *  what a callback learns: @c info->before (a copy of the order),
@@ -810,7 +960,7 @@ typedef void (*dosm_callback)(const dosm_event_info *info, void *user);
  *  @param info what is being decided; valid during the call only
  *  @param user the pointer given to dosm_host_bind_guard
  *  @return 1 when the guard holds, 0 when not */
-typedef int (*dosm_guard_fn)(const dosm_event_info *info, void *user);
+typedef int (*dosm_guard_fn)(const dosm_callback_info *info, void *user);
 
 /** Kinds of callbacks that are not per effect. */
 typedef enum dosm_hook {
@@ -933,34 +1083,46 @@ DOSM_API int dosm_try(const dosm_def *def, const dosm_host *host,
                       const dosm_instance *inst, const dosm_request *request,
                       dosm_outcome *outcome);
 
-/** One event possible from a state, for building a UI's buttons. */
+/** One transition that applies in a state, for building a UI's buttons. */
 typedef struct dosm_choice {
     int event;      /**< event index */
-    int target;     /**< the state it would lead to */
-    int code;       /**< DOSM_OK when it would be accepted, else DOSM_R_* */
+    int target;     /**< the state it would lead to; DOSM_NO_STATE for
+                         `to: previous` in an order without one */
+    int code;       /**< DOSM_OK when firing the event would take it, else
+                         the DOSM_R_* code of why not */
     int transition; /**< the transition index */
+    /** Why not, the sentence dosm_try would give for this transition
+     *  ("" for DOSM_OK), so a UI can explain a greyed-out button. */
+    char text[DOSM_TEXT_MAX];
 } dosm_choice;
 
 /**
  * Lists the transitions that apply to @p inst's state (own, parents', any),
- * in the order fire would try them, with whether each would be accepted
- * under @p request's attributes (its event is ignored; payloads are not
- * checked; @p request may be NULL for an order without attributes). Writes up to @p capacity into @p out and returns how many
- * there are (which may exceed @p capacity); returns 0 for an invalid
- * instance. Does not allocate.
+ * in the order fire would try them, with whether each would be taken
+ * under @p request's attributes: DOSM_OK for the one firing its event
+ * takes; DOSM_R_GUARD or DOSM_R_MISSING_ATTR when its guard does not
+ * hold; DOSM_R_SHADOWED when its guard holds but an earlier transition on
+ * the same event is taken; DOSM_R_NO_HISTORY for the taken `to: previous`
+ * of an order without a previous state; DOSM_R_SEQ_LIMIT for the taken one
+ * of an order whose seq is UINT32_MAX. Each comes with its sentence. The
+ * request's event, payload and timer are ignored (@p request may be NULL
+ * for an order without attributes). A final state has none. Writes up to
+ * @p capacity into @p out and returns how many there are (which may exceed
+ * @p capacity); returns 0 for an invalid or busy instance. Each guard is
+ * evaluated once. Does not allocate.
  *
  * @param def      the instance's definition
  * @param host     named guards, or NULL
  * @param inst     the instance
  * @param request  the order's attributes, or NULL
- * @param out      receives the options; may be NULL to count only
+ * @param out      receives the choices; may be NULL to count only
  * @param capacity room in @p out
  * @return how many transitions apply
  */
 DOSM_API size_t dosm_choices(const dosm_def *def, const dosm_host *host,
-                                 const dosm_instance *inst,
-                                 const dosm_request *request,
-                                 dosm_choice *out, size_t capacity);
+                             const dosm_instance *inst,
+                             const dosm_request *request,
+                             dosm_choice *out, size_t capacity);
 
 /** @} */ /** @defgroup history Reconcile and history */ /** @{ */
 /* ------------------------------------------------------------------ */
@@ -1090,8 +1252,10 @@ DOSM_API int dosm_reconcile_external(const dosm_def *def,
  * The rolled-up state of an order whose @p count items have their own
  * instances: their common state when all agree; otherwise the definition's
  * `rollup.mixed` state, or, without one, the least advanced item's state
- * (fewest steps from the initial state). Returns the state index, or -1
- * for count 0 or an invalid instance.
+ * (fewest steps from the initial state), and of equally advanced ones the
+ * state with the lower sort key (dosm_sort_key: rank, then file order),
+ * so the answer does not depend on the order of @p items. Returns the
+ * state index, or -1 for count 0 or an invalid instance.
  *
  * @param def   the definition
  * @param items the items' instances

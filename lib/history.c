@@ -21,7 +21,7 @@ static int legal_step(const dosm_def *d, const dosm_instance *inst,
         const transition_def *t = &d->trans[d->cand[k]];
         if (t->event == e &&
             (t->to == to ||
-             (t->to == TO_PREVIOUS && inst->previous == (uint32_t)to)))
+             (t->to == TO_PREVIOUS && inst->previous == to)))
             return 1;
     }
     return 0;

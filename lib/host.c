@@ -137,7 +137,7 @@ int dosm__host_guard_holds(const eval_ctx *ctx, int32_t guard)
     const dosm_def *d = ctx->def;
     const dosm_request *req = dosm__request_or_empty(ctx->request);
     dosm_instance copy;
-    dosm_event_info info;
+    dosm_callback_info info;
     if (!h || !h->guards[guard].fn)
         return 0;
     copy = *ctx->inst;
@@ -152,14 +152,14 @@ int dosm__host_guard_holds(const eval_ctx *ctx, int32_t guard)
     return h->guards[guard].fn(&info, h->guards[guard].user) != 0;
 }
 
-void dosm__host_call(const dosm_host *h, dosm_hook hook, const dosm_event_info *info)
+void dosm__host_call(const dosm_host *h, dosm_hook hook, const dosm_callback_info *info)
 {
     if (h && h->hooks[hook].fn)
         h->hooks[hook].fn(info, h->hooks[hook].user);
 }
 
 void dosm__host_effect(const dosm_host *h, int32_t effect,
-                 const dosm_event_info *info)
+                 const dosm_callback_info *info)
 {
     if (h && h->effects[effect].fn)
         h->effects[effect].fn(info, h->effects[effect].user);

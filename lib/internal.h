@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stdint.h>
+#include <string.h>
 
 /* NOINLINE keeps a rare path out of a hot function, and out of its
  * registers; ALWAYS_INLINE puts fire's body in each public entry point. */
@@ -242,7 +243,7 @@ typedef struct external_def {
 } external_def;
 
 typedef struct event_def {
-    const char *name, *description;
+    const char *name, *label, *description;
     field *payload;
     uint32_t payload_count;
     mark at;
@@ -395,7 +396,7 @@ const char *dosm__values_get(const dosm_values *v, const char *name);
 static inline int previous_fits(const dosm_def *d, const dosm_instance *inst)
 {
     return inst->previous == DOSM_NO_STATE ||
-           (inst->previous < d->state_count &&
+           (inst->previous >= 0 && (uint32_t)inst->previous < d->state_count &&
             !(d->hot[inst->previous].flags & HOT_PARENT));
 }
 static inline int instance_fits(const dosm_def *d, const dosm_instance *inst)
@@ -420,20 +421,42 @@ static inline int instance_check(const dosm_def *d, const dosm_instance *inst)
     return inst->state & BUSY ? DOSM_E_REENTRANT : DOSM_E_STATE;
 }
 
-/* An outcome that describes no step: no text, transition or deadline. */
+/* An outcome that describes no step: every field written, so a host
+ * never reads what an earlier call left (no text, record or deadline). */
 static inline void outcome_clear(dosm_outcome *out)
 {
     out->text[0] = '\0';
-    out->has_deadline = 0;
     out->transition = -1;
+    out->other_paths = 0;
+    memset(&out->record, 0, sizeof out->record);
+    out->has_deadline = 0;
+    memset(&out->deadline, 0, sizeof out->deadline);
 }
+
+/* A state index a host passed: its own, or an instance's state read inside
+ * a callback, with the busy bit; -1 when no state of d. */
+static inline int32_t state_arg(const dosm_def *d, int s)
+{
+    if (s >= (int)BUSY)
+        s -= (int)BUSY;
+    return d && s >= 0 && (uint32_t)s < d->state_count ? (int32_t)s : -1;
+}
+
+/* Clears out and sets its code and sentence; returns the code. */
+int dosm__outcome_fail(dosm_outcome *out, int code, const char *fmt, ...);
+/* instance_check's verdict in out, with its sentence; returns it. */
+int dosm__outcome_check(const dosm_def *d, const dosm_instance *inst,
+                        dosm_outcome *out);
 
 /* Clears an outcome and records instance_check's verdict in it. */
 static inline int outcome_begin(const dosm_def *d, const dosm_instance *inst,
                                 dosm_outcome *out)
 {
-    outcome_clear(out);
-    return out->code = instance_check(d, inst);
+    if (instance_check(d, inst) == DOSM_OK) {
+        outcome_clear(out);
+        return out->code = DOSM_OK;
+    }
+    return dosm__outcome_check(d, inst, out);
 }
 /* The leaf state with exactly this id, or (renamed) one that had it in an
  * earlier revision; -1 when none. */
@@ -451,6 +474,24 @@ typedef struct choice {
 choice dosm__runtime_choose(const dosm_def *d, const dosm_host *h,
                       const dosm_instance *inst, dosm_instance *order,
                       int32_t event, const dosm_request *req, eval_ctx *ctx);
+/* The deadline of inst's state for a step taken at `since`: 1 and *out
+ * when the state has a timeout, else 0 and a zero *out. */
+static inline int dosm__deadline(const dosm_def *d, const dosm_instance *inst,
+                                 int64_t since, dosm_deadline *out)
+{
+    const state_def *s = &d->states[inst->state];
+    if (!(d->hot[inst->state].flags & HOT_TIMEOUT)) {
+        out->at = 0;
+        out->event = NULL;
+        out->seq = 0;
+        return 0;
+    }
+    out->at = since > INT64_MAX - s->timeout ? INT64_MAX : since + s->timeout;
+    out->event = d->events[s->timeout_event].name;
+    out->seq = inst->seq;
+    return 1;
+}
+
 /* The instance after a step to state `to`. */
 static inline dosm_instance instance_next(const dosm_instance *before,
                                           int32_t to)
@@ -459,7 +500,8 @@ static inline dosm_instance instance_next(const dosm_instance *before,
     after.state = (uint16_t)to;
     /* previous is where the order was before it entered its state, so an
      * internal step (same state) keeps it. */
-    after.previous = to == before->state ? before->previous : before->state;
+    after.previous =
+        to == before->state ? before->previous : (int16_t)before->state;
     after.seq = before->seq + 1;
     return after;
 }
@@ -475,8 +517,8 @@ void dosm__runtime_explain(const dosm_def *d, const dosm_instance *inst,
 int dosm__host_guard_holds(const eval_ctx *ctx, int32_t guard);
 /* req, or an empty request when it is NULL: what callbacks are shown. */
 const dosm_request *dosm__request_or_empty(const dosm_request *req);
-void dosm__host_call(const dosm_host *h, dosm_hook hook, const dosm_event_info *info);
+void dosm__host_call(const dosm_host *h, dosm_hook hook, const dosm_callback_info *info);
 void dosm__host_effect(const dosm_host *h, int32_t effect,
-                 const dosm_event_info *info);
+                 const dosm_callback_info *info);
 
 #endif

@@ -67,7 +67,8 @@ static const char *const state_keys[] = {
     "label", "description", "final", "parent", "tags", "attention", "rank",
     "transient", "timeout", "external", "renamed_from", NULL};
 static const char *const timeout_keys[] = {"after", "event", NULL};
-static const char *const event_keys[] = {"description", "payload", NULL};
+static const char *const event_keys[] = {"label", "description", "payload",
+                                         NULL};
 static const char *const attribute_keys[] = {"type", "values", "description",
                                              NULL};
 static const char *const payload_keys[] = {"type", "values", "required",
@@ -756,10 +757,13 @@ static int load_events(ld *l, const node *map)
         const node *spec = k->next;
         e->at = k->at;
         e->name = key_name(l, k, IDENT_NAME, "event");
+        e->label = e->name;
         e->description = "";
         if (dosm__node_is_null(spec) || !want(l, spec, NODE_MAP, "an event"))
             continue;
         check_known(l, spec, "an event", event_keys);
+        if (map_get(spec, "label"))
+            e->label = get_text(l, spec, "label", 0, "label");
         e->description = get_text(l, spec, "description", 0, "description");
         e->payload = load_fields(l, map_get(spec, "payload"), 1,
                                  &e->payload_count);

@@ -38,11 +38,6 @@ name_table dosm__table_of_effects(const dosm_def *d)
     return table(d->effects, sizeof(named), offsetof(named, name), (size_t)-1);
 }
 
-static int valid_state(const dosm_def *d, int s)
-{
-    return d && s >= 0 && (uint32_t)s < d->state_count;
-}
-
 size_t dosm_state_count(const dosm_def *d)
 {
     return d ? d->state_count : 0;
@@ -79,10 +74,11 @@ int32_t dosm__state_by_id(const dosm_def *d, const char *id, size_t len,
     return -1;
 }
 
-int dosm_state_get(const dosm_def *d, int s, dosm_state_info *info)
+int dosm_state_get(const dosm_def *d, int state, dosm_state_info *info)
 {
     const state_def *st;
-    if (!valid_state(d, s) || !info)
+    int32_t s = state_arg(d, state);
+    if (s < 0 || !info)
         return DOSM_E_ARG;
     st = &d->states[s];
     info->id = st->id;
@@ -101,15 +97,17 @@ int dosm_state_get(const dosm_def *d, int s, dosm_state_info *info)
     return DOSM_OK;
 }
 
-const char *dosm_state_id(const dosm_def *d, int s)
+const char *dosm_state_id(const dosm_def *d, int state)
 {
-    return valid_state(d, s) ? d->states[s].id : NULL;
+    int32_t s = state_arg(d, state);
+    return s >= 0 ? d->states[s].id : NULL;
 }
 
-int dosm_state_has_tag(const dosm_def *d, int s, const char *tag)
+int dosm_state_has_tag(const dosm_def *d, int state, const char *tag)
 {
     uint32_t i;
-    if (!valid_state(d, s) || !tag)
+    int32_t s = state_arg(d, state);
+    if (s < 0 || !tag)
         return 0;
     for (i = 0; i < d->states[s].tag_count; i++)
         if (strcmp(d->states[s].tags[i], tag) == 0)
@@ -178,7 +176,8 @@ int dosm_transition_get(const dosm_def *d, int i, dosm_transition_info *info)
         return DOSM_E_ARG;
     t = &d->trans[i];
     info->event = t->event;
-    info->target = t->to;
+    info->to_previous = t->to == TO_PREVIOUS;
+    info->target = t->to; /* TO_PREVIOUS is DOSM_NO_STATE */
     info->guard = t->guard ? t->guard->text : NULL;
     info->effect_count = t->effect_count;
     info->effects = t->effect_names;
@@ -191,7 +190,8 @@ int dosm_transition_get(const dosm_def *d, int i, dosm_transition_info *info)
 dosm_instance dosm_instance_initial(const dosm_def *d)
 {
     dosm_instance inst;
-    inst.state = (uint16_t)d->initial;
+    /* without a definition: a state no definition has (at most 32767) */
+    inst.state = d ? (uint16_t)d->initial : 0x7FFFu;
     inst.previous = DOSM_NO_STATE;
     inst.seq = 0;
     return inst;
@@ -215,10 +215,13 @@ int dosm_rollup(const dosm_def *d, const dosm_instance *items, size_t count)
             return -1;
     least = items[0].state;
     for (i = 1; i < count; i++) {
-        int32_t s = items[i].state;
-        same &= s == items[0].state;
-        if (d->states[s].distance < d->states[least].distance)
-            least = s;
+        const state_def *s = &d->states[items[i].state];
+        const state_def *l = &d->states[least];
+        same &= items[i].state == items[0].state;
+        /* the least advanced; of equals, the lower sort key: order-free */
+        if (s->distance < l->distance ||
+            (s->distance == l->distance && s->order < l->order))
+            least = items[i].state;
     }
     if (same)
         return items[0].state;
@@ -238,4 +241,118 @@ int dosm_attribute_check(const dosm_def *d, const char *name,
     if (a < 0)
         return DOSM_E_NAME;
     return dosm__value_read(&d->attrs[a], text, &v) ? DOSM_OK : DOSM_E_ARG;
+}
+
+int dosm_deadline_get(const dosm_def *d, const dosm_instance *inst,
+                      int64_t since, dosm_deadline *deadline)
+{
+    dosm_instance here;
+    if (!d || !inst || !deadline)
+        return DOSM_E_ARG;
+    here = *inst;
+    here.state = (uint16_t)(here.state & ~BUSY);
+    if (!instance_fits(d, &here)) {
+        memset(deadline, 0, sizeof *deadline);
+        return DOSM_E_STATE;
+    }
+    dosm__deadline(d, &here, since, deadline);
+    return DOSM_OK;
+}
+
+const char *dosm_type_name(int type)
+{
+    static const char *const names[] = {"string", "enum", "integer",
+                                        "boolean", "version"};
+    return type >= 0 && type < 5 ? names[type] : "";
+}
+
+/* i as an index of n things, or -1 */
+static int32_t index_of(const dosm_def *d, int i, uint32_t n)
+{
+    return d && i >= 0 && (uint32_t)i < n ? (int32_t)i : -1;
+}
+
+static int field_get(const field *f, dosm_field_info *info)
+{
+    info->name = f->name;
+    info->description = f->description;
+    info->type = (int)f->type;
+    info->required = f->required;
+    info->value_count = f->value_count;
+    info->values = f->values;
+    return DOSM_OK;
+}
+
+static int named_get(const named *n, dosm_name_info *info)
+{
+    info->name = n->name;
+    info->description = n->description;
+    return DOSM_OK;
+}
+
+size_t dosm_attribute_count(const dosm_def *d)
+{
+    return d ? d->attr_count : 0;
+}
+
+int dosm_attribute_find(const dosm_def *d, const char *name)
+{
+    name_table t;
+    if (!d || !name)
+        return -1;
+    t = dosm__table_of_attrs(d);
+    return dosm__names_find(&d->attr_ix, &t, name);
+}
+
+int dosm_attribute_get(const dosm_def *d, int attribute,
+                       dosm_field_info *info)
+{
+    int32_t a = d ? index_of(d, attribute, d->attr_count) : -1;
+    return a < 0 || !info ? DOSM_E_ARG : field_get(&d->attrs[a], info);
+}
+
+size_t dosm_effect_count(const dosm_def *d)
+{
+    return d ? d->effect_count : 0;
+}
+
+int dosm_effect_get(const dosm_def *d, int effect, dosm_name_info *info)
+{
+    int32_t e = d ? index_of(d, effect, d->effect_count) : -1;
+    return e < 0 || !info ? DOSM_E_ARG : named_get(&d->effects[e], info);
+}
+
+size_t dosm_guard_count(const dosm_def *d)
+{
+    return d ? d->guard_count : 0;
+}
+
+int dosm_guard_get(const dosm_def *d, int guard, dosm_name_info *info)
+{
+    int32_t g = d ? index_of(d, guard, d->guard_count) : -1;
+    return g < 0 || !info ? DOSM_E_ARG : named_get(&d->guards[g], info);
+}
+
+int dosm_event_get(const dosm_def *d, int event, dosm_event_info *info)
+{
+    const event_def *e;
+    int32_t i = d ? index_of(d, event, d->event_count) : -1;
+    if (i < 0 || !info)
+        return DOSM_E_ARG;
+    e = &d->events[i];
+    info->name = e->name;
+    info->label = e->label;
+    info->description = e->description;
+    info->field_count = e->payload_count;
+    return DOSM_OK;
+}
+
+int dosm_event_field(const dosm_def *d, int event, int field_index,
+                     dosm_field_info *info)
+{
+    int32_t i = d ? index_of(d, event, d->event_count) : -1, f;
+    if (i < 0 || !info)
+        return DOSM_E_ARG;
+    f = index_of(d, field_index, d->events[i].payload_count);
+    return f < 0 ? DOSM_E_ARG : field_get(&d->events[i].payload[f], info);
 }

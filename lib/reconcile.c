@@ -14,7 +14,7 @@ typedef struct search {
     const dosm_host *h;
     const dosm_request *req;
     int32_t *from, *via, *queue;
-    uint16_t *previous; /* what `previous` would be on arrival */
+    int16_t *previous; /* what `previous` would be on arrival */
     unsigned char *goal; /* per state: 1 for a target */
     dosm_step *steps;
     uint32_t seq;
@@ -27,7 +27,7 @@ static void visit(search *s, int32_t u, int32_t trans, int32_t v,
         return;
     s->from[v] = u;
     s->via[v] = trans;
-    s->previous[v] = v == u ? s->previous[u] : (uint16_t)u;
+    s->previous[v] = v == u ? s->previous[u] : (int16_t)u;
     s->queue[(*tail)++] = v;
 }
 
@@ -149,12 +149,20 @@ static long find(search *s, const dosm_instance *inst, const goal *g,
     return n;
 }
 
+static int no_memory(const dosm_def *d, dosm_outcome *out)
+{
+    return dosm__outcome_fail(out, DOSM_E_NOMEM,
+                              "out of memory for a search over the %u states "
+                              "of workflow %s",
+                              d->state_count, d->name);
+}
+
 /* One allocation holds every array of a search. */
 static void *search_open(search *s, const dosm_def *d, const dosm_host *h,
                          const dosm_request *req, const dosm_instance *inst)
 {
     size_t n = d->state_count;
-    size_t bytes = n * (3 * sizeof(int32_t) + sizeof(uint16_t) + 1 +
+    size_t bytes = n * (3 * sizeof(int32_t) + sizeof(int16_t) + 1 +
                         sizeof(dosm_step)) + 16;
     unsigned char *block = dosm__mem_alloc(&d->mem.alloc, bytes);
     if (!block)
@@ -167,7 +175,7 @@ static void *search_open(search *s, const dosm_def *d, const dosm_host *h,
     s->from = (int32_t *)(void *)(s->steps + n);
     s->via = s->from + n;
     s->queue = s->via + n;
-    s->previous = (uint16_t *)(void *)(s->queue + n);
+    s->previous = (int16_t *)(void *)(s->queue + n);
     s->goal = (unsigned char *)(s->previous + n);
     memset(s->goal, 0, n);
     return block;
@@ -187,15 +195,22 @@ int dosm_path(const dosm_def *d, const dosm_host *h, const dosm_instance *inst,
         outcome = &local;
     if ((rc = outcome_begin(d, inst, outcome)) != DOSM_OK)
         return rc;
-    if (!length || target < 0 || (uint32_t)target >= d->state_count ||
-        d->states[target].is_parent || (capacity && !steps))
-        return outcome->code = DOSM_E_ARG;
+    if (!length || (capacity && !steps))
+        return dosm__outcome_fail(outcome, DOSM_E_ARG, "%s",
+                                  !length ? "no length was given"
+                                          : "no room for the steps was given");
+    target = state_arg(d, target);
+    if (target < 0 || d->states[target].is_parent)
+        return dosm__outcome_fail(outcome, DOSM_E_ARG,
+                                  "the target is not a state of workflow %s "
+                                  "an order can be in",
+                                  d->name);
     *length = 0;
     if (target == inst->state)
         return DOSM_OK;
     block = search_open(&s, d, h, req, inst);
     if (!block)
-        return outcome->code = DOSM_E_NOMEM;
+        return no_memory(d, outcome);
     g.state = target;
     g.vocab = g.value = NULL;
     g.first = g.end = 0;
@@ -204,7 +219,10 @@ int dosm_path(const dosm_def *d, const dosm_host *h, const dosm_instance *inst,
     if (n >= 0) {
         *length = (size_t)n;
         if ((size_t)n > capacity)
-            outcome->code = DOSM_E_BUFFER;
+            dosm__outcome_fail(outcome, DOSM_E_BUFFER,
+                               "the path has %L steps, more than the room "
+                               "given for %L",
+                               (int64_t)n, (int64_t)capacity);
         else
             memcpy(steps, s.steps, (size_t)n * sizeof *steps);
     }
@@ -289,7 +307,7 @@ static int reconcile_goal(const dosm_def *d, const dosm_host *h,
     int rc;
     void *block = search_open(&s, d, h, req, inst);
     if (!block)
-        return outcome->code = DOSM_E_NOMEM;
+        return no_memory(d, outcome);
     if (g->state >= 0)
         s.goal[g->state] = 1;
     for (i = g->first; i < g->end; i++) {

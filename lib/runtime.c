@@ -142,14 +142,17 @@ static void say_where(sentence *out, const dosm_def *d, int32_t event)
         say(out, ", ...");
 }
 
-void dosm__runtime_explain(const dosm_def *d, const dosm_instance *inst,
-                     int32_t event, const char *event_name, choice c,
-                     const eval_ctx *ctx, dosm_outcome *out)
+/* Why c is refused, into buf; c.trans is the transition explained. */
+static void explain_text(const dosm_def *d, const dosm_instance *inst,
+                         int32_t event, const char *event_name, choice c,
+                         const eval_ctx *ctx, char *buf, size_t size)
 {
-    sentence s = {out->text, sizeof out->text, 0};
+    sentence s;
     const char *here = d->states[inst->state].id;
-    outcome_clear(out);
-    out->code = c.code;
+    s.buf = buf;
+    s.size = size;
+    s.len = 0;
+    buf[0] = '\0';
     switch (c.code) {
     case DOSM_R_UNKNOWN_EVENT:
         say(&s, "'%s' is not an event of workflow %s", event_name, d->name);
@@ -179,9 +182,28 @@ void dosm__runtime_explain(const dosm_def *d, const dosm_instance *inst,
                 "none",
             event_name, here);
         break;
-    default: /* unreachable: dosm__runtime_choose makes only the codes above */
+    case DOSM_R_SHADOWED: /* c.target: the transition taken instead */
+        say(&s, "%s in %s takes the transition on line %u first",
+            event_name, here, d->trans[c.target].at.line);
+        break;
+    case DOSM_R_SEQ_LIMIT:
+        say(&s, "%s in %s would be step %u of the order, one more than its "
+                "seq can count: start a new order",
+            event_name, here, inst->seq);
+        break;
+    default: /* DOSM_OK: nothing to explain */
         break;
     }
+}
+
+void dosm__runtime_explain(const dosm_def *d, const dosm_instance *inst,
+                     int32_t event, const char *event_name, choice c,
+                     const eval_ctx *ctx, dosm_outcome *out)
+{
+    outcome_clear(out);
+    out->code = c.code;
+    explain_text(d, inst, event, event_name, c, ctx, out->text,
+                 sizeof out->text);
 }
 
 /* ---- applying a step ---- */
@@ -214,15 +236,8 @@ static inline void record(const dosm_def *d, const dosm_instance *before,
     /* Every step into a state with a timeout issues a deadline, an internal
      * one too: it moved seq on, which makes the pending timer stale. The
      * deadline is meaningful only when has_deadline says so. */
-    out->has_deadline = (to->flags & HOT_TIMEOUT) != 0;
-    if (out->has_deadline) {
-        const state_def *cold = &d->states[after->state];
-        out->deadline.at = r->time > INT64_MAX - cold->timeout
-                               ? INT64_MAX
-                               : r->time + cold->timeout;
-        out->deadline.event = d->events[cold->timeout_event].name;
-        out->deadline.seq = after->seq;
-    }
+    out->other_paths = 0;
+    out->has_deadline = dosm__deadline(d, after, r->time, &out->deadline);
 }
 
 void dosm__runtime_record(const dosm_def *d, const dosm_instance *before,
@@ -275,7 +290,7 @@ static void busy_end(busy_order *b, dosm_instance to)
 }
 
 static void dispatch(const dosm_def *d, const dosm_host *h,
-                     const transition_def *t, dosm_event_info *info,
+                     const transition_def *t, dosm_callback_info *info,
                      busy_order *b)
 {
     int32_t from = info->before->state, to = info->after->state, s;
@@ -316,7 +331,7 @@ static NOINLINE int notify(const dosm_def *d, const dosm_host *h,
                            const dosm_request *req, const dosm_outcome *out)
 {
     dosm_instance after = *inst;
-    dosm_event_info info;
+    dosm_callback_info info;
     busy_order b;
     memset(&info, 0, sizeof info);
     info.def = d;
@@ -355,7 +370,7 @@ static NOINLINE int reject(const dosm_def *d, const dosm_host *h,
                            dosm_instance *inst, const char *event,
                            const dosm_request *req, dosm_outcome *out)
 {
-    dosm_event_info info;
+    dosm_callback_info info;
     dosm_instance before = *inst;
     busy_order b;
     if (h) {
@@ -376,15 +391,35 @@ static NOINLINE int reject(const dosm_def *d, const dosm_host *h,
 
 /* ---- payloads and timers ---- */
 
-/* A rejection the request itself earns (its payload, a stale timer):
- * no step, one sentence. Returns the code. */
-static int refuse(dosm_outcome *out, int code, const char *fmt, ...)
+int dosm__outcome_fail(dosm_outcome *out, int code, const char *fmt, ...)
 {
     va_list ap;
     outcome_clear(out);
     va_start(ap, fmt);
     dosm__text_vformat(out->text, sizeof out->text, fmt, ap);
     va_end(ap);
+    return out->code = code;
+}
+
+int dosm__outcome_check(const dosm_def *d, const dosm_instance *inst,
+                        dosm_outcome *out)
+{
+    int code = instance_check(d, inst);
+    if (code == DOSM_E_ARG)
+        return dosm__outcome_fail(out, code, "%s",
+                                  d ? "no instance was given"
+                                    : "no definition was given");
+    if (code == DOSM_E_REENTRANT)
+        return dosm__outcome_fail(
+            out, code, "the order is busy: its callbacks or named guards are "
+                       "running, and they may not fire on it or move it");
+    if (code == DOSM_E_STATE)
+        return dosm__outcome_fail(
+            out, code, "the instance (state %u, previous %d) is not one "
+                       "workflow %s can hold: its states must be states of "
+                       "the workflow that are not parents",
+            (unsigned)inst->state, (int)inst->previous, d->name);
+    outcome_clear(out);
     return out->code = code;
 }
 
@@ -402,17 +437,17 @@ static int check_payload(const event_def *e,
              j++)
             ;
         if (j == e->payload_count)
-            return refuse(out, DOSM_R_PAYLOAD, "%s carries no field '%s'",
+            return dosm__outcome_fail(out, DOSM_R_PAYLOAD, "%s carries no field '%s'",
                           e->name, p->pairs[i].name);
     }
     for (i = 0; i < e->payload_count; i++) {
         const field *f = &e->payload[i];
         const char *text = dosm__values_get(p, f->name);
         if (!text && f->required)
-            return refuse(out, DOSM_R_PAYLOAD,
+            return dosm__outcome_fail(out, DOSM_R_PAYLOAD,
                           "%s needs the payload field %s", e->name, f->name);
         if (text && !dosm__value_read(f, text, &v))
-            return refuse(out, DOSM_R_PAYLOAD,
+            return dosm__outcome_fail(out, DOSM_R_PAYLOAD,
                           "the payload field %s of %s is '%s', which does not "
                           "read as its type",
                           f->name, e->name, text);
@@ -425,12 +460,30 @@ static int timer_is_current(const dosm_def *d, const dosm_instance *inst,
                             dosm_outcome *out)
 {
     const state_def *st = &d->states[inst->state];
+    const char *name = d->events[event].name;
     if (req->timer_seq == inst->seq && st->timeout_event == event)
         return 1;
-    refuse(out, DOSM_R_STALE,
-           "the timer %s is stale: it was set at seq %u, the order is now in "
-           "%s at seq %u",
-           d->events[event].name, req->timer_seq, st->id, inst->seq);
+    if (st->timeout_event < 0)
+        dosm__outcome_fail(out, DOSM_R_STALE,
+                           "the timer %s is stale: the order is in %s, which "
+                           "has no timeout",
+                           name, st->id);
+    else if (st->timeout_event != event)
+        dosm__outcome_fail(out, DOSM_R_STALE,
+                           "the timer %s is stale: the order is in %s, whose "
+                           "timeout fires %s",
+                           name, st->id, d->events[st->timeout_event].name);
+    else if (req->timer_seq < inst->seq)
+        dosm__outcome_fail(out, DOSM_R_STALE,
+                           "the timer %s is stale: it was set at seq %u, and "
+                           "the order has moved on to seq %u (in %s)",
+                           name, req->timer_seq, inst->seq, st->id);
+    else
+        dosm__outcome_fail(out, DOSM_R_STALE,
+                           "the timer %s is stale: it was set at seq %u, "
+                           "ahead of the order's seq %u, so it was set for "
+                           "another order",
+                           name, req->timer_seq, inst->seq);
     return 0;
 }
 
@@ -456,7 +509,10 @@ static const char *unknown_name(const dosm_request *req)
     return req->event ? req->event : "?";
 }
 
-/* Screens the request and chooses the step: see decide. */
+/* Screens the request and chooses the step: see decide. One order of
+ * reasons for every call: an unknown event, a stale timer, a final state,
+ * an event not allowed here, a guard that does not hold (or an attribute
+ * it lacks, or no previous state), the payload, the seq limit. */
 static int screen(const dosm_def *d, const dosm_host *h,
                   const dosm_instance *inst, int32_t event,
                   const dosm_request *req, choice *c, dosm_outcome *out)
@@ -467,18 +523,20 @@ static int screen(const dosm_def *d, const dosm_host *h,
         dosm__runtime_explain(d, inst, -1, unknown_name(req), *c, NULL, out);
         return out->code;
     }
-    if (inst->seq == UINT32_MAX)
-        return refuse(out, DOSM_R_SEQ_LIMIT,
-                      "%s in %s would be step %u of the order, one more than "
-                      "its seq can count: start a new order",
-                      d->events[event].name, d->states[inst->state].id,
-                      inst->seq);
-    /* most events carry no payload: skip the check without a call */
-    if ((req->timer && !timer_is_current(d, inst, event, req, out)) ||
-        ((d->events[event].payload_count || req->payload) &&
-         check_payload(&d->events[event], req, out) != DOSM_OK))
+    if (req->timer && !timer_is_current(d, inst, event, req, out))
         return out->code;
-    return choose_step(d, h, inst, NULL, event, req, c, out);
+    if (choose_step(d, h, inst, NULL, event, req, c, out) != DOSM_OK)
+        return c->code;
+    /* most events carry no payload: skip the check without a call */
+    if ((d->events[event].payload_count || req->payload) &&
+        check_payload(&d->events[event], req, out) != DOSM_OK)
+        return out->code;
+    if (inst->seq == UINT32_MAX) {
+        c->code = DOSM_R_SEQ_LIMIT;
+        dosm__runtime_explain(d, inst, event, d->events[event].name, *c, NULL,
+                              out);
+    }
+    return c->code;
 }
 
 /* Decides what firing `event` (an index; -1 when its name is unknown)
@@ -500,6 +558,18 @@ static NOINLINE int decide(const dosm_def *d, const dosm_host *h,
     if (order)
         *order = here;
     return code;
+}
+
+/* A call without a definition, request or event. */
+static int missing_event(const dosm_def *d, const dosm_request *req,
+                         dosm_outcome *outcome)
+{
+    if (outcome)
+        dosm__outcome_fail(outcome, DOSM_E_ARG, "%s",
+                           !d     ? "no definition was given"
+                           : !req ? "no request was given"
+                                  : "the request names no event");
+    return DOSM_E_ARG;
 }
 
 /* The cell of the instance's state and the event when neither needs the
@@ -551,7 +621,7 @@ static ALWAYS_INLINE int run_event(const dosm_def *d, const dosm_host *h,
         code = choose_step(d, h, inst, apply_to, event, req, &c, outcome);
     } else if ((code = outcome_begin(d, inst, outcome)) == DOSM_OK) {
         code = req ? decide(d, h, inst, apply_to, event, req, &c, outcome)
-                   : (outcome->code = DOSM_E_ARG);
+                   : missing_event(d, req, outcome);
     }
     if (code == DOSM_OK && apply_to)
         return apply(d, h, apply_to, c.trans, c.target, req, outcome);
@@ -612,20 +682,12 @@ static int32_t event_of(const dosm_def *d, const dosm_request *req)
     return dosm_event_find(d, req->event);
 }
 
-static int missing_event(dosm_outcome *outcome)
-{
-    if (outcome) {
-        outcome_clear(outcome);
-        outcome->code = DOSM_E_ARG;
-    }
-    return DOSM_E_ARG;
-}
 
 int dosm_fire(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
               const dosm_request *req, dosm_outcome *outcome)
 {
     int32_t e = event_of(d, req);
-    return e == -2 ? missing_event(outcome)
+    return e == -2 ? missing_event(d, req, outcome)
                    : fire(d, h, inst, e, req, outcome);
 }
 
@@ -640,46 +702,51 @@ int dosm_try(const dosm_def *d, const dosm_host *h, const dosm_instance *inst,
              const dosm_request *req, dosm_outcome *outcome)
 {
     int32_t e = event_of(d, req);
-    return e == -2 ? missing_event(outcome)
+    return e == -2 ? missing_event(d, req, outcome)
                    : run_event(d, h, inst, NULL, e, req, outcome);
 }
 
 size_t dosm_choices(const dosm_def *d, const dosm_host *h,
-                        const dosm_instance *inst, const dosm_request *req,
-                        dosm_choice *out, size_t capacity)
+                    const dosm_instance *inst, const dosm_request *req,
+                    dosm_choice *out, size_t capacity)
 {
     const hot_state *s;
-    uint32_t k, end, stop;
+    uint32_t k, stop;
+    int32_t taken = -1; /* of the current event: the transition fire takes */
     size_t n = 0;
     if (!instance_valid(d, inst))
         return 0;
     s = &d->hot[inst->state];
     stop = s->cand_first + s->cand_count;
-    for (k = s->cand_first; k < stop; k = end) {
+    for (k = s->cand_first; k < stop; k++, n++) {
+        const transition_def *t = &d->trans[d->cand[k]];
         eval_ctx ctx;
-        int32_t event = d->cand_event[k];
-        uint32_t j;
-        choice c = dosm__runtime_choose(d, h, inst, NULL, event, req, &ctx);
+        choice c;
+        if (k == s->cand_first || d->cand_event[k - 1] != t->event)
+            taken = -1;
+        if (!out || n >= capacity)
+            continue;
         eval_begin(&ctx, d, h, inst, req);
-        for (end = k; end < stop && d->cand_event[end] == event;)
-            end++;
-        for (j = k; j < end; j++, n++) {
-            const transition_def *t = &d->trans[d->cand[j]];
-            if (!out || n >= capacity)
-                continue;
-            out[n].event = event;
-            out[n].transition = (int)d->cand[j];
-            out[n].target = t->to == TO_PREVIOUS ? (int)inst->previous : t->to;
-            ctx.missing = NULL; /* judge each guard by its own reads */
-            if (c.trans == (int32_t)d->cand[j])
-                out[n].code = c.code;
-            else if (dosm__guard_eval(&ctx, (int32_t)d->cand[j]))
-                out[n].code = DOSM_R_GUARD; /* shadowed by an earlier one */
-            else
-                out[n].code = ctx.missing ? DOSM_R_MISSING_ATTR : DOSM_R_GUARD;
-            if (out[n].target == (int)DOSM_NO_STATE)
-                out[n].code = DOSM_R_NO_HISTORY;
+        c.trans = (int32_t)d->cand[k];
+        c.target = t->to == TO_PREVIOUS ? (int32_t)inst->previous : t->to;
+        if (!dosm__guard_eval(&ctx, c.trans))
+            c.code = ctx.missing ? DOSM_R_MISSING_ATTR : DOSM_R_GUARD;
+        else if (taken >= 0)
+            c.code = DOSM_R_SHADOWED;
+        else {
+            taken = c.trans;
+            c.code = c.target == (int32_t)DOSM_NO_STATE ? DOSM_R_NO_HISTORY
+                     : inst->seq == UINT32_MAX        ? DOSM_R_SEQ_LIMIT
+                                                      : DOSM_OK;
         }
+        out[n].event = t->event;
+        out[n].transition = c.trans;
+        out[n].target = c.target;
+        out[n].code = c.code;
+        if (c.code == DOSM_R_SHADOWED)
+            c.target = taken;
+        explain_text(d, inst, t->event, t->event_name, c, &ctx, out[n].text,
+                     sizeof out[n].text);
     }
     return n;
 }

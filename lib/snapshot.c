@@ -154,14 +154,14 @@ int dosm_decode(const dosm_def *d, const char *text, dosm_instance *inst,
     st = dosm__state_by_id(d, state_id, state_len, rev < d->revision);
     if (prev_id)
         prev = dosm__state_by_id(d, prev_id, prev_len, rev < d->revision);
-    if (st < 0 || prev < 0) {
+    if (st < 0 || (prev_id && prev < 0)) {
         dosm__error_set(error, DOSM_E_NAME, "the snapshot names a state that %s@%u "
                                       "does not have",
                   d->name, d->revision);
         return DOSM_E_NAME;
     }
     inst->state = (uint16_t)st;
-    inst->previous = (uint16_t)prev;
+    inst->previous = (int16_t)prev;
     inst->seq = seq;
     if (error)
         memset(error, 0, sizeof *error);
@@ -186,16 +186,16 @@ int dosm_restart(const dosm_def *d, dosm_instance *inst, int64_t now,
     if (outcome_begin(d, inst, outcome) != DOSM_OK)
         return outcome->code;
     to = d->states[inst->state].fallback;
-    if (to < 0) {
-        return outcome->code = DOSM_R_NOT_ALLOWED;
-    }
-    if (inst->seq == UINT32_MAX) {
-        dosm__text_format(outcome->text, sizeof outcome->text,
-                    "the restart of %s would be step %u of the order, one "
-                    "more than its seq can count",
-                    d->states[inst->state].id, inst->seq);
-        return outcome->code = DOSM_R_SEQ_LIMIT;
-    }
+    if (to < 0)
+        return dosm__outcome_fail(outcome, DOSM_R_NOT_ALLOWED,
+                                  "%s is not transient: a restart leaves the "
+                                  "order where it is",
+                                  d->states[inst->state].id);
+    if (inst->seq == UINT32_MAX)
+        return dosm__outcome_fail(outcome, DOSM_R_SEQ_LIMIT,
+                                  "the restart of %s would be step %u of the "
+                                  "order, one more than its seq can count",
+                                  d->states[inst->state].id, inst->seq);
     memset(&req, 0, sizeof req);
     req.now = now;
     before = *inst;

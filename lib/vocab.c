@@ -124,12 +124,12 @@ size_t dosm_state_externals(const dosm_def *d, int state,
                             size_t capacity)
 {
     const state_def *s;
-    int32_t v = dosm_vocab_find(d, vocabulary);
+    int32_t v = dosm_vocab_find(d, vocabulary), at = state_arg(d, state);
     size_t n = 0;
     uint32_t i;
-    if (v < 0 || state < 0 || (uint32_t)state >= d->state_count)
+    if (v < 0 || at < 0)
         return 0;
-    s = &d->states[state];
+    s = &d->states[at];
     for (i = 0; i < s->ext_count; i++)
         if (s->ext[i].vocab == v) {
             if (out && n < capacity)

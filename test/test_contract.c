@@ -71,7 +71,7 @@ typedef struct meddler {
     const dosm_request *seen; /* the request the guard was given */
 } meddler;
 
-static int meddling_guard(const dosm_event_info *info, void *user)
+static int meddling_guard(const dosm_callback_info *info, void *user)
 {
     const dosm_def *d = info->def;
     const dosm_instance *inst = info->before;
@@ -324,7 +324,7 @@ typedef struct decoder {
     int code;
 } decoder;
 
-static void decode_in_callback(const dosm_event_info *info, void *user)
+static void decode_in_callback(const dosm_callback_info *info, void *user)
 {
     decoder *k = user;
     dosm_error err;
@@ -360,7 +360,7 @@ static void test_decode_from_a_callback_stands(void **state)
 
 /* ---- an unknown event by index has a name in the reject callback ---- */
 
-static void remember_event(const dosm_event_info *info, void *user)
+static void remember_event(const dosm_callback_info *info, void *user)
 {
     const char **name = user;
     *name = info->event;
@@ -388,7 +388,7 @@ static void test_unknown_index_is_named(void **state)
 
 /* A guard that writes through its (const) pointer changes only its own
  * copy: the order takes the step fire chose, from where it was. */
-static int scribbling_guard(const dosm_event_info *info, void *user)
+static int scribbling_guard(const dosm_callback_info *info, void *user)
 {
     const dosm_def *d = info->def;
     const dosm_instance *inst = info->before;
@@ -462,13 +462,13 @@ typedef struct decode_then_fire {
     int fire_code, reconcile_code;
 } decode_then_fire;
 
-static void decode_step(const dosm_event_info *info, void *user)
+static void decode_step(const dosm_callback_info *info, void *user)
 {
     decode_then_fire *k = user;
     assert_int_equal(dosm_decode(info->def, k->text, k->order, NULL), DOSM_OK);
 }
 
-static void fire_step(const dosm_event_info *info, void *user)
+static void fire_step(const dosm_callback_info *info, void *user)
 {
     decode_then_fire *k = user;
     dosm_request end = request("end");
@@ -508,7 +508,7 @@ static void test_reconcile_stops_at_a_replaced_order(void **state)
     dosm_outcome out;
     (void)state;
     assert_non_null(h);
-    replacement.previous = (uint16_t)dosm_state_find(def, "A");
+    replacement.previous = (int16_t)dosm_state_find(def, "A");
     assert_int_equal(dosm_encode(def, &replacement, text, sizeof text), DOSM_OK);
     k.order = &order;
     k.text = text;

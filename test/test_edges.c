@@ -135,7 +135,7 @@ static dosm_request request(const char *event, const dosm_values *attrs)
 }
 
 /* A host guard that says yes the first time it is asked, then no. */
-static int once(const dosm_event_info *info, void *user)
+static int once(const dosm_callback_info *info, void *user)
 {
     const dosm_def *d = info->def;
     const dosm_instance *inst = info->before;
@@ -145,7 +145,7 @@ static int once(const dosm_event_info *info, void *user)
     return (*calls)++ == 0;
 }
 
-static int always(const dosm_event_info *info, void *user)
+static int always(const dosm_callback_info *info, void *user)
 {
     const dosm_def *d = info->def;
     const dosm_instance *inst = info->before;
@@ -644,7 +644,8 @@ static void test_try_and_fire_argument_checks(void **state)
     assert_int_equal(out.code, DOSM_E_ARG);
     assert_int_equal(out.transition, -1);
     assert_int_equal(out.has_deadline, 0);
-    assert_string_equal(out.text, "");
+    assert_string_equal(out.text, "the request names no event");
+    assert_null(out.record.workflow);
     assert_int_equal(dosm_try(edge, NULL, &inst, NULL, NULL), DOSM_E_ARG);
     assert_int_equal(dosm_fire(edge, NULL, &inst, &req, NULL), DOSM_E_ARG);
     req.event = "e2";
@@ -733,7 +734,7 @@ static void test_choices_shadowed_and_no_history(void **state)
 /* Hosts                                                              */
 /* ------------------------------------------------------------------ */
 
-static void note(const dosm_event_info *info, void *user)
+static void note(const dosm_callback_info *info, void *user)
 {
     (void)info; (void)user;
 }
@@ -845,7 +846,7 @@ static void test_encode_limits(void **state)
     dosm_instance inst = at("B"), busy = at("B");
     char buf[DOSM_SNAPSHOT_MAX], tiny[8] = "xxxxxxx";
     (void)state;
-    inst.previous = (uint16_t)S("A");
+    inst.previous = (int16_t)S("A");
     inst.seq = 4294967295u;
     assert_int_equal(dosm_encode(edge, &inst, buf, sizeof buf), DOSM_OK);
     assert_int_equal(strlen(buf), strlen("edge@2.12345678:B<A#4294967295"));
@@ -869,7 +870,7 @@ static void test_decode_edges(void **state)
     const char *hash;
     char id65[66];
     (void)state;
-    inst.previous = (uint16_t)S("A");
+    inst.previous = (int16_t)S("A");
     inst.seq = 7;
     assert_int_equal(dosm_encode(edge, &inst, good, sizeof good), DOSM_OK);
     hash = strchr(good, '.') + 1; /* "xxxxxxxx:B<A#7" */
@@ -949,7 +950,9 @@ static void test_restart_argument_checks(void **state)
     assert_int_equal(dosm_restart(edge, &busy, 0, &out), DOSM_E_REENTRANT);
     assert_int_equal(dosm_restart(edge, &bad, 0, &out), DOSM_E_STATE);
     assert_int_equal(dosm_restart(edge, &inst, 0, &out), DOSM_R_NOT_ALLOWED);
-    assert_string_equal(out.text, "");
+    assert_string_equal(out.text,
+                        "A is not transient: a restart leaves the order where "
+                        "it is");
     assert_int_equal(dosm_restart(edge, &inst, 0, NULL), DOSM_R_NOT_ALLOWED);
     assert_int_equal(inst.state, S("A"));
     assert_int_equal(inst.seq, 0);

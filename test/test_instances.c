@@ -45,7 +45,7 @@ static void test_encode_decode_round_trip(void **state)
     snprintf(want, sizeof want, "lab@3.%s:NEW#0", hash);
     assert_string_equal(buf, want);
     inst.state = (uint16_t)S("ON_HOLD");
-    inst.previous = (uint16_t)S("DESIGN");
+    inst.previous = (int16_t)S("DESIGN");
     inst.seq = 4294967295u;
     assert_int_equal(dosm_encode(def, &inst, buf, sizeof buf), DOSM_OK);
     snprintf(want, sizeof want, "lab@3.%s:ON_HOLD<DESIGN#4294967295", hash);
@@ -134,7 +134,7 @@ static void test_renamed_states_decode(void **state)
     dosm_error err;
     (void)state;
     inst.state = (uint16_t)dosm_state_find(v1, "REVIEW");
-    inst.previous = (uint16_t)dosm_state_find(v1, "A");
+    inst.previous = (int16_t)dosm_state_find(v1, "A");
     assert_int_equal(dosm_encode(v1, &inst, buf, sizeof buf), DOSM_OK);
     assert_int_equal(dosm_decode(v2, buf, &back, &err), DOSM_OK);
     assert_int_equal(back.state, dosm_state_find(v2, "LAB_REVIEW"));
@@ -157,7 +157,7 @@ static void test_restart_falls_back(void **state)
     dosm_outcome out;
     (void)state;
     inst.state = (uint16_t)S("UPLOADING");
-    inst.previous = (uint16_t)S("DESIGN");
+    inst.previous = (int16_t)S("DESIGN");
     inst.seq = 9;
     assert_int_equal(dosm_restart(def, &inst, 555, &out), DOSM_OK);
     assert_int_equal(inst.state, S("MILLING"));
@@ -240,7 +240,7 @@ typedef struct trail {
     int n;
 } trail;
 
-static void on_transition(const dosm_event_info *info, void *user)
+static void on_transition(const dosm_callback_info *info, void *user)
 {
     trail *t = user;
     if (t->n < 16)
@@ -248,7 +248,7 @@ static void on_transition(const dosm_event_info *info, void *user)
                  info->record->to);
 }
 
-static int yes(const dosm_event_info *info, void *u)
+static int yes(const dosm_callback_info *info, void *u)
 {
     const dosm_def *d = info->def;
     const dosm_instance *i = info->before;

@@ -323,7 +323,7 @@ static void test_missing_attribute_rejects(void **state)
                                      "not read as its type)"));
 }
 
-static int files_ok(const dosm_event_info *info, void *user)
+static int files_ok(const dosm_callback_info *info, void *user)
 {
     const dosm_def *d = info->def;
     const dosm_instance *inst = info->before;
@@ -407,7 +407,7 @@ static void test_history_target(void **state)
     dosm_instance inst = at("DESIGN");
     dosm_outcome out;
     (void)state;
-    inst.previous = (uint16_t)S("REVIEW");
+    inst.previous = (int16_t)S("REVIEW");
     assert_int_equal(FIRE(&inst, "hold", 0), DOSM_OK);
     assert_int_equal(inst.state, S("ON_HOLD"));
     assert_int_equal(inst.previous, S("DESIGN"));
@@ -477,8 +477,8 @@ static void test_timer(void **state)
     assert_int_equal(out.deadline.seq, 43);
     assert_int_equal(dosm_fire(def, NULL, &inst, &req, &out), DOSM_R_STALE);
     assert_string_equal(out.text, "the timer overdue is stale: it was set at "
-                                  "seq 42, the order is now in MILLING at "
-                                  "seq 43");
+                                  "seq 42, and the order has moved on to "
+                                  "seq 43 (in MILLING)");
     /* a rejection describes no step: the last fire's deadline is gone */
     assert_int_equal(out.has_deadline, 0);
     assert_int_equal(out.transition, -1);
@@ -503,7 +503,7 @@ typedef struct log {
     int reentry;
 } log_t;
 
-static void note(const dosm_event_info *info, void *user, const char *kind)
+static void note(const dosm_callback_info *info, void *user, const char *kind)
 {
     log_t *log = user;
     if (log->n < 16)
@@ -513,10 +513,10 @@ static void note(const dosm_event_info *info, void *user, const char *kind)
                                 : info->event);
 }
 
-static void on_enter(const dosm_event_info *i, void *u) { note(i, u, "enter"); }
-static void on_exit(const dosm_event_info *i, void *u) { note(i, u, "exit"); }
-static void on_effect(const dosm_event_info *i, void *u) { note(i, u, "effect"); }
-static void on_reject(const dosm_event_info *i, void *u)
+static void on_enter(const dosm_callback_info *i, void *u) { note(i, u, "enter"); }
+static void on_exit(const dosm_callback_info *i, void *u) { note(i, u, "exit"); }
+static void on_effect(const dosm_callback_info *i, void *u) { note(i, u, "effect"); }
+static void on_reject(const dosm_callback_info *i, void *u)
 {
     log_t *log = u;
     note(i, u, "reject");
@@ -527,7 +527,7 @@ static void on_reject(const dosm_event_info *i, void *u)
     strncat(log->lines[log->n - 1], dosm_code_name(i->outcome->code),
             63 - strlen(log->lines[log->n - 1]));
 }
-static void on_transition(const dosm_event_info *i, void *u)
+static void on_transition(const dosm_callback_info *i, void *u)
 {
     log_t *log = u;
     note(i, u, "transition");
@@ -712,7 +712,7 @@ static void test_fast_and_general_paths_agree(void **state)
                     if (si.is_parent)
                         continue;
                     fast.state = (uint16_t)s;
-                    fast.previous = p < 0 ? DOSM_NO_STATE : (uint16_t)S("REVIEW");
+                    fast.previous = p < 0 ? DOSM_NO_STATE : (int16_t)S("REVIEW");
                     screened = quiet = fast;
                     memset(&req, 0, sizeof req);
                     req.event = dosm_event_name(def, e);
@@ -800,7 +800,7 @@ static void test_sort_key_follows_rank(void **state)
     assert_true(dosm_sort_key(def, &review) < dosm_sort_key(def, &fresh));
 }
 
-static void count_call(const dosm_event_info *info, void *user)
+static void count_call(const dosm_callback_info *info, void *user)
 {
     (void)info;
     ++*(int *)user;

@@ -225,7 +225,7 @@ static void reconcile_by_value_refusals(void **unused)
     dosm_outcome out;
     (void)unused;
     inst.state = (uint16_t)state(d, "REVIEW");
-    inst.previous = (uint16_t)state(d, "DESIGN");
+    inst.previous = (int16_t)state(d, "DESIGN");
     before = inst;
     assert_int_equal(dosm_reconcile_external(d, NULL, &inst, "dwos-connect",
                                              "WAITING_FOR_DESIGN", NULL, &out),
@@ -288,7 +288,7 @@ static const char *const UPLOAD =
     "  - { event: uploaded, from: UPLOADING, to: UPLOADED }\n";
 
 static int entered;
-static void count_enter(const dosm_event_info *info, void *user)
+static void count_enter(const dosm_callback_info *info, void *user)
 {
     (void)user;
     assert_string_equal(info->state, "IN_UPLOAD_QUEUE");
@@ -308,7 +308,7 @@ static void fallback_is_a_step(void **unused)
     size_t len = 9, bad = 0;
     (void)unused;
     inst.state = (uint16_t)state(d, "UPLOADING");
-    inst.previous = (uint16_t)state(d, "IN_UPLOAD_QUEUE");
+    inst.previous = (int16_t)state(d, "IN_UPLOAD_QUEUE");
     inst.seq = 2;
     assert_int_equal(dosm_path(d, NULL, &inst, state(d, "IN_UPLOAD_QUEUE"),
                                NULL, steps, 4, &len, &out),
@@ -333,14 +333,14 @@ static void fallback_is_a_step(void **unused)
     /* dosm_replay accepts the record, as it accepts dosm_restart's */
     log = out.record;
     rebuilt.state = (uint16_t)state(d, "UPLOADING");
-    rebuilt.previous = (uint16_t)state(d, "IN_UPLOAD_QUEUE");
+    rebuilt.previous = (int16_t)state(d, "IN_UPLOAD_QUEUE");
     rebuilt.seq = 2;
     assert_int_equal(dosm_replay(d, &rebuilt, &log, 1, &rebuilt, &bad, NULL),
                      DOSM_OK);
     assert_memory_equal(&rebuilt, &inst, sizeof inst);
     /* by vocabulary too: fhir ready is READY or IN_UPLOAD_QUEUE */
     inst.state = (uint16_t)state(d, "UPLOADING");
-    inst.previous = (uint16_t)state(d, "IN_UPLOAD_QUEUE");
+    inst.previous = (int16_t)state(d, "IN_UPLOAD_QUEUE");
     entered = 0;
     assert_int_equal(dosm_reconcile_external(d, h, &inst, "fhir", "ready",
                                              NULL, &out),

@@ -195,7 +195,7 @@ int pairs_check_attributes(const pairs *p, const dosm_def *def)
 }
 
 /* A named guard answered as the user or the scenario says. */
-static int guard_answer(const dosm_event_info *info, void *user)
+static int guard_answer(const dosm_callback_info *info, void *user)
 {
     const dosm_def *def = info->def;
     const dosm_instance *inst = info->before;

@@ -6,7 +6,7 @@
 #include <string.h>
 
 /* Prints the state each accepted step leads to, and its effects. */
-static void print_step(const dosm_event_info *info, void *user)
+static void print_step(const dosm_callback_info *info, void *user)
 {
     const dosm_record *r = info->record;
     size_t i;

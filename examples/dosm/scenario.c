@@ -133,7 +133,7 @@ typedef struct run {
     char why[1024];      /* the first failure */
 } run;
 
-static void on_transition(const dosm_event_info *info, void *user)
+static void on_transition(const dosm_callback_info *info, void *user)
 {
     run *r = user;
     size_t i, n = strlen(r->effects);
@@ -502,7 +502,7 @@ static int nearest_untaken(const dosm_def *def, dosm_instance inst,
     int n = (int)dosm_state_count(def), head = 0, tail = 0, found = -1, len = 0;
     int *queue = malloc((size_t)n * sizeof *queue);
     hop *via = malloc((size_t)n * sizeof *via);
-    uint16_t *prev = malloc((size_t)n * sizeof *prev);
+    int16_t *prev = malloc((size_t)n * sizeof *prev);
     char *seen = calloc((size_t)n, 1);
     hop last = {0, 0, 0, 0};
     if (!queue || !via || !prev || !seen)
@@ -526,7 +526,7 @@ static int nearest_untaken(const dosm_def *def, dosm_instance inst,
             } else if (!seen[v]) {
                 seen[v] = 1;
                 via[v] = h;
-                prev[v] = (uint16_t)(v == u ? prev[u] : u);
+                prev[v] = (int16_t)(v == u ? prev[u] : u);
                 queue[tail++] = v;
             }
         }
@@ -589,7 +589,7 @@ int cmd_cover(int argc, char **argv)
                     printf("  # guard: %s", t.guard);
                 putchar('\n');
                 if (path[k].to != inst.state)
-                    inst.previous = inst.state;
+                    inst.previous = (int16_t)inst.state;
                 inst.state = (uint16_t)path[k].to;
             }
             steps += len;

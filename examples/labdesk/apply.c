@@ -29,7 +29,7 @@ static void keep_failure(job *j, int rc)
         j->store_rc = rc;
 }
 
-static void on_transition(const dosm_event_info *info, void *user)
+static void on_transition(const dosm_callback_info *info, void *user)
 {
     job *j = info->context;
     const dosm_record *r = info->record;
@@ -56,7 +56,7 @@ static void on_transition(const dosm_event_info *info, void *user)
 }
 
 /* notify: queue a notification row for whoever sends them. */
-static void effect_notify(const dosm_event_info *info, void *user)
+static void effect_notify(const dosm_callback_info *info, void *user)
 {
     job *j = info->context;
     note_row note;
@@ -73,7 +73,7 @@ static void effect_notify(const dosm_event_info *info, void *user)
 }
 
 /* reset_due_date: the case is due a full turnaround from now, as if new. */
-static void effect_reset_due_date(const dosm_event_info *info, void *user)
+static void effect_reset_due_date(const dosm_callback_info *info, void *user)
 {
     job *j = info->context;
     (void)user;
@@ -82,7 +82,7 @@ static void effect_reset_due_date(const dosm_event_info *info, void *user)
 }
 
 /* clear_due_date: a red status has no due date until the clinic acts. */
-static void effect_clear_due_date(const dosm_event_info *info, void *user)
+static void effect_clear_due_date(const dosm_callback_info *info, void *user)
 {
     job *j = info->context;
     (void)user;
@@ -99,7 +99,7 @@ static void last_accepted(const log_row *row, void *user)
 
 /* 3Shape's redesign_sent: the portal status stays Designed rejected after
  * a redesign, so only the order's own log tells whether one was sent. */
-static int guard_redesign_sent(const dosm_event_info *info, void *user)
+static int guard_redesign_sent(const dosm_callback_info *info, void *user)
 {
     const dosm_def *def = info->def;
     const dosm_instance *inst = info->before;

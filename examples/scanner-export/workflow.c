@@ -46,7 +46,7 @@ void case_free(export_case *c)
 /* The host's log: the library calls this for every accepted step. Room for
  * the step was made before firing, so the append cannot fail here, where
  * there is no way to report it. */
-static void on_transition(const dosm_event_info *info, void *user)
+static void on_transition(const dosm_callback_info *info, void *user)
 {
     (void)user;
     history_append(info->context, info->record->event, info->record->to);

@@ -196,7 +196,7 @@ static inline int fuzz_name_known(const char *const *list, size_t n,
     return 0;
 }
 
-static inline int fuzz_dummy_guard(const dosm_event_info *info, void *user)
+static inline int fuzz_dummy_guard(const dosm_callback_info *info, void *user)
 {
     (void)info;
     (void)user;

@@ -57,7 +57,7 @@ typedef struct watch {
 
 static watch W;
 
-static void expect_busy(const dosm_event_info *info, const char *what)
+static void expect_busy(const dosm_callback_info *info, const char *what)
 {
     dosm_instance snap = *W.inst;
     dosm_outcome out;
@@ -85,7 +85,7 @@ static void expect_busy(const dosm_event_info *info, const char *what)
                "%s: a refused call changed the busy instance", what);
 }
 
-static void on_exit_cb(const dosm_event_info *info, void *user)
+static void on_exit_cb(const dosm_callback_info *info, void *user)
 {
     (void)user;
     FUZZ_CHECK(W.phase == 0, "an exit callback after the transition's");
@@ -95,7 +95,7 @@ static void on_exit_cb(const dosm_event_info *info, void *user)
     expect_busy(info, "exit");
 }
 
-static void on_enter_cb(const dosm_event_info *info, void *user)
+static void on_enter_cb(const dosm_callback_info *info, void *user)
 {
     (void)user;
     FUZZ_CHECK(W.phase >= 1, "an enter callback before the transition's");
@@ -106,7 +106,7 @@ static void on_enter_cb(const dosm_event_info *info, void *user)
     expect_busy(info, "enter");
 }
 
-static void on_transition_cb(const dosm_event_info *info, void *user)
+static void on_transition_cb(const dosm_callback_info *info, void *user)
 {
     (void)user;
     FUZZ_CHECK(W.phase == 0, "the transition callback comes late (phase %d)",
@@ -121,7 +121,7 @@ static void on_transition_cb(const dosm_event_info *info, void *user)
     expect_busy(info, "transition");
 }
 
-static void on_effect_cb(const dosm_event_info *info, void *user)
+static void on_effect_cb(const dosm_callback_info *info, void *user)
 {
     (void)user;
     FUZZ_CHECK(W.phase == 1 || W.phase == 2, "an effect callback in phase "
@@ -135,7 +135,7 @@ static void on_effect_cb(const dosm_event_info *info, void *user)
     expect_busy(info, "effect");
 }
 
-static void on_reject_cb(const dosm_event_info *info, void *user)
+static void on_reject_cb(const dosm_callback_info *info, void *user)
 {
     (void)user;
     W.rejects++;
@@ -147,7 +147,7 @@ static void on_reject_cb(const dosm_event_info *info, void *user)
     expect_busy(info, "reject");
 }
 
-static int guard_cb(const dosm_event_info *info, void *user)
+static int guard_cb(const dosm_callback_info *info, void *user)
 {
     const dosm_def *def = info->def;
     const dosm_instance *inst = info->before;

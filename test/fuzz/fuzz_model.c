@@ -1424,7 +1424,7 @@ static void report_stats(void)
             stat_refused, stat_undecided, stat_calls);
 }
 
-static int named_guard(const dosm_event_info *info, void *user)
+static int named_guard(const dosm_callback_info *info, void *user)
 {
     const dosm_def *def = info->def;
     const dosm_instance *inst = info->before;
@@ -1493,7 +1493,7 @@ static dosm_instance make_inst(int s, int p, uint32_t seq)
 {
     dosm_instance inst;
     inst.state = (uint16_t)C.ls[s];
-    inst.previous = (uint16_t)(p == NOPREV ? DOSM_NO_STATE : (unsigned)C.ls[p]);
+    inst.previous = (int16_t)(p == NOPREV ? DOSM_NO_STATE : (unsigned)C.ls[p]);
     inst.seq = seq;
     return inst;
 }

@@ -44,7 +44,7 @@ typedef struct watch {
 
 static watch W;
 
-static void on_transition_cb(const dosm_event_info *info, void *user)
+static void on_transition_cb(const dosm_callback_info *info, void *user)
 {
     (void)user;
     FUZZ_CHECK(info->record != NULL, "a transition callback without record");
@@ -53,7 +53,7 @@ static void on_transition_cb(const dosm_event_info *info, void *user)
     W.records[W.nrec++] = *info->record;
 }
 
-static int guard_cb(const dosm_event_info *info, void *user)
+static int guard_cb(const dosm_callback_info *info, void *user)
 {
     const dosm_def *def = info->def;
     const dosm_instance *inst = info->before;
@@ -480,7 +480,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         unsigned p = fuzz_byte(&in);
         r.inst.state =
             (uint16_t)(fuzz_byte(&in) % (count + (flags & 32 ? 1 : 0)));
-        r.inst.previous = p >= 240 ? (uint16_t)DOSM_NO_STATE
+        r.inst.previous = p >= 240 ? (int16_t)DOSM_NO_STATE
                                    : (uint16_t)(p % count);
         r.inst.seq = fuzz_u32(&in);
     } else {
