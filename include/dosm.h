@@ -1166,8 +1166,11 @@ typedef struct dosm_step {
  * @p request's attributes and named guards; payloads not required) from
  * @p inst to state @p target. A transient state's fallback (what
  * dosm_restart does) is a legal step too, tried after the state's
- * transitions: its dosm_step has event and transition -1. Ties between
- * paths of one length go to the transition written first. Writes up to @p capacity steps into @p steps
+ * transitions: its dosm_step has event and transition -1. Of paths of one
+ * length, the one taken is the first in transition document order, step
+ * by step (its first step's transition is written first; of those, its
+ * second's; ...; a fallback after every transition), and
+ * @p outcome->other_paths says whether there was another. Writes up to @p capacity steps into @p steps
  * and stores the path length in @p length (0 when already there).
  * Allocates a work area of O(states) through the definition's allocator.
  * @p request may be NULL (no attributes).
@@ -1278,8 +1281,11 @@ DOSM_API uint32_t dosm_sort_key(const dosm_def *def,
  * state ids of older revisions are read through `renamed_from`; revision
  * 0 and newer revisions are refused), from the state the previous one
  * left (the first from @p start, or from the initial state when @p start
- * is NULL), with seq numbers contiguous. Guards are not re-evaluated (the attributes of the
- * time are not in the log). On success stores the rebuilt instance in
+ * is NULL), with seq numbers contiguous, and, for records of this
+ * revision, with the effects of a transition that takes it (in order; an
+ * older revision's effects may have been others, so they are not
+ * compared). Guards are not re-evaluated (the attributes of the time are
+ * not in the log). On success stores the rebuilt instance in
  * @p out. Returns DOSM_OK, DOSM_E_HISTORY with the index of the first bad
  * record in @p bad and the reason in @p error, or DOSM_E_ARG.
  *

@@ -4,33 +4,57 @@
 
 #include <string.h>
 
-/* Is `to` where `event` may lead from inst, ignoring guards? */
+/* Are the record's effects these? Records point at the definition's own
+ * names, so pointers are compared before text. */
+static int same_effects(const dosm_record *r, const char *const *names,
+                        uint32_t count)
+{
+    uint32_t i;
+    if (r->effect_count != count || (count && !r->effects))
+        return 0;
+    for (i = 0; i < count; i++)
+        if (r->effects[i] != names[i] &&
+            (!r->effects[i] || strcmp(r->effects[i], names[i]) != 0))
+            return 0;
+    return 1;
+}
+
+/* Is `to` where the record's event may lead from inst, ignoring guards?
+ * 1 when a transition takes it with the record's effects (compared for
+ * records of this revision only: an older one may have had others), -1
+ * when only with other effects, 0 when none takes it. */
 static int legal_step(const dosm_def *d, const dosm_instance *inst,
-                      const char *event, int32_t to)
+                      const dosm_record *r, int32_t to)
 {
     const state_def *s = &d->states[inst->state];
     const hot_state *h = &d->hot[inst->state];
+    int effects = r->revision == d->revision, found = 0;
     int32_t e;
     uint32_t k;
-    if (event && strcmp(event, DOSM_EVENT_RESTART) == 0)
-        return s->fallback == to;
-    e = dosm_event_find(d, event);
+    if (r->event && strcmp(r->event, DOSM_EVENT_RESTART) == 0)
+        return s->fallback != to                     ? 0
+               : !effects || same_effects(r, NULL, 0) ? 1
+                                                      : -1;
+    e = dosm_event_find(d, r->event);
     if (e < 0)
         return 0;
     for (k = h->cand_first; k < h->cand_first + h->cand_count; k++) {
         const transition_def *t = &d->trans[d->cand[k]];
-        if (t->event == e &&
-            (t->to == to ||
-             (t->to == TO_PREVIOUS && inst->previous == to)))
+        if (t->event != e ||
+            (t->to != to && !(t->to == TO_PREVIOUS && inst->previous == to)))
+            continue;
+        if (!effects || same_effects(r, t->effect_names, t->effect_count))
             return 1;
+        found = -1;
     }
-    return 0;
+    return found;
 }
 
 static int check_record(const dosm_def *d, const dosm_instance *inst,
                         const dosm_record *r, int32_t *to, dosm_error *error)
 {
     const char *what = NULL;
+    int legal = 0;
     if (!r->workflow || strcmp(r->workflow, d->name) != 0)
         what = "is of another workflow";
     else if (r->revision == 0)
@@ -45,8 +69,10 @@ static int check_record(const dosm_def *d, const dosm_instance *inst,
     else if ((*to = dosm__state_by_id(d, r->to, r->to ? strlen(r->to) : 0,
                                      r->revision < d->revision)) < 0)
         what = "leads to an unknown state";
-    else if (!legal_step(d, inst, r->event, *to))
+    else if ((legal = legal_step(d, inst, r, *to)) == 0)
         what = "is not a transition of the workflow";
+    else if (legal < 0)
+        what = "asks for other effects than its transition does";
     if (!what)
         return 1;
     dosm__error_set(error, DOSM_E_HISTORY, "record seq %u (%s --%s--> %s) %s",

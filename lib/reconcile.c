@@ -4,18 +4,30 @@
  * step is what firing would choose, guards and priorities included; a
  * transient state's fallback (what dosm_restart does after a restart) is
  * a step too, tried after the state's transitions: event and transition
- * -1, recorded with the event DOSM_EVENT_RESTART. */
+ * -1, recorded with the event DOSM_EVENT_RESTART.
+ *
+ * Each state's steps are expanded in transition document order, the
+ * fallback last, so of equally short paths the search keeps the one whose
+ * transitions come first in the file, step by step: the order of the
+ * `events:` list never decides. */
 #include "internal.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+typedef struct hop { /* one step out of a state */
+    int32_t trans, to;
+} hop;
 
 typedef struct search {
     const dosm_def *d;
     const dosm_host *h;
     const dosm_request *req;
-    int32_t *from, *via, *queue;
+    int32_t *from, *via, *queue, *dist;
     int16_t *previous; /* what `previous` would be on arrival */
     unsigned char *goal; /* per state: 1 for a target */
+    unsigned char *tie;  /* per state: another path as short reaches it */
+    hop *hops;           /* room for one state's steps */
     dosm_step *steps;
     uint32_t seq;
 } search;
@@ -23,12 +35,25 @@ typedef struct search {
 static void visit(search *s, int32_t u, int32_t trans, int32_t v,
                   uint32_t *tail)
 {
-    if (v < 0 || v == (int32_t)DOSM_NO_STATE || s->from[v] != -2)
+    if (v < 0)
         return;
+    if (s->from[v] != -2) { /* seen: by a path as short, or shorter */
+        if (s->dist[v] == s->dist[u] + 1)
+            s->tie[v] = 1;
+        return;
+    }
     s->from[v] = u;
     s->via[v] = trans;
+    s->dist[v] = s->dist[u] + 1;
+    s->tie[v] = s->tie[u];
     s->previous[v] = v == u ? s->previous[u] : (int16_t)u;
     s->queue[(*tail)++] = v;
+}
+
+static int by_transition(const void *a, const void *b)
+{
+    int32_t x = ((const hop *)a)->trans, y = ((const hop *)b)->trans;
+    return (x > y) - (x < y);
 }
 
 /* Of the targets among queue[at..end), one breadth-first level, the first
@@ -50,9 +75,12 @@ static int32_t reaches(search *s, const dosm_instance *start, int use_guards)
 {
     const dosm_def *d = s->d;
     uint32_t head = 0, tail = 0, level_end = 1, k;
+    size_t n;
     for (k = 0; k < d->state_count; k++)
         s->from[k] = -2;
     s->from[start->state] = -1;
+    s->dist[start->state] = 0;
+    s->tie[start->state] = 0;
     s->previous[start->state] = start->previous;
     s->queue[tail++] = start->state;
     while (head < tail) {
@@ -66,6 +94,7 @@ static int32_t reaches(search *s, const dosm_instance *start, int use_guards)
         here.state = (uint16_t)u;
         here.previous = s->previous[u];
         here.seq = s->seq;
+        n = 0;
         for (k = st->cand_first; k < st->cand_first + st->cand_count; k++) {
             const transition_def *t = &d->trans[d->cand[k]];
             if (use_guards) {
@@ -75,14 +104,19 @@ static int32_t reaches(search *s, const dosm_instance *start, int use_guards)
                     continue; /* one choice per event_def */
                 c = dosm__runtime_choose(d, s->h, &here, NULL, t->event, s->req,
                                          &ctx);
-                if (c.code == DOSM_OK)
-                    visit(s, u, c.trans, c.target, &tail);
+                if (c.code != DOSM_OK)
+                    continue;
+                s->hops[n].trans = c.trans;
+                s->hops[n++].to = c.target;
             } else {
-                visit(s, u, (int32_t)d->cand[k],
-                      t->to == TO_PREVIOUS ? (int32_t)here.previous : t->to,
-                      &tail);
+                s->hops[n].trans = (int32_t)d->cand[k];
+                s->hops[n++].to =
+                    t->to == TO_PREVIOUS ? (int32_t)here.previous : t->to;
             }
         }
+        qsort(s->hops, n, sizeof *s->hops, by_transition);
+        for (k = 0; k < n; k++)
+            visit(s, u, s->hops[k].trans, s->hops[k].to, &tail);
         visit(s, u, -1, d->states[u].fallback, &tail);
     }
     return -1;
@@ -146,6 +180,7 @@ static long find(search *s, const dosm_instance *inst, const goal *g,
     }
     out->code = DOSM_OK;
     out->text[0] = '\0';
+    out->other_paths = s->tie[*target];
     return n;
 }
 
@@ -161,10 +196,15 @@ static int no_memory(const dosm_def *d, dosm_outcome *out)
 static void *search_open(search *s, const dosm_def *d, const dosm_host *h,
                          const dosm_request *req, const dosm_instance *inst)
 {
-    size_t n = d->state_count;
-    size_t bytes = n * (3 * sizeof(int32_t) + sizeof(int16_t) + 1 +
-                        sizeof(dosm_step)) + 16;
-    unsigned char *block = dosm__mem_alloc(&d->mem.alloc, bytes);
+    size_t n = d->state_count, most = 0, k;
+    size_t bytes;
+    unsigned char *block;
+    for (k = 0; k < n; k++)
+        if (d->hot[k].cand_count > most)
+            most = d->hot[k].cand_count;
+    bytes = n * (4 * sizeof(int32_t) + sizeof(int16_t) + 2 +
+                 sizeof(dosm_step)) + (most + 1) * sizeof(hop) + 16;
+    block = dosm__mem_alloc(&d->mem.alloc, bytes);
     if (!block)
         return NULL;
     s->d = d;
@@ -172,11 +212,14 @@ static void *search_open(search *s, const dosm_def *d, const dosm_host *h,
     s->req = req;
     s->seq = inst->seq;
     s->steps = (dosm_step *)(void *)block;
-    s->from = (int32_t *)(void *)(s->steps + n);
+    s->hops = (hop *)(void *)(s->steps + n);
+    s->from = (int32_t *)(void *)(s->hops + most + 1);
     s->via = s->from + n;
     s->queue = s->via + n;
-    s->previous = (int16_t *)(void *)(s->queue + n);
+    s->dist = s->queue + n;
+    s->previous = (int16_t *)(void *)(s->dist + n);
     s->goal = (unsigned char *)(s->previous + n);
+    s->tie = s->goal + n;
     memset(s->goal, 0, n);
     return block;
 }
@@ -240,8 +283,10 @@ static int reconcile(search *s, const dosm_host *h, dosm_instance *inst,
     dosm_instance start = *inst;
     int32_t target;
     long n, i;
+    int tie;
     inst->state |= BUSY; /* a named guard firing on the order is refused */
     n = find(s, &start, g, &target, outcome);
+    tie = outcome->other_paths;
     *inst = start;
     /* in 64 bits: long is 32 bits on Windows */
     if (n > 0 && (uint64_t)n > (uint64_t)(UINT32_MAX - inst->seq)) {
@@ -293,6 +338,8 @@ static int reconcile(search *s, const dosm_host *h, dosm_instance *inst,
         }
         dosm__runtime_apply(d, h, inst, c.trans, c.target, req, outcome);
     }
+    if (outcome->code == DOSM_OK)
+        outcome->other_paths = tie; /* the steps' records cleared it */
     return outcome->code;
 }
 

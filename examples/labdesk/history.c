@@ -82,13 +82,32 @@ static int by_id(const void *a, const void *b)
     return strcmp(((const order_row *)a)->id, ((const order_row *)b)->id);
 }
 
-/* Replays one order's accepted steps from the initial state; 1 when they
- * lead exactly to the stored instance. */
+/* Splits a log row's space-separated effects in place into names; returns
+ * how many (a row holds fewer than sizeof effects / 2 of them). */
+static size_t split_effects(char *text, const char **names)
+{
+    size_t n = 0;
+    char *p = text;
+    while (*p) {
+        while (*p == ' ')
+            *p++ = '\0';
+        if (*p)
+            names[n++] = p;
+        while (*p && *p != ' ')
+            p++;
+    }
+    return n;
+}
+
+/* Replays one order's accepted steps from the initial state, effects
+ * included; 1 when they lead exactly to the stored instance. */
 static int verify_order(store *s, catalog *c, const order_row *o, FILE *out,
                         int *db_failed)
 {
     rows steps = {NULL, 0, 0, sizeof(log_row), 0};
+    log_row *l;
     dosm_record *records = NULL;
+    const char **names = NULL; /* every step's effects */
     dosm_instance stored, rebuilt;
     dosm_error err;
     char error[512];
@@ -99,17 +118,23 @@ static int verify_order(store *s, catalog *c, const order_row *o, FILE *out,
         *db_failed = 1;
         return 0;
     }
+    l = steps.items;
     if (!w) {
         fprintf(out, "%s FAILED: %s\n", o->id, error);
     } else if (dosm_decode(w->def, o->instance, &stored, &err) != DOSM_OK) {
         fprintf(out, "%s FAILED: stored instance %s: %s\n", o->id,
                 o->instance, err.text);
     } else if (steps.failed ||
-               !(records = calloc(steps.count + 1, sizeof *records))) {
+               !(records = calloc(steps.count + 1, sizeof *records)) ||
+               !(names = calloc(steps.count * (sizeof l->effects / 2) + 1,
+                                sizeof *names))) {
         fprintf(out, "%s FAILED: out of memory\n", o->id);
     } else {
-        const log_row *l = steps.items;
+        size_t used = 0;
         for (i = 0; i < steps.count; i++) {
+            records[i].effects = names + used;
+            records[i].effect_count = split_effects(l[i].effects, names + used);
+            used += records[i].effect_count;
             records[i].workflow = l[i].workflow;
             records[i].revision = l[i].revision;
             records[i].seq = l[i].seq;
@@ -133,6 +158,7 @@ static int verify_order(store *s, catalog *c, const order_row *o, FILE *out,
                          dosm_state_id(w->def, rebuilt.state),
                          (unsigned long)rebuilt.seq) > 0;
     }
+    free(names);
     free(records);
     free(steps.items);
     return ok;
