@@ -6,6 +6,17 @@
  * unsupported. The library does no I/O, reads no clock or environment and
  * keeps no global state; the host owns storage, networking and time.
  *
+ * NULL: every function accepts NULL for every pointer it takes. One that
+ * returns a code returns DOSM_E_ARG (with its sentence where it fills an
+ * outcome or error); a query returns its neutral value: NULL for a
+ * string, 0 for a count, -1 for an index, UINT32_MAX for a sort key, "no"
+ * for a yes/no question. Each function's documentation says which; a
+ * table-driven test calls every one of them with each NULL.
+ *
+ * Inside a callback, the host's own instance has the busy bit (0x8000) in
+ * its @c state: every call that takes a state index accepts it, and the
+ * callback's dosm_callback_info has clean copies (before, after).
+ *
  * Copyright (c) 2026 The libdosm authors. MIT licence, see LICENSE.
  */
 /**
@@ -257,7 +268,7 @@ typedef struct dosm_load_options {
 } dosm_load_options;
 
 /** Fills @p options with the defaults (all limits set, no callback).
- *  @param options the options to fill */
+ *  @param options the options to fill; NULL does nothing */
 DOSM_API void dosm_load_options_init(dosm_load_options *options);
 
 /**
@@ -323,20 +334,20 @@ DOSM_API int dosm_vocab_check(const dosm_def *def, const char *vocabulary,
 DOSM_API void dosm_def_free(dosm_def *def);
 
 /** The workflow's name (e.g. "itero-lab-connector"); static to @p def.
- *  @param def a loaded definition (not NULL)
- *  @return the name, valid as long as @p def */
+ *  @param def a loaded definition
+ *  @return the name, valid as long as @p def; NULL for a NULL @p def */
 DOSM_API const char *dosm_def_name(const dosm_def *def);
 /** The workflow's human title.
- *  @param def a loaded definition (not NULL)
- *  @return the title, valid as long as @p def */
+ *  @param def a loaded definition
+ *  @return the title, valid as long as @p def; NULL for a NULL @p def */
 DOSM_API const char *dosm_def_title(const dosm_def *def);
 /** The source document the workflow follows, or "".
- *  @param def a loaded definition (not NULL)
- *  @return the source, valid as long as @p def */
+ *  @param def a loaded definition
+ *  @return the source, valid as long as @p def; NULL for a NULL @p def */
 DOSM_API const char *dosm_def_source(const dosm_def *def);
 /** The workflow's own revision (an integer that grows with each edit).
- *  @param def a loaded definition (not NULL)
- *  @return the revision, 1 or more */
+ *  @param def a loaded definition
+ *  @return the revision, 1 or more; 0 for a NULL @p def */
 DOSM_API uint32_t dosm_def_revision(const dosm_def *def);
 /** A 32-bit hash of what decides behaviour, which snapshots carry: the
  *  name, the initial and `rollup.mixed` states; each attribute's name,
@@ -351,12 +362,12 @@ DOSM_API uint32_t dosm_def_revision(const dosm_def *def);
  *  collided) and effects without their names; dosm_decode still accepts
  *  that hash, so a string 0.1.0 wrote can still decode into a definition
  *  that differs from its own in only those ways.
- *  @param def a loaded definition (not NULL)
- *  @return the hash snapshots carry */
+ *  @param def a loaded definition
+ *  @return the hash snapshots carry; 0 for a NULL @p def */
 DOSM_API uint32_t dosm_def_hash(const dosm_def *def);
 /** Bytes the definition holds on the heap (for capacity planning).
- *  @param def a loaded definition (not NULL)
- *  @return the bytes allocated for it */
+ *  @param def a loaded definition
+ *  @return the bytes allocated for it; 0 for a NULL @p def */
 DOSM_API size_t dosm_def_memory(const dosm_def *def);
 
 /** @} */ /** @defgroup introspection Introspection */ /** @{ */
@@ -737,8 +748,9 @@ typedef struct dosm_instance {
 #define DOSM_NO_STATE (-1)
 
 /** Returns an instance in the definition's initial state, seq 0.
- *  @param def a loaded definition (not NULL)
- *  @return the new instance */
+ *  @param def a loaded definition
+ *  @return the new instance; for a NULL @p def, one no definition holds
+ *          (state 32767: every call refuses it with DOSM_E_STATE) */
 DOSM_API dosm_instance dosm_instance_initial(const dosm_def *def);
 
 /** Longest string dosm_encode writes, NUL included, for any definition. */

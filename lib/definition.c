@@ -6,6 +6,8 @@
 
 void dosm_load_options_init(dosm_load_options *o)
 {
+    if (!o)
+        return;
     memset(o, 0, sizeof *o);
     o->max_input = (size_t)4 << 20;
     o->max_depth = 32;
@@ -104,9 +106,10 @@ void dosm_def_free(dosm_def *def)
     }
 }
 
-const char *dosm_def_name(const dosm_def *d) { return d->name; }
-const char *dosm_def_title(const dosm_def *d) { return d->title; }
-const char *dosm_def_source(const dosm_def *d) { return d->source; }
-uint32_t dosm_def_revision(const dosm_def *d) { return d->revision; }
-uint32_t dosm_def_hash(const dosm_def *d) { return d->hash; }
-size_t dosm_def_memory(const dosm_def *d) { return d->mem.bytes; }
+/* Without a definition: NULL strings and zeros (the NULL policy, dosm.h) */
+const char *dosm_def_name(const dosm_def *d) { return d ? d->name : NULL; }
+const char *dosm_def_title(const dosm_def *d) { return d ? d->title : NULL; }
+const char *dosm_def_source(const dosm_def *d) { return d ? d->source : NULL; }
+uint32_t dosm_def_revision(const dosm_def *d) { return d ? d->revision : 0; }
+uint32_t dosm_def_hash(const dosm_def *d) { return d ? d->hash : 0; }
+size_t dosm_def_memory(const dosm_def *d) { return d ? d->mem.bytes : 0; }

@@ -308,7 +308,11 @@ int dosm_attribute_get(const dosm_def *d, int attribute,
                        dosm_field_info *info)
 {
     int32_t a = d ? index_of(d, attribute, d->attr_count) : -1;
-    return a < 0 || !info ? DOSM_E_ARG : field_get(&d->attrs[a], info);
+    if (a < 0 || !info)
+        return DOSM_E_ARG;
+    field_get(&d->attrs[a], info);
+    info->required = 0; /* the loader's default is the payload's */
+    return DOSM_OK;
 }
 
 size_t dosm_effect_count(const dosm_def *d)
