@@ -6,6 +6,7 @@
 #include <dosm.h>
 
 #include <stddef.h>
+#include <yaml.h>
 
 #define EXIT_FAILED 1
 #define EXIT_USAGE 2
@@ -16,6 +17,12 @@ int usage(const char *fmt, ...);
 
 /* Reads a whole file (NUL-terminated); NULL with errno on failure. */
 char *read_file(const char *path, size_t *len);
+
+/* libyaml documents (scenario files, and workflow files where cover needs
+ * what the API does not list): the value of `key` in a mapping, or NULL;
+ * a scalar's text, or NULL for any other node. */
+yaml_node_t *doc_get(yaml_document_t *doc, yaml_node_t *map, const char *key);
+const char *doc_text(yaml_node_t *n);
 
 /* How diagnostics are printed: as compilers do, or as JSON. */
 typedef struct report {
@@ -43,6 +50,8 @@ typedef struct pairs {
 
 /* Adds "NAME=VALUE" (copied); 0 when malformed or full. */
 int pairs_add(pairs *p, const char *assignment);
+/* Sets NAME to VALUE, replacing an earlier value; 0 as pairs_add. */
+int pairs_set(pairs *p, const char *name, const char *value);
 void pairs_free(pairs *p);
 /* Checks every pair as an attribute of def; prints a usage error. */
 int pairs_check_attributes(const pairs *p, const dosm_def *def);
@@ -65,6 +74,7 @@ typedef struct args {
     int all, observe;
     const char *from, *tag;
     const char *vocab; /* --vocab NAME */
+    const char *output; /* --output FILE */
 } args;
 
 /* Parses argv for a command that takes FILE then `want` positionals and

@@ -168,6 +168,23 @@ int pairs_add(pairs *p, const char *assignment)
     return 1;
 }
 
+int pairs_set(pairs *p, const char *name, const char *value)
+{
+    char buf[512];
+    size_t i;
+    for (i = 0; i < p->count && strcmp(p->items[i].name, name) != 0; i++)
+        ;
+    if (i < p->count) { /* replace: drop the old one */
+        free(p->storage[i]);
+        p->storage[i] = p->storage[p->count - 1];
+        p->items[i] = p->items[p->count - 1];
+        p->count--;
+        p->values.count = p->count;
+    }
+    snprintf(buf, sizeof buf, "%s=%s", name, value);
+    return pairs_add(p, buf);
+}
+
 void pairs_free(pairs *p)
 {
     size_t i;
@@ -316,6 +333,10 @@ static int parse_args_into(const char *command, int argc, char **argv,
             if (!has_value)
                 return usage("%s: --vocab needs a VOCABULARY", command);
             a->vocab = argv[++i];
+        } else if (strcmp(arg, "--output") == 0 && allows(allowed, "output")) {
+            if (!has_value)
+                return usage("%s: --output needs a FILE", command);
+            a->output = argv[++i];
         } else if (strcmp(arg, "--all") == 0 && allows(allowed, "all")) {
             a->all = 1;
         } else if (strcmp(arg, "--observe") == 0 && allows(allowed, "observe")) {
@@ -334,4 +355,24 @@ static int parse_args_into(const char *command, int argc, char **argv,
         return usage("%s: missing argument; see 'dosm help %s'", command,
                      command);
     return 0;
+}
+
+yaml_node_t *doc_get(yaml_document_t *doc, yaml_node_t *map, const char *key)
+{
+    yaml_node_pair_t *p;
+    if (!map || map->type != YAML_MAPPING_NODE)
+        return NULL;
+    for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = yaml_document_get_node(doc, p->key);
+        if (k && k->type == YAML_SCALAR_NODE &&
+            strcmp((const char *)k->data.scalar.value, key) == 0)
+            return yaml_document_get_node(doc, p->value);
+    }
+    return NULL;
+}
+
+const char *doc_text(yaml_node_t *n)
+{
+    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value
+                                            : NULL;
 }

@@ -62,10 +62,15 @@ static const command commands[] = {
      "TAP. --coverage adds, per workflow, the share of transitions taken\n"
      "and those never taken; --min-coverage fails below PERCENT. Exit 1 on\n"
      "any failure."},
-    {"cover", cmd_cover, "cover FILE",
+    {"cover", cmd_cover, "cover FILE [--output PLAN]",
      "Print a small set of event sequences from the initial state that\n"
      "together take every transition at least once, as a scenario file\n"
-     "(guards to satisfy are noted in comments)."},
+     "that dosm test runs: set: and guards: steps give the attribute\n"
+     "values and named guard answers each guarded step needs, events\n"
+     "carry their required payload fields, and a transition no values\n"
+     "satisfy is left out with a comment saying so. With --output, the\n"
+     "plan is written to PLAN and names FILE relative to it; on stdout it\n"
+     "names FILE as given, for a plan kept in the current directory."},
 };
 
 #define COUNT (sizeof commands / sizeof commands[0])
