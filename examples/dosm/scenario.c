@@ -361,8 +361,9 @@ static int run_file(const char *path, coverage **all, int *number)
         printf("not ok %d - %s: needs 'workflow' and a list 'scenarios'\n",
                ++*number, path);
         failures = 1;
-    } else if (!(wf = sibling_path(path, workflow)) ||
-               !(cov = coverage_for(all, load_one(wf)))) {
+    } else if (workflow && /* NULL after an unknown key: workfow */
+               (!(wf = sibling_path(path, workflow)) ||
+                !(cov = coverage_for(all, load_one(wf))))) {
         printf("not ok %d - %s: cannot load the workflow %s\n", ++*number,
                path, workflow);
         failures = 1;
