@@ -6,6 +6,7 @@
 #include <dosm.h>
 
 #include <stddef.h>
+#include <stdio.h>
 #include <yaml.h>
 
 #define EXIT_FAILED 1
@@ -87,6 +88,17 @@ void args_free(args *a);
  * named guards are false); *rc is EXIT_USAGE after a message when one
  * does not bind or the host cannot be made. */
 dosm_host *args_host(const args *a, const dosm_def *def, int *rc);
+
+/* JUnit XML results (junit.c): cases in the order added, a testsuite
+ * for each run of cases with the same suite; failure is NULL for a pass.
+ * junit_add copies its strings; 0 when out of memory. */
+typedef struct junit junit;
+junit *junit_new(void);
+int junit_add(junit *j, const char *suite, const char *name,
+              const char *classname, const char *failure, double seconds);
+/* Writes the document; 0 on a write error. */
+int junit_write(const junit *j, FILE *f);
+void junit_free(junit *j);
 
 int cmd_lint(int argc, char **argv);
 int cmd_states(int argc, char **argv);

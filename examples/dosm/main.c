@@ -57,11 +57,16 @@ static const command commands[] = {
     {"mermaid", cmd_mermaid, "mermaid FILE",
      "The workflow as a Mermaid state diagram (stateDiagram-v2), for\n"
      "Markdown pages that render Mermaid."},
-    {"test", cmd_test, "test [--coverage] [--min-coverage PERCENT] SCENARIO...",
+    {"test", cmd_test, "test [--coverage] [--min-coverage PERCENT] [--junit FILE] SCENARIO...",
      "Run scenario files (see 'Scenarios' in states/README.md) and print\n"
      "TAP. --coverage adds, per workflow, the share of transitions taken\n"
-     "and those never taken; --min-coverage fails below PERCENT. Exit 1 on\n"
-     "any failure."},
+     "and those never taken; --min-coverage fails below PERCENT. --junit\n"
+     "also writes JUnit XML to FILE (as Jenkins, GitLab and GitHub read\n"
+     "it): a testsuite per scenario file, a testcase per scenario named\n"
+     "after it, with the workflow as its classname and the failing step's\n"
+     "message; a file that cannot run is one failing testcase, and with\n"
+     "--min-coverage each workflow is a testcase of the suite 'coverage'.\n"
+     "Exit 1 on any failure."},
     {"cover", cmd_cover, "cover FILE [--output PLAN]",
      "Print a small set of event sequences from the initial state that\n"
      "together take every transition at least once, as a scenario file\n"

@@ -2,10 +2,12 @@
  * TAP, with per-workflow transition coverage. */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- reading scenario YAML with libyaml's document API ---- */
 
@@ -318,8 +320,29 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
+/* Where results go: TAP on stdout, and the JUnit cases when asked. */
+typedef struct tally {
+    int number;
+    junit *junit;
+} tally;
+
+/* A file none of whose scenarios could run: one TAP line, one case. */
+static int file_failed(tally *t, const char *path, const char *workflow,
+                       const char *fmt, ...)
+{
+    char why[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    printf("not ok %d - %s: %s\n", ++t->number, path, why);
+    if (t->junit)
+        junit_add(t->junit, path, path, workflow ? workflow : path, why, 0);
+    return 1;
+}
+
 /* Runs every scenario of a file; returns the number of failures. */
-static int run_file(const char *path, coverage **all, int *number)
+static int run_file(const char *path, coverage **all, tally *t)
 {
     yaml_parser_t parser;
     yaml_document_t doc;
@@ -330,16 +353,14 @@ static int run_file(const char *path, coverage **all, int *number)
     const char *workflow;
     coverage *cov = NULL;
     int failures = 0;
-    if (!yaml) {
-        printf("not ok %d - %s: cannot read it\n", ++*number, path);
-        return 1;
-    }
+    if (!yaml)
+        return file_failed(t, path, NULL, "cannot read it");
     yaml_parser_initialize(&parser);
     yaml_parser_set_input_string(&parser, (const unsigned char *)yaml, len);
     if (!yaml_parser_load(&parser, &doc)) {
-        printf("not ok %d - %s: not YAML: %s (line %lu)\n", ++*number, path,
-               parser.problem ? parser.problem : "?",
-               (unsigned long)parser.problem_mark.line + 1);
+        file_failed(t, path, NULL, "not YAML: %s (line %lu)",
+                    parser.problem ? parser.problem : "?",
+                    (unsigned long)parser.problem_mark.line + 1);
         yaml_parser_delete(&parser);
         free(yaml);
         return 1;
@@ -351,36 +372,40 @@ static int run_file(const char *path, coverage **all, int *number)
         int duplicate;
         const char *bad = bad_key(&doc, root, file_keys, &duplicate);
         if (bad) {
-            printf("not ok %d - %s: %s key '%s'\n", ++*number, path,
-                   duplicate ? "duplicate" : "unknown", bad);
-            failures = 1;
+            failures = file_failed(t, path, workflow, "%s key '%s'",
+                                   duplicate ? "duplicate" : "unknown", bad);
             list = NULL;
         }
     }
     if (!failures && (!workflow || !list || list->type != YAML_SEQUENCE_NODE)) {
-        printf("not ok %d - %s: needs 'workflow' and a list 'scenarios'\n",
-               ++*number, path);
-        failures = 1;
+        failures = file_failed(t, path, workflow,
+                               "needs 'workflow' and a list 'scenarios'");
     } else if (workflow && /* NULL after an unknown key: workfow */
                (!(wf = sibling_path(path, workflow)) ||
                 !(cov = coverage_for(all, load_one(wf))))) {
-        printf("not ok %d - %s: cannot load the workflow %s\n", ++*number,
-               path, workflow);
-        failures = 1;
+        failures = file_failed(t, path, workflow, "cannot load the workflow %s",
+                               workflow);
     }
     for (it = cov && list ? list->data.sequence.items.start : NULL;
          cov && list && it < list->data.sequence.items.top; it++) {
         yaml_node_t *sc = yaml_document_get_node(&doc, *it);
         const char *name = doc_text(doc_get(&doc, sc, "name"));
+        clock_t started = clock();
+        int ok;
         run r;
         r.cov = cov;
-        if (scenario(&r, &doc, sc)) {
-            printf("ok %d - %s: %s\n", ++*number, base_name(path), name ? name : "?");
+        ok = scenario(&r, &doc, sc);
+        if (ok) {
+            printf("ok %d - %s: %s\n", ++t->number, base_name(path), name ? name : "?");
         } else {
-            printf("not ok %d - %s: %s\n  # %s\n", ++*number, base_name(path),
+            printf("not ok %d - %s: %s\n  # %s\n", ++t->number, base_name(path),
                    name ? name : "?", r.why);
             failures++;
         }
+        if (t->junit)
+            junit_add(t->junit, path, name ? name : "?", dosm_def_name(cov->def),
+                      ok ? NULL : r.why,
+                      (double)(clock() - started) / CLOCKS_PER_SEC);
     }
     free(wf);
     yaml_document_delete(&doc);
@@ -389,14 +414,16 @@ static int run_file(const char *path, coverage **all, int *number)
     return failures;
 }
 
-/* Prints coverage per workflow; returns 1 if one is below min. */
-static int report_coverage(coverage *all, double min, int verbose)
+/* Prints coverage per workflow; returns 1 if one is below min. With a
+ * minimum, each workflow is also a JUnit case, so that CI shows why. */
+static int report_coverage(coverage *all, double min, int verbose, tally *tl)
 {
     coverage *c;
     int below = 0;
     for (c = all; c; c = c->next) {
         int n = dosm_transition_count(c->def), i, taken = 0;
         double pct;
+        char why[128];
         for (i = 0; i < n; i++)
             taken += c->taken[i];
         pct = n ? 100.0 * taken / n : 100.0;
@@ -411,6 +438,11 @@ static int report_coverage(coverage *all, double min, int verbose)
                    dosm_event_name(c->def, t.event));
         }
         below |= pct < min;
+        snprintf(why, sizeof why, "%d/%d transitions (%.1f%%), below %.1f%%",
+                 taken, n, pct, min);
+        if (tl->junit && min > 0)
+            junit_add(tl->junit, "coverage", dosm_def_name(c->def),
+                      dosm_def_name(c->def), pct < min ? why : NULL, 0);
     }
     return below;
 }
@@ -418,13 +450,18 @@ static int report_coverage(coverage *all, double min, int verbose)
 int cmd_test(int argc, char **argv)
 {
     coverage *all = NULL;
-    int i, number = 0, failures = 0, files = 0, show = 0;
+    tally t = {0, NULL};
+    const char *junit_path = NULL;
+    FILE *junit_file = NULL;
+    int i, failures = 0, files = 0, show = 0;
     double min = 0;
     for (i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--coverage") == 0)
             show = 1;
         else if (strcmp(argv[i], "--min-coverage") == 0 && i + 1 < argc)
             min = atof(argv[++i]), show = 1;
+        else if (strcmp(argv[i], "--junit") == 0 && i + 1 < argc)
+            junit_path = argv[++i];
         else if (argv[i][0] == '-')
             return usage("test: unknown option '%s'", argv[i]);
         else
@@ -432,17 +469,34 @@ int cmd_test(int argc, char **argv)
     }
     if (!files)
         return usage("test needs at least one SCENARIO file");
+    /* Opened first, so an unwritable path fails before any test runs. */
+    if (junit_path && (!(junit_file = fopen(junit_path, "w")) ||
+                       !(t.junit = junit_new()))) {
+        fprintf(stderr, "dosm: test: cannot write %s: %s\n", junit_path,
+                junit_file ? "out of memory" : strerror(errno));
+        if (junit_file)
+            fclose(junit_file);
+        return EXIT_FAILED;
+    }
     printf("TAP version 13\n");
     for (i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--min-coverage") == 0)
+        if (strcmp(argv[i], "--min-coverage") == 0 || strcmp(argv[i], "--junit") == 0)
             i++;
         else if (argv[i][0] != '-')
-            failures += run_file(argv[i], &all, &number);
+            failures += run_file(argv[i], &all, &t);
     }
-    printf("1..%d\n", number);
-    if (show && report_coverage(all, min, 1)) {
+    printf("1..%d\n", t.number);
+    if (show && report_coverage(all, min, 1, &t)) {
         printf("# coverage below %.1f%%\n", min);
         failures++;
+    }
+    if (junit_file) {
+        int written = junit_write(t.junit, junit_file);
+        if (fclose(junit_file) != 0 || !written) {
+            fprintf(stderr, "dosm: test: cannot write %s\n", junit_path);
+            failures++;
+        }
+        junit_free(t.junit);
     }
     while (all) {
         coverage *next = all->next;
