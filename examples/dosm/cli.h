@@ -66,23 +66,20 @@ int bind_guards(dosm_host *host, const pairs *guards, char *why, size_t size);
  * message when it names no state an order can be in. */
 int state_arg(const dosm_def *def, const char *name);
 
-/* Common options of the reading commands: FILE, STATE..., --set, flags. */
+/* A command's arguments, as main parses them from the command's option
+ * table (main.c): its operands in order, then every option any command
+ * has (each command's table says which it takes). */
 typedef struct args {
+    char **operands;     /* file is operands[0], positional the rest */
+    int noperands;
     const char *file;
-    const char *positional[4];
-    int npositional;
-    pairs set, guards;
-    int all, observe;
-    const char *from, *tag;
-    const char *vocab; /* --vocab NAME */
-    const char *output; /* --output FILE */
+    char **positional;
+    int npositional;     /* set to -1 by inspect.c: a usage error */
+    pairs set, guards;   /* --set, --guard */
+    int all, observe, werror, coverage;
+    const char *from, *tag, *vocab, *output, *format, *min_coverage, *junit;
 } args;
 
-/* Parses argv for a command that takes FILE then `want` positionals and
- * the options in `allowed` (a string of flag names like "set,all").
- * Returns 0 or EXIT_USAGE. */
-int parse_args(const char *command, int argc, char **argv, int want,
-               const char *allowed, args *a);
 void args_free(args *a);
 /* A host answering the --guard options (NULL when there are none, so
  * named guards are false); *rc is EXIT_USAGE after a message when one
@@ -100,14 +97,15 @@ int junit_add(junit *j, const char *suite, const char *name,
 int junit_write(const junit *j, FILE *f);
 void junit_free(junit *j);
 
-int cmd_lint(int argc, char **argv);
-int cmd_states(int argc, char **argv);
-int cmd_next(int argc, char **argv);
-int cmd_path(int argc, char **argv);
-int cmd_run(int argc, char **argv);
-int cmd_dot(int argc, char **argv);
-int cmd_mermaid(int argc, char **argv);
-int cmd_test(int argc, char **argv);
-int cmd_cover(int argc, char **argv);
+/* The commands; main frees their args. */
+int cmd_lint(args *a);
+int cmd_states(args *a);
+int cmd_next(args *a);
+int cmd_path(args *a);
+int cmd_run(args *a);
+int cmd_dot(args *a);
+int cmd_mermaid(args *a);
+int cmd_test(args *a);
+int cmd_cover(args *a);
 
 #endif

@@ -263,6 +263,8 @@ void args_free(args *a)
 {
     pairs_free(&a->set);
     pairs_free(&a->guards);
+    free(a->operands);
+    a->operands = NULL;
 }
 
 int state_arg(const dosm_def *def, const char *name)
@@ -279,82 +281,6 @@ int state_arg(const dosm_def *def, const char *name)
         return -1;
     }
     return s;
-}
-
-static int allows(const char *allowed, const char *flag)
-{
-    size_t n = strlen(flag);
-    const char *p = allowed;
-    while ((p = strstr(p, flag)) != NULL) {
-        if ((p == allowed || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
-            return 1;
-        p += n;
-    }
-    return 0;
-}
-
-static int parse_args_into(const char *command, int argc, char **argv,
-                           int want, const char *allowed, args *a);
-
-/* On a usage error nothing stays allocated. */
-int parse_args(const char *command, int argc, char **argv, int want,
-               const char *allowed, args *a)
-{
-    int rc = parse_args_into(command, argc, argv, want, allowed, a);
-    if (rc != 0)
-        args_free(a);
-    return rc;
-}
-
-static int parse_args_into(const char *command, int argc, char **argv,
-                           int want, const char *allowed, args *a)
-{
-    int i;
-    memset(a, 0, sizeof *a);
-    for (i = 0; i < argc; i++) {
-        const char *arg = argv[i];
-        int has_value = i + 1 < argc;
-        if (strcmp(arg, "--set") == 0 && allows(allowed, "set")) {
-            if (!has_value || !pairs_add(&a->set, argv[++i]))
-                return usage("%s: --set needs NAME=VALUE", command);
-        } else if (strcmp(arg, "--guard") == 0 && allows(allowed, "guard")) {
-            if (!has_value || !pairs_add(&a->guards, argv[++i]))
-                return usage("%s: --guard needs NAME=true or NAME=false",
-                             command);
-        } else if (strcmp(arg, "--from") == 0 && allows(allowed, "from")) {
-            if (!has_value)
-                return usage("%s: --from needs a STATE", command);
-            a->from = argv[++i];
-        } else if (strcmp(arg, "--tag") == 0 && allows(allowed, "tag")) {
-            if (!has_value)
-                return usage("%s: --tag needs a TAG", command);
-            a->tag = argv[++i];
-        } else if (strcmp(arg, "--vocab") == 0 && allows(allowed, "vocab")) {
-            if (!has_value)
-                return usage("%s: --vocab needs a VOCABULARY", command);
-            a->vocab = argv[++i];
-        } else if (strcmp(arg, "--output") == 0 && allows(allowed, "output")) {
-            if (!has_value)
-                return usage("%s: --output needs a FILE", command);
-            a->output = argv[++i];
-        } else if (strcmp(arg, "--all") == 0 && allows(allowed, "all")) {
-            a->all = 1;
-        } else if (strcmp(arg, "--observe") == 0 && allows(allowed, "observe")) {
-            a->observe = 1;
-        } else if (arg[0] == '-' && arg[1]) {
-            return usage("%s: unknown option '%s'", command, arg);
-        } else if (!a->file) {
-            a->file = arg;
-        } else if (a->npositional < want) {
-            a->positional[a->npositional++] = arg;
-        } else {
-            return usage("%s: unexpected argument '%s'", command, arg);
-        }
-    }
-    if (!a->file || a->npositional < want)
-        return usage("%s: missing argument; see 'dosm help %s'", command,
-                     command);
-    return 0;
 }
 
 yaml_node_t *doc_get(yaml_document_t *doc, yaml_node_t *map, const char *key)

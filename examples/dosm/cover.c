@@ -584,40 +584,35 @@ static int write_plan(plan *p, const char *workflow)
     return 0;
 }
 
-int cmd_cover(int argc, char **argv)
+int cmd_cover(args *a)
 {
-    args a;
     plan p;
     char *workflow = NULL;
     int rc;
     size_t i;
-    if ((rc = parse_args("cover", argc, argv, 0, "output", &a)) != 0)
-        return rc;
     memset(&p, 0, sizeof p);
-    if (!(p.def = load_one(a.file))) {
-        args_free(&a);
+    if (!(p.def = load_one(a->file)))
         return EXIT_FAILED;
-    }
     rc = EXIT_FAILED;
     p.taken = calloc((size_t)dosm_transition_count(p.def) + 1, 1);
     p.left_out = calloc((size_t)dosm_transition_count(p.def) + 1, 1);
     p.out = stdout;
-    if (!p.taken || !p.left_out || !load_yaml(&p, a.file)) {
-        fprintf(stderr, "dosm: cover: cannot read %s again\n", a.file);
+    if (!p.taken || !p.left_out || !load_yaml(&p, a->file)) {
+        fprintf(stderr, "dosm: cover: cannot read %s again\n", a->file);
         goto done;
     }
-    if (a.output && !(p.out = fopen(a.output, "w"))) {
-        fprintf(stderr, "dosm: cover: cannot write %s: %s\n", a.output,
+    if (a->output && !(p.out = fopen(a->output, "w"))) {
+        fprintf(stderr, "dosm: cover: cannot write %s: %s\n", a->output,
                 strerror(errno));
         p.out = NULL;
-    } else if (a.output && !(workflow = workflow_for(a.file, a.output))) {
-        fprintf(stderr, "dosm: cover: cannot find where %s is\n", a.file);
+    } else if (a->output && !(workflow = workflow_for(a->file, a->output))) {
+        fprintf(stderr, "dosm: cover: cannot find where %s is\n", a->file);
     } else {
         /* On stdout the plan is taken to go in the current directory. */
-        rc = write_plan(&p, workflow ? workflow : a.file);
+        rc = write_plan(&p, workflow ? workflow : a->file);
     }
     if (p.out && p.out != stdout && fclose(p.out) != 0 && rc == 0) {
-        fprintf(stderr, "dosm: cover: cannot write %s\n", a.output);
+        fprintf(stderr, "dosm: cover: cannot write %s\n", a->output);
         rc = EXIT_FAILED;
     }
     yaml_document_delete(&p.doc);
@@ -628,6 +623,5 @@ done:
     free(p.taken);
     free(p.left_out);
     dosm_def_free(p.def);
-    args_free(&a);
     return rc;
 }

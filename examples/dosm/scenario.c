@@ -447,28 +447,17 @@ static int report_coverage(coverage *all, double min, int verbose, tally *tl)
     return below;
 }
 
-int cmd_test(int argc, char **argv)
+int cmd_test(args *a)
 {
     coverage *all = NULL;
     tally t = {0, NULL};
-    const char *junit_path = NULL;
+    const char *junit_path = a->junit;
     FILE *junit_file = NULL;
-    int i, failures = 0, files = 0, show = 0;
-    double min = 0;
-    for (i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--coverage") == 0)
-            show = 1;
-        else if (strcmp(argv[i], "--min-coverage") == 0 && i + 1 < argc)
-            min = atof(argv[++i]), show = 1;
-        else if (strcmp(argv[i], "--junit") == 0 && i + 1 < argc)
-            junit_path = argv[++i];
-        else if (argv[i][0] == '-')
-            return usage("test: unknown option '%s'", argv[i]);
-        else
-            files++;
-    }
-    if (!files)
-        return usage("test needs at least one SCENARIO file");
+    int i, failures = 0, show = a->coverage || a->min_coverage;
+    double min = a->min_coverage ? atof(a->min_coverage) : 0;
+    for (i = 0; i < a->noperands; i++)
+        if (strcmp(a->operands[i], "-") == 0) /* as before: not stdin */
+            return usage("test: unknown option '-'");
     /* Opened first, so an unwritable path fails before any test runs. */
     if (junit_path && (!(junit_file = fopen(junit_path, "w")) ||
                        !(t.junit = junit_new()))) {
@@ -479,12 +468,8 @@ int cmd_test(int argc, char **argv)
         return EXIT_FAILED;
     }
     printf("TAP version 13\n");
-    for (i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--min-coverage") == 0 || strcmp(argv[i], "--junit") == 0)
-            i++;
-        else if (argv[i][0] != '-')
-            failures += run_file(argv[i], &all, &t);
-    }
+    for (i = 0; i < a->noperands; i++)
+        failures += run_file(a->operands[i], &all, &t);
     printf("1..%d\n", t.number);
     if (show && report_coverage(all, min, 1, &t)) {
         printf("# coverage below %.1f%%\n", min);
