@@ -132,8 +132,11 @@ static void add_value(const plan *p, const char *var, pairs *values,
         if (strcmp(values->items[i].value, v) == 0)
             return;
     if (is_named_guard(p, var) ? strcmp(v, "true") == 0 || strcmp(v, "false") == 0
-                               : dosm_attribute_check(p->def, var, v) == DOSM_OK)
-        pairs_set(values, v, v); /* the name only keeps them apart */
+                               : dosm_attribute_check(p->def, var, v) == DOSM_OK) {
+        char buf[512];
+        snprintf(buf, sizeof buf, "_=%s", v); /* only the values count */
+        pairs_add(values, buf);
+    }
 }
 
 /* Numbers and versions one step up and down, so that <, > and ranges
