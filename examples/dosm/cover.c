@@ -505,10 +505,12 @@ static char *workflow_for(const char *workflow, const char *plan_path)
     free(dir_path);
     if (!dir || !target)
         goto done;
+    dirlen = strlen(dir);
+    while (dirlen > 1 && dir[dirlen - 1] == '/') /* _fullpath keeps one */
+        dir[--dirlen] = '\0';
     for (i = 0; dir[i] && dir[i] == target[i]; i++)
         if (dir[i] == '/')
             common = i + 1;
-    dirlen = strlen(dir);
     if (!dir[i] && target[i] == '/')
         common = i + 1;
     if (common == 0) {
