@@ -25,6 +25,11 @@ char *read_file(const char *path, size_t *len);
 yaml_node_t *doc_get(yaml_document_t *doc, yaml_node_t *map, const char *key);
 const char *doc_text(yaml_node_t *n);
 
+/* Paths: the last directory separator, or NULL; whether a path is
+ * absolute. Windows has \\ as well as /, and drive letters (C:/x). */
+const char *last_separator(const char *path);
+int is_absolute(const char *path);
+
 /* How diagnostics are printed: as compilers do, or as JSON. */
 typedef struct report {
     int json, first;

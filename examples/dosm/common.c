@@ -57,6 +57,26 @@ char *read_file(const char *path, size_t *len)
     return buf;
 }
 
+const char *last_separator(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+#ifdef _WIN32
+    const char *backslash = strrchr(path, '\\');
+    if (backslash && (!slash || backslash > slash))
+        slash = backslash;
+#endif
+    return slash;
+}
+
+int is_absolute(const char *path)
+{
+#ifdef _WIN32
+    if (path[0] == '\\' || (path[0] && path[1] == ':'))
+        return 1;
+#endif
+    return path[0] == '/';
+}
+
 static void json_string(const char *s)
 {
     putchar('"');

@@ -486,11 +486,7 @@ static char *absolute(const char *path)
  * the two share no root (another drive). */
 static char *workflow_for(const char *workflow, const char *plan_path)
 {
-    const char *slash = strrchr(plan_path, '/');
-#ifdef _WIN32
-    if (strrchr(plan_path, '\\') > slash)
-        slash = strrchr(plan_path, '\\');
-#endif
+    const char *slash = last_separator(plan_path);
     char *dir_path = malloc(strlen(plan_path) + 2), *dir, *target, *rel = NULL;
     size_t common = 0, i, ups = 0, dirlen;
     const char *rest;

@@ -304,8 +304,8 @@ static int scenario(run *r, yaml_document_t *doc, yaml_node_t *sc)
 
 static char *sibling_path(const char *file, const char *rel)
 {
-    const char *slash = strrchr(file, '/');
-    size_t dir = slash && rel[0] != '/' ? (size_t)(slash - file) + 1 : 0;
+    const char *slash = last_separator(file);
+    size_t dir = slash && !is_absolute(rel) ? (size_t)(slash - file) + 1 : 0;
     char *p = malloc(dir + strlen(rel) + 1);
     if (p) {
         memcpy(p, file, dir);
@@ -316,7 +316,7 @@ static char *sibling_path(const char *file, const char *rel)
 
 static const char *base_name(const char *path)
 {
-    const char *slash = strrchr(path, '/');
+    const char *slash = last_separator(path);
     return slash ? slash + 1 : path;
 }
 
