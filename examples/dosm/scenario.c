@@ -127,9 +127,14 @@ static void list_of(yaml_document_t *doc, yaml_node_t *seq, char *out, size_t si
     out[0] = '\0';
     if (!seq || seq->type != YAML_SEQUENCE_NODE)
         return;
-    for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++)
-        n += (size_t)snprintf(out + n, n < size ? size - n : 0, "%s%s",
-                              n ? "," : "", doc_text(yaml_document_get_node(doc, *it)));
+    for (it = seq->data.sequence.items.start;
+         it < seq->data.sequence.items.top && n < size; it++) {
+        const char *name = doc_text(yaml_document_get_node(doc, *it));
+        /* a list inside the list is no effect name: "?" (printf of NULL
+         * is undefined, and crashes some C libraries) */
+        n += (size_t)snprintf(out + n, size - n, "%s%s", n ? "," : "",
+                              name ? name : "?");
+    }
 }
 
 /* Binds every guard the scenario names; 0 (with r->why) on failure. */
