@@ -14,6 +14,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,10 +151,14 @@ static void add_neighbours(const plan *p, const char *var, pairs *values,
     int head = dot ? (int)(dot - w + 1) : 0;
     if (strlen(w) >= 40)
         return;
-    snprintf(buf, sizeof buf, "%.*s%ld", head, w, last + 1);
-    add_value(p, var, values, buf);
-    snprintf(buf, sizeof buf, "%.*s%ld", head, w, last - 1);
-    add_value(p, var, values, buf);
+    if (last < LONG_MAX) {
+        snprintf(buf, sizeof buf, "%.*s%ld", head, w, last + 1);
+        add_value(p, var, values, buf);
+    }
+    if (last > LONG_MIN) {
+        snprintf(buf, sizeof buf, "%.*s%ld", head, w, last - 1);
+        add_value(p, var, values, buf);
+    }
 }
 
 /* The values worth trying for var, the current one first. */
