@@ -349,7 +349,7 @@ typedef struct hop {
 static int nearest_untaken(const plan *p, dosm_instance inst, hop *path)
 {
     const dosm_def *def = p->def;
-    int n = dosm_state_count(def), head = 0, tail = 0, found = -1, len = 0;
+    int n = (int)dosm_state_count(def), head = 0, tail = 0, found = -1, len = 0;
     int *queue = malloc((size_t)n * sizeof *queue);
     hop *via = malloc((size_t)n * sizeof *via);
     uint16_t *prev = malloc((size_t)n * sizeof *prev);
@@ -461,7 +461,7 @@ static int walk(plan *p, hop *path, int number)
 {
     dosm_instance inst = dosm_instance_initial(p->def);
     pairs attrs, guards;
-    int steps = 0, len, k, budget = 4 * (dosm_transition_count(p->def) + 1);
+    int steps = 0, len, k, budget = 4 * ((int)dosm_transition_count(p->def) + 1);
     memset(&attrs, 0, sizeof attrs);
     memset(&guards, 0, sizeof guards);
     while (budget-- > 0 && (len = nearest_untaken(p, inst, path)) > 0)
@@ -555,7 +555,7 @@ static int load_yaml(plan *p, const char *path)
 
 static int write_plan(plan *p, const char *workflow)
 {
-    int n = dosm_transition_count(p->def), i, walks = 0;
+    int n = (int)dosm_transition_count(p->def), i, walks = 0;
     hop *path = malloc(((size_t)dosm_state_count(p->def) + 1) * sizeof *path);
     if (!path)
         return EXIT_FAILED;
