@@ -151,11 +151,19 @@ static const command commands[] = {
 #define COUNT (sizeof commands / sizeof commands[0])
 #define WIDTH 70 /* of a synopsis line, without "usage: dosm " */
 
-/* "[--name VALUE]", with "..." when it may be repeated. */
-static int option_synopsis(const opt *o, char *out, size_t size)
+/* "--name VALUE", or "--name" for a flag. */
+static size_t option_form(const opt *o, char *out, size_t size)
 {
-    return snprintf(out, size, "[--%s%s%s]%s", o->name, o->value ? " " : "",
-                    o->value ? o->value : "", o->kind == PAIRS ? "..." : "");
+    return (size_t)snprintf(out, size, "--%s%s%s", o->name,
+                            o->value ? " " : "", o->value ? o->value : "");
+}
+
+/* "[--name VALUE]", with "..." when it may be repeated. */
+static void option_synopsis(const opt *o, char *out, size_t size)
+{
+    char form[100];
+    option_form(o, form, sizeof form);
+    snprintf(out, size, "[%s]%s", form, o->kind == PAIRS ? "..." : "");
 }
 
 /* The synopsis from the table, wrapped at WIDTH under an indent. */
@@ -191,9 +199,7 @@ static void command_help(const command *c)
     size_t width = strlen("--help");
     char left[128];
     for (o = c->options; *o; o++) {
-        size_t n = (size_t)snprintf(left, sizeof left, "--%s%s%s", (*o)->name,
-                                    (*o)->value ? " " : "",
-                                    (*o)->value ? (*o)->value : "");
+        size_t n = option_form(*o, left, sizeof left);
         width = n > width ? n : width;
     }
     fputs("usage: dosm ", stdout);
@@ -201,8 +207,7 @@ static void command_help(const command *c)
     printf("\n\n%s\n\nOptions:\n", c->help);
     for (o = c->options;; o++) {
         const opt *x = *o ? *o : &o_help;
-        snprintf(left, sizeof left, "--%s%s%s", x->name, x->value ? " " : "",
-                 x->value ? x->value : "");
+        option_form(x, left, sizeof left);
         printf("  %-*s  %s%s\n", (int)width, left, x->help,
                x->kind == PAIRS ? " (repeatable)" : "");
         if (!*o)
