@@ -6,6 +6,8 @@
 #include <dosm.h>
 
 #include <stddef.h>
+#include <stdio.h>
+#include <yaml.h>
 
 #define EXIT_FAILED 1
 #define EXIT_USAGE 2
@@ -16,6 +18,17 @@ int usage(const char *fmt, ...);
 
 /* Reads a whole file (NUL-terminated); NULL with errno on failure. */
 char *read_file(const char *path, size_t *len);
+
+/* libyaml documents (scenario files, and workflow files where cover needs
+ * what the API does not list): the value of `key` in a mapping, or NULL;
+ * a scalar's text, or NULL for any other node. */
+yaml_node_t *doc_get(yaml_document_t *doc, yaml_node_t *map, const char *key);
+const char *doc_text(yaml_node_t *n);
+
+/* Paths: the last directory separator, or NULL; whether a path is
+ * absolute. Windows has \\ as well as /, and drive letters (C:/x). */
+const char *last_separator(const char *path);
+int is_absolute(const char *path);
 
 /* How diagnostics are printed: as compilers do, or as JSON. */
 typedef struct report {
@@ -43,6 +56,8 @@ typedef struct pairs {
 
 /* Adds "NAME=VALUE" (copied); 0 when malformed or full. */
 int pairs_add(pairs *p, const char *assignment);
+/* Sets NAME to VALUE, replacing an earlier value; 0 as pairs_add. */
+int pairs_set(pairs *p, const char *name, const char *value);
 void pairs_free(pairs *p);
 /* Checks every pair as an attribute of def; prints a usage error. */
 int pairs_check_attributes(const pairs *p, const dosm_def *def);
@@ -56,36 +71,46 @@ int bind_guards(dosm_host *host, const pairs *guards, char *why, size_t size);
  * message when it names no state an order can be in. */
 int state_arg(const dosm_def *def, const char *name);
 
-/* Common options of the reading commands: FILE, STATE..., --set, flags. */
+/* A command's arguments, as main parses them from the command's option
+ * table (main.c): its operands in order, then every option any command
+ * has (each command's table says which it takes). */
 typedef struct args {
+    char **operands;     /* file is operands[0], positional the rest */
+    int noperands;
     const char *file;
-    const char *positional[4];
-    int npositional;
-    pairs set, guards;
-    int all, observe;
-    const char *from, *tag;
-    const char *vocab; /* --vocab NAME */
+    char **positional;
+    int npositional;     /* set to -1 by inspect.c: a usage error */
+    pairs set, guards;   /* --set, --guard */
+    int all, observe, werror, coverage;
+    const char *from, *tag, *vocab, *output, *format, *min_coverage, *junit;
 } args;
 
-/* Parses argv for a command that takes FILE then `want` positionals and
- * the options in `allowed` (a string of flag names like "set,all").
- * Returns 0 or EXIT_USAGE. */
-int parse_args(const char *command, int argc, char **argv, int want,
-               const char *allowed, args *a);
 void args_free(args *a);
 /* A host answering the --guard options (NULL when there are none, so
  * named guards are false); *rc is EXIT_USAGE after a message when one
  * does not bind or the host cannot be made. */
 dosm_host *args_host(const args *a, const dosm_def *def, int *rc);
 
-int cmd_lint(int argc, char **argv);
-int cmd_states(int argc, char **argv);
-int cmd_next(int argc, char **argv);
-int cmd_path(int argc, char **argv);
-int cmd_run(int argc, char **argv);
-int cmd_dot(int argc, char **argv);
-int cmd_mermaid(int argc, char **argv);
-int cmd_test(int argc, char **argv);
-int cmd_cover(int argc, char **argv);
+/* JUnit XML results (junit.c): cases in the order added, a testsuite
+ * for each run of cases with the same suite; failure is NULL for a pass.
+ * junit_add copies its strings; 0 when out of memory. */
+typedef struct junit junit;
+junit *junit_new(void);
+int junit_add(junit *j, const char *suite, const char *name,
+              const char *classname, const char *failure, double seconds);
+/* Writes the document; 0 on a write error. */
+int junit_write(const junit *j, FILE *f);
+void junit_free(junit *j);
+
+/* The commands; main frees their args. */
+int cmd_lint(args *a);
+int cmd_states(args *a);
+int cmd_next(args *a);
+int cmd_path(args *a);
+int cmd_run(args *a);
+int cmd_dot(args *a);
+int cmd_mermaid(args *a);
+int cmd_test(args *a);
+int cmd_cover(args *a);
 
 #endif

@@ -57,6 +57,26 @@ char *read_file(const char *path, size_t *len)
     return buf;
 }
 
+const char *last_separator(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+#ifdef _WIN32
+    const char *backslash = strrchr(path, '\\');
+    if (backslash && (!slash || backslash > slash))
+        slash = backslash;
+#endif
+    return slash;
+}
+
+int is_absolute(const char *path)
+{
+#ifdef _WIN32
+    if (path[0] == '\\' || (path[0] && path[1] == ':'))
+        return 1;
+#endif
+    return path[0] == '/';
+}
+
 static void json_string(const char *s)
 {
     putchar('"');
@@ -168,6 +188,23 @@ int pairs_add(pairs *p, const char *assignment)
     return 1;
 }
 
+int pairs_set(pairs *p, const char *name, const char *value)
+{
+    char buf[512];
+    size_t i;
+    for (i = 0; i < p->count && strcmp(p->items[i].name, name) != 0; i++)
+        ;
+    if (i < p->count) { /* replace: drop the old one */
+        free(p->storage[i]);
+        p->storage[i] = p->storage[p->count - 1];
+        p->items[i] = p->items[p->count - 1];
+        p->count--;
+        p->values.count = p->count;
+    }
+    snprintf(buf, sizeof buf, "%s=%s", name, value);
+    return pairs_add(p, buf);
+}
+
 void pairs_free(pairs *p)
 {
     size_t i;
@@ -248,6 +285,8 @@ void args_free(args *a)
 {
     pairs_free(&a->set);
     pairs_free(&a->guards);
+    free(a->operands);
+    a->operands = NULL;
 }
 
 int state_arg(const dosm_def *def, const char *name)
@@ -266,74 +305,22 @@ int state_arg(const dosm_def *def, const char *name)
     return s;
 }
 
-static int allows(const char *allowed, const char *flag)
+yaml_node_t *doc_get(yaml_document_t *doc, yaml_node_t *map, const char *key)
 {
-    size_t n = strlen(flag);
-    const char *p = allowed;
-    while ((p = strstr(p, flag)) != NULL) {
-        if ((p == allowed || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
-            return 1;
-        p += n;
+    yaml_node_pair_t *p;
+    if (!map || map->type != YAML_MAPPING_NODE)
+        return NULL;
+    for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = yaml_document_get_node(doc, p->key);
+        if (k && k->type == YAML_SCALAR_NODE &&
+            strcmp((const char *)k->data.scalar.value, key) == 0)
+            return yaml_document_get_node(doc, p->value);
     }
-    return 0;
+    return NULL;
 }
 
-static int parse_args_into(const char *command, int argc, char **argv,
-                           int want, const char *allowed, args *a);
-
-/* On a usage error nothing stays allocated. */
-int parse_args(const char *command, int argc, char **argv, int want,
-               const char *allowed, args *a)
+const char *doc_text(yaml_node_t *n)
 {
-    int rc = parse_args_into(command, argc, argv, want, allowed, a);
-    if (rc != 0)
-        args_free(a);
-    return rc;
-}
-
-static int parse_args_into(const char *command, int argc, char **argv,
-                           int want, const char *allowed, args *a)
-{
-    int i;
-    memset(a, 0, sizeof *a);
-    for (i = 0; i < argc; i++) {
-        const char *arg = argv[i];
-        int has_value = i + 1 < argc;
-        if (strcmp(arg, "--set") == 0 && allows(allowed, "set")) {
-            if (!has_value || !pairs_add(&a->set, argv[++i]))
-                return usage("%s: --set needs NAME=VALUE", command);
-        } else if (strcmp(arg, "--guard") == 0 && allows(allowed, "guard")) {
-            if (!has_value || !pairs_add(&a->guards, argv[++i]))
-                return usage("%s: --guard needs NAME=true or NAME=false",
-                             command);
-        } else if (strcmp(arg, "--from") == 0 && allows(allowed, "from")) {
-            if (!has_value)
-                return usage("%s: --from needs a STATE", command);
-            a->from = argv[++i];
-        } else if (strcmp(arg, "--tag") == 0 && allows(allowed, "tag")) {
-            if (!has_value)
-                return usage("%s: --tag needs a TAG", command);
-            a->tag = argv[++i];
-        } else if (strcmp(arg, "--vocab") == 0 && allows(allowed, "vocab")) {
-            if (!has_value)
-                return usage("%s: --vocab needs a VOCABULARY", command);
-            a->vocab = argv[++i];
-        } else if (strcmp(arg, "--all") == 0 && allows(allowed, "all")) {
-            a->all = 1;
-        } else if (strcmp(arg, "--observe") == 0 && allows(allowed, "observe")) {
-            a->observe = 1;
-        } else if (arg[0] == '-' && arg[1]) {
-            return usage("%s: unknown option '%s'", command, arg);
-        } else if (!a->file) {
-            a->file = arg;
-        } else if (a->npositional < want) {
-            a->positional[a->npositional++] = arg;
-        } else {
-            return usage("%s: unexpected argument '%s'", command, arg);
-        }
-    }
-    if (!a->file || a->npositional < want)
-        return usage("%s: missing argument; see 'dosm help %s'", command,
-                     command);
-    return 0;
+    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value
+                                            : NULL;
 }

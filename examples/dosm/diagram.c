@@ -108,14 +108,11 @@ static void dot_children(const dosm_def *def, int parent, int indent)
     }
 }
 
-int cmd_dot(int argc, char **argv)
+int cmd_dot(args *a)
 {
-    args a;
     dosm_def *def;
-    int rc, i, n, any = 0, history = 0;
-    if ((rc = parse_args("dot", argc, argv, 0, "", &a)) != 0)
-        return rc;
-    if (!(def = load_one(a.file)))
+    int i, n, any = 0, history = 0;
+    if (!(def = load_one(a->file)))
         return EXIT_FAILED;
     n = (int)dosm_transition_count(def);
     printf("digraph ");
@@ -197,14 +194,11 @@ static void mermaid_children(const dosm_def *def, int parent, int indent)
     }
 }
 
-int cmd_mermaid(int argc, char **argv)
+int cmd_mermaid(args *a)
 {
-    args a;
     dosm_def *def;
-    int rc, i, s, n, any = 0, history = 0;
-    if ((rc = parse_args("mermaid", argc, argv, 0, "", &a)) != 0)
-        return rc;
-    if (!(def = load_one(a.file)))
+    int i, s, n, any = 0, history = 0;
+    if (!(def = load_one(a->file)))
         return EXIT_FAILED;
     printf("---\ntitle: %s (revision %u)\n---\nstateDiagram-v2\n  direction LR\n",
            dosm_def_title(def), (unsigned)dosm_def_revision(def));

@@ -5,29 +5,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-int cmd_states(int argc, char **argv)
+int cmd_states(args *a)
 {
-    args a;
     dosm_def *def;
-    int *order, rc;
+    int *order;
     size_t n, k;
-    if ((rc = parse_args("states", argc, argv, 0, "tag,vocab", &a)) != 0)
-        return rc;
-    if (!(def = load_one(a.file)))
+    if (!(def = load_one(a->file)))
         return EXIT_FAILED;
-    if (a.vocab && dosm_vocab_find(def, a.vocab) < 0) {
+    if (a->vocab && dosm_vocab_find(def, a->vocab) < 0) {
         usage("states: workflow %s has no vocabulary '%s'", dosm_def_name(def),
-              a.vocab);
+              a->vocab);
         dosm_def_free(def);
         return EXIT_USAGE;
     }
-    n = dosm_states_tagged(def, a.tag, NULL, 0);
+    n = dosm_states_tagged(def, a->tag, NULL, 0);
     order = malloc((n + 1) * sizeof *order);
     if (!order) {
         dosm_def_free(def);
         return EXIT_FAILED;
     }
-    dosm_states_tagged(def, a.tag, order, n);
+    dosm_states_tagged(def, a->tag, order, n);
     for (k = 0; k < n; k++) {
         dosm_state_info si;
         size_t t;
@@ -36,9 +33,9 @@ int cmd_states(int argc, char **argv)
                dosm_attention_name(si.attention));
         for (t = 0; t < si.tag_count; t++)
             printf("%s%s", t ? "," : "", si.tags[t]);
-        if (a.vocab) { /* its values in the vocabulary, or - */
+        if (a->vocab) { /* its values in the vocabulary, or - */
             const char *values[64];
-            size_t count = dosm_state_externals(def, order[k], a.vocab,
+            size_t count = dosm_state_externals(def, order[k], a->vocab,
                                                 values, 64);
             putchar('\t');
             for (t = 0; t < count && t < 64; t++)
@@ -77,30 +74,26 @@ usage_error:
     return NULL;
 }
 
-static int failed(args *a)
+static int failed(const args *a)
 {
-    args_free(a);
     return a->npositional < 0 ? EXIT_USAGE : EXIT_FAILED;
 }
 
-int cmd_next(int argc, char **argv)
+int cmd_next(args *a)
 {
-    args a;
     dosm_def *def;
     dosm_host *host;
     dosm_instance inst;
     dosm_request req;
     dosm_choice opts[256];
     size_t n, i;
-    int state, rc;
-    if ((rc = parse_args("next", argc, argv, 1, "set,guard,all", &a)) != 0)
-        return rc;
-    if (!(def = prepare(&a, &state, 1, &host)))
-        return failed(&a);
+    int state;
+    if (!(def = prepare(a, &state, 1, &host)))
+        return failed(a);
     inst = dosm_instance_initial(def);
     inst.state = (uint16_t)state;
     memset(&req, 0, sizeof req);
-    req.attributes = &a.set.values;
+    req.attributes = &a->set.values;
     n = dosm_choices(def, host, &inst, &req, opts, 256);
     for (i = 0; i < n && i < 256; i++) {
         const char *event = dosm_event_name(def, opts[i].event);
@@ -109,7 +102,7 @@ int cmd_next(int argc, char **argv)
                                  : dosm_state_id(def, opts[i].target);
         if (opts[i].code == DOSM_OK) {
             printf("%s\t%s\n", event, target);
-        } else if (a.all) {
+        } else if (a->all) {
             dosm_outcome out;
             req.event = event;
             if (dosm_try(def, host, &inst, &req, &out) == DOSM_OK)
@@ -119,14 +112,12 @@ int cmd_next(int argc, char **argv)
         }
     }
     dosm_host_free(host);
-    args_free(&a);
     dosm_def_free(def);
     return 0;
 }
 
-int cmd_path(int argc, char **argv)
+int cmd_path(args *a)
 {
-    args a;
     dosm_def *def;
     dosm_host *host;
     dosm_instance inst;
@@ -135,14 +126,12 @@ int cmd_path(int argc, char **argv)
     dosm_step *steps;
     size_t n = 0, i;
     int ends[2], rc;
-    if ((rc = parse_args("path", argc, argv, 2, "set,guard", &a)) != 0)
-        return rc;
-    if (!(def = prepare(&a, ends, 2, &host)))
-        return failed(&a);
+    if (!(def = prepare(a, ends, 2, &host)))
+        return failed(a);
     inst = dosm_instance_initial(def);
     inst.state = (uint16_t)ends[0];
     memset(&req, 0, sizeof req);
-    req.attributes = &a.set.values;
+    req.attributes = &a->set.values;
     steps = malloc((size_t)dosm_state_count(def) * sizeof *steps);
     rc = steps ? dosm_path(def, host, &inst, ends[1], &req, steps,
                            (size_t)dosm_state_count(def), &n, &out)
@@ -159,7 +148,6 @@ int cmd_path(int argc, char **argv)
     }
     free(steps);
     dosm_host_free(host);
-    args_free(&a);
     dosm_def_free(def);
     return rc == DOSM_OK ? 0 : EXIT_FAILED;
 }

@@ -39,55 +39,28 @@ static void check_projections(dosm_def *const *defs, char *const *paths,
     }
 }
 
-int cmd_lint(int argc, char **argv)
+int cmd_lint(args *a)
 {
     report r = {0, 1, 0, 0};
-    int i, files = 0, werror = 0;
+    int i, files = a->noperands;
     dosm_def **defs;
-    char **paths;
-    for (i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--werror") == 0)
-            werror = 1;
-        else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc &&
-                 (strcmp(argv[i + 1], "json") == 0 ||
-                  strcmp(argv[i + 1], "text") == 0))
-            r.json = strcmp(argv[++i], "json") == 0;
-        else if (argv[i][0] == '-' && argv[i][1])
-            return usage("lint: unknown option '%s'", argv[i]);
-        else
-            files++;
-    }
-    if (!files)
-        return usage("lint needs at least one FILE");
+    r.json = a->format && strcmp(a->format, "json") == 0;
     defs = calloc((size_t)files, sizeof *defs);
-    paths = calloc((size_t)files, sizeof *paths);
-    if (!defs || !paths) {
-        free(defs);
-        free(paths);
+    if (!defs) {
         fputs("dosm: out of memory\n", stderr);
         return EXIT_FAILED;
     }
     if (r.json)
         putchar('[');
-    files = 0;
-    for (i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--werror") == 0)
-            continue;
-        if (strcmp(argv[i], "--format") == 0) {
-            i++;
-            continue;
-        }
-        paths[files] = argv[i];
-        defs[files++] = load_workflow(argv[i], &r);
-    }
+    for (i = 0; i < files; i++)
+        defs[i] = load_workflow(a->operands[i], &r);
     for (i = 0; i < files; i++)
         if (defs[i])
-            check_projections(defs, paths, files, i, &r);
+            check_projections(defs, a->operands, files, i, &r);
     for (i = 0; i < files; i++)
         dosm_def_free(defs[i]);
     free(defs);
-    free(paths);
     if (r.json)
         printf("%s]\n", r.first ? "" : "\n");
-    return r.errors || (werror && r.warnings) ? EXIT_FAILED : 0;
+    return r.errors || (a->werror && r.warnings) ? EXIT_FAILED : 0;
 }

@@ -69,48 +69,37 @@ static int run_line(const dosm_def *def, const dosm_host *host,
     return EXIT_FAILED;
 }
 
-int cmd_run(int argc, char **argv)
+int cmd_run(args *a)
 {
-    args a;
     dosm_def *def;
     dosm_host *host;
     dosm_instance inst;
     char line[4096];
     long lineno = 0;
     int rc, status = 0;
-    if ((rc = parse_args("run", argc, argv, 0, "set,guard,from,observe,vocab",
-                         &a)) != 0)
-        return rc;
-    if (a.vocab && !a.observe) {
-        args_free(&a);
+    if (a->vocab && !a->observe)
         return usage("run: --vocab reads observed values: it needs --observe");
-    }
-    if (!(def = load_one(a.file))) {
-        args_free(&a);
+    if (!(def = load_one(a->file)))
         return EXIT_FAILED;
-    }
     inst = dosm_instance_initial(def);
-    if ((a.vocab && dosm_vocab_find(def, a.vocab) < 0 &&
+    if ((a->vocab && dosm_vocab_find(def, a->vocab) < 0 &&
          usage("run: workflow %s has no vocabulary '%s'", dosm_def_name(def),
-               a.vocab)) ||
-        pairs_check_attributes(&a.set, def) != 0 ||
-        (a.from && (rc = state_arg(def, a.from)) < 0)) {
-        args_free(&a);
+               a->vocab)) ||
+        pairs_check_attributes(&a->set, def) != 0 ||
+        (a->from && (rc = state_arg(def, a->from)) < 0)) {
         dosm_def_free(def);
         return EXIT_USAGE;
     }
-    if (a.from)
+    if (a->from)
         inst.state = (uint16_t)rc;
     host = dosm_host_new(def, NULL);
     if (!host) {
-        args_free(&a);
         dosm_def_free(def);
         return EXIT_FAILED;
     }
-    if (!bind_guards(host, &a.guards, line, sizeof line)) {
+    if (!bind_guards(host, &a->guards, line, sizeof line)) {
         usage("--guard: %s", line);
         dosm_host_free(host);
-        args_free(&a);
         dosm_def_free(def);
         return EXIT_USAGE;
     }
@@ -120,11 +109,10 @@ int cmd_run(int argc, char **argv)
         lineno++;
         if (*text == '\0' || *text == '#')
             continue;
-        if (run_line(def, host, &inst, text, &a, lineno) != 0)
+        if (run_line(def, host, &inst, text, a, lineno) != 0)
             status = EXIT_FAILED;
     }
     dosm_host_free(host);
-    args_free(&a);
     dosm_def_free(def);
     return status;
 }

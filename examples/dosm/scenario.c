@@ -1,35 +1,15 @@
 /* dosm test: run scenario files (format in states/README.md) and print
- * TAP, with per-workflow transition coverage; dosm cover: event sequences
- * that together take every transition. */
+ * TAP, with per-workflow transition coverage. */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
+#include <time.h>
 
 /* ---- reading scenario YAML with libyaml's document API ---- */
-
-static yaml_node_t *get(yaml_document_t *doc, yaml_node_t *map, const char *key)
-{
-    yaml_node_pair_t *p;
-    if (!map || map->type != YAML_MAPPING_NODE)
-        return NULL;
-    for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = yaml_document_get_node(doc, p->key);
-        if (k && k->type == YAML_SCALAR_NODE &&
-            strcmp((const char *)k->data.scalar.value, key) == 0)
-            return yaml_document_get_node(doc, p->value);
-    }
-    return NULL;
-}
-
-static const char *text(yaml_node_t *n)
-{
-    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value
-                                            : NULL;
-}
 
 /* The first key of a mapping that is not in `known` or that repeats an
  * earlier one, or NULL: scenario files are checked as strictly as
@@ -42,7 +22,7 @@ static const char *bad_key(yaml_document_t *doc, yaml_node_t *map,
     if (!map || map->type != YAML_MAPPING_NODE)
         return NULL;
     for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-        const char *k = text(yaml_document_get_node(doc, p->key));
+        const char *k = doc_text(yaml_document_get_node(doc, p->key));
         int i;
         if (!k)
             return "?";
@@ -51,7 +31,7 @@ static const char *bad_key(yaml_document_t *doc, yaml_node_t *map,
         if (!known[i])
             return k;
         for (q = map->data.mapping.pairs.start; q < p; q++)
-            if (strcmp(text(yaml_document_get_node(doc, q->key)), k) == 0) {
+            if (strcmp(doc_text(yaml_document_get_node(doc, q->key)), k) == 0) {
                 *duplicate = 1;
                 return k;
             }
@@ -73,23 +53,10 @@ static void set_pairs(yaml_document_t *doc, yaml_node_t *map, pairs *p)
     if (!map || map->type != YAML_MAPPING_NODE)
         return;
     for (kv = map->data.mapping.pairs.start; kv < map->data.mapping.pairs.top; kv++) {
-        const char *k = text(yaml_document_get_node(doc, kv->key));
-        const char *v = text(yaml_document_get_node(doc, kv->value));
-        char buf[512];
-        size_t i;
-        if (!k || !v)
-            continue;
-        for (i = 0; i < p->count && strcmp(p->items[i].name, k) != 0; i++)
-            ;
-        if (i < p->count) { /* replace: drop the old one */
-            free(p->storage[i]);
-            p->storage[i] = p->storage[p->count - 1];
-            p->items[i] = p->items[p->count - 1];
-            p->count--;
-            p->values.count = p->count;
-        }
-        snprintf(buf, sizeof buf, "%s=%s", k, v);
-        pairs_add(p, buf);
+        const char *k = doc_text(yaml_document_get_node(doc, kv->key));
+        const char *v = doc_text(yaml_document_get_node(doc, kv->value));
+        if (k && v)
+            pairs_set(p, k, v);
     }
 }
 
@@ -160,9 +127,14 @@ static void list_of(yaml_document_t *doc, yaml_node_t *seq, char *out, size_t si
     out[0] = '\0';
     if (!seq || seq->type != YAML_SEQUENCE_NODE)
         return;
-    for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++)
-        n += (size_t)snprintf(out + n, n < size ? size - n : 0, "%s%s",
-                              n ? "," : "", text(yaml_document_get_node(doc, *it)));
+    for (it = seq->data.sequence.items.start;
+         it < seq->data.sequence.items.top && n < size; it++) {
+        const char *name = doc_text(yaml_document_get_node(doc, *it));
+        /* a list inside the list is no effect name: "?" (printf of NULL
+         * is undefined, and crashes some C libraries) */
+        n += (size_t)snprintf(out + n, size - n, "%s%s", n ? "," : "",
+                              name ? name : "?");
+    }
 }
 
 /* Binds every guard the scenario names; 0 (with r->why) on failure. */
@@ -179,13 +151,13 @@ static int step(run *r, yaml_document_t *doc, yaml_node_t *st,
                 int index)
 {
     const dosm_def *def = r->cov->def;
-    yaml_node_t *ev = get(doc, st, "event"), *ob = get(doc, st, "observe");
-    yaml_node_t *rs = get(doc, st, "restart"), *set = get(doc, st, "set");
-    yaml_node_t *guards = get(doc, st, "guards");
-    const char *expect = text(get(doc, st, "expect"));
-    const char *reject = text(get(doc, st, "reject"));
-    const char *says = text(get(doc, st, "says"));
-    yaml_node_t *effects = get(doc, st, "effects");
+    yaml_node_t *ev = doc_get(doc, st, "event"), *ob = doc_get(doc, st, "observe");
+    yaml_node_t *rs = doc_get(doc, st, "restart"), *set = doc_get(doc, st, "set");
+    yaml_node_t *guards = doc_get(doc, st, "guards");
+    const char *expect = doc_text(doc_get(doc, st, "expect"));
+    const char *reject = doc_text(doc_get(doc, st, "reject"));
+    const char *says = doc_text(doc_get(doc, st, "says"));
+    yaml_node_t *effects = doc_get(doc, st, "effects");
     dosm_instance before = *inst;
     dosm_request req;
     dosm_outcome out;
@@ -204,12 +176,12 @@ static int step(run *r, yaml_document_t *doc, yaml_node_t *st,
     if ((bad = bad_key(doc, st, step_keys, &duplicate)) != NULL)
         return failf(r, "step %d: %s key '%s'", index,
                      duplicate ? "duplicate" : "unknown", bad);
-    if (get(doc, st, "payload") && !ev)
+    if (doc_get(doc, st, "payload") && !ev)
         return failf(r, "step %d: only an event carries a payload", index);
-    if (get(doc, st, "vocab") && (!ob || !text(get(doc, st, "vocab"))))
+    if (doc_get(doc, st, "vocab") && (!ob || !doc_text(doc_get(doc, st, "vocab"))))
         return failf(r, "step %d: vocab names the vocabulary of an observed "
                         "value (observe: VALUE, vocab: NAME)", index);
-    if (rs && (!text(rs) || strcmp(text(rs), "true") != 0))
+    if (rs && (!doc_text(rs) || strcmp(doc_text(rs), "true") != 0))
         return failf(r, "step %d: write restart: true", index);
     if ((ev != NULL) + (ob != NULL) + (rs != NULL) + (set != NULL) +
             (guards != NULL) != 1)
@@ -230,14 +202,14 @@ static int step(run *r, yaml_document_t *doc, yaml_node_t *st,
                                 "workflow declares, or not of its type",
                              index, attrs->items[i].name, attrs->items[i].value);
     } else if (ev) {
-        what = text(ev);
-        set_pairs(doc, get(doc, st, "payload"), &payload);
+        what = doc_text(ev);
+        set_pairs(doc, doc_get(doc, st, "payload"), &payload);
         req.event = what;
         req.payload = &payload.values;
         rc = dosm_fire(def, host, inst, &req, &out);
     } else if (ob) {
-        const char *vocab = text(get(doc, st, "vocab"));
-        what = text(ob);
+        const char *vocab = doc_text(doc_get(doc, st, "vocab"));
+        what = doc_text(ob);
         rc = vocab ? dosm_reconcile_external(def, host, inst, vocab, what,
                                              &req, &out)
                    : dosm_reconcile(def, host, inst, what, &req, &out);
@@ -291,8 +263,8 @@ static int scenario(run *r, yaml_document_t *doc, yaml_node_t *sc)
     const dosm_def *def = r->cov->def;
     dosm_host *host = dosm_host_new(def, NULL);
     dosm_instance inst = dosm_instance_initial(def);
-    yaml_node_t *steps = get(doc, sc, "steps");
-    const char *from = text(get(doc, sc, "from"));
+    yaml_node_t *steps = doc_get(doc, sc, "steps");
+    const char *from = doc_text(doc_get(doc, sc, "from"));
     yaml_node_item_t *it;
     pairs attrs;
     int ok = 1, index = 1;
@@ -305,8 +277,8 @@ static int scenario(run *r, yaml_document_t *doc, yaml_node_t *sc)
     const char *bad;
     int duplicate;
     size_t i;
-    set_pairs(doc, get(doc, sc, "attributes"), &attrs);
-    ok = scenario_guards(r, doc, get(doc, sc, "guards"), host);
+    set_pairs(doc, doc_get(doc, sc, "attributes"), &attrs);
+    ok = scenario_guards(r, doc, doc_get(doc, sc, "guards"), host);
     if (ok && (bad = bad_key(doc, sc, scenario_keys, &duplicate)) != NULL)
         ok = failf(r, "%s key '%s'", duplicate ? "duplicate" : "unknown", bad);
     for (i = 0; ok && i < attrs.count; i++)
@@ -337,8 +309,8 @@ static int scenario(run *r, yaml_document_t *doc, yaml_node_t *sc)
 
 static char *sibling_path(const char *file, const char *rel)
 {
-    const char *slash = strrchr(file, '/');
-    size_t dir = slash && rel[0] != '/' ? (size_t)(slash - file) + 1 : 0;
+    const char *slash = last_separator(file);
+    size_t dir = slash && !is_absolute(rel) ? (size_t)(slash - file) + 1 : 0;
     char *p = malloc(dir + strlen(rel) + 1);
     if (p) {
         memcpy(p, file, dir);
@@ -349,12 +321,33 @@ static char *sibling_path(const char *file, const char *rel)
 
 static const char *base_name(const char *path)
 {
-    const char *slash = strrchr(path, '/');
+    const char *slash = last_separator(path);
     return slash ? slash + 1 : path;
 }
 
+/* Where results go: TAP on stdout, and the JUnit cases when asked. */
+typedef struct tally {
+    int number;
+    junit *junit;
+} tally;
+
+/* A file none of whose scenarios could run: one TAP line, one case. */
+static int file_failed(tally *t, const char *path, const char *workflow,
+                       const char *fmt, ...)
+{
+    char why[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    printf("not ok %d - %s: %s\n", ++t->number, path, why);
+    if (t->junit)
+        junit_add(t->junit, path, path, workflow ? workflow : path, why, 0);
+    return 1;
+}
+
 /* Runs every scenario of a file; returns the number of failures. */
-static int run_file(const char *path, coverage **all, int *number)
+static int run_file(const char *path, coverage **all, tally *t)
 {
     yaml_parser_t parser;
     yaml_document_t doc;
@@ -365,56 +358,59 @@ static int run_file(const char *path, coverage **all, int *number)
     const char *workflow;
     coverage *cov = NULL;
     int failures = 0;
-    if (!yaml) {
-        printf("not ok %d - %s: cannot read it\n", ++*number, path);
-        return 1;
-    }
+    if (!yaml)
+        return file_failed(t, path, NULL, "cannot read it");
     yaml_parser_initialize(&parser);
     yaml_parser_set_input_string(&parser, (const unsigned char *)yaml, len);
     if (!yaml_parser_load(&parser, &doc)) {
-        printf("not ok %d - %s: not YAML: %s (line %lu)\n", ++*number, path,
-               parser.problem ? parser.problem : "?",
-               (unsigned long)parser.problem_mark.line + 1);
+        file_failed(t, path, NULL, "not YAML: %s (line %lu)",
+                    parser.problem ? parser.problem : "?",
+                    (unsigned long)parser.problem_mark.line + 1);
         yaml_parser_delete(&parser);
         free(yaml);
         return 1;
     }
     root = yaml_document_get_root_node(&doc);
-    workflow = text(get(&doc, root, "workflow"));
-    list = get(&doc, root, "scenarios");
+    workflow = doc_text(doc_get(&doc, root, "workflow"));
+    list = doc_get(&doc, root, "scenarios");
     {
         int duplicate;
         const char *bad = bad_key(&doc, root, file_keys, &duplicate);
         if (bad) {
-            printf("not ok %d - %s: %s key '%s'\n", ++*number, path,
-                   duplicate ? "duplicate" : "unknown", bad);
-            failures = 1;
+            failures = file_failed(t, path, workflow, "%s key '%s'",
+                                   duplicate ? "duplicate" : "unknown", bad);
             list = NULL;
         }
     }
     if (!failures && (!workflow || !list || list->type != YAML_SEQUENCE_NODE)) {
-        printf("not ok %d - %s: needs 'workflow' and a list 'scenarios'\n",
-               ++*number, path);
-        failures = 1;
-    } else if (!(wf = sibling_path(path, workflow)) ||
-               !(cov = coverage_for(all, load_one(wf)))) {
-        printf("not ok %d - %s: cannot load the workflow %s\n", ++*number,
-               path, workflow);
-        failures = 1;
+        failures = file_failed(t, path, workflow,
+                               "needs 'workflow' and a list 'scenarios'");
+    } else if (workflow && /* NULL after an unknown key: workfow */
+               (!(wf = sibling_path(path, workflow)) ||
+                !(cov = coverage_for(all, load_one(wf))))) {
+        failures = file_failed(t, path, workflow, "cannot load the workflow %s",
+                               workflow);
     }
     for (it = cov && list ? list->data.sequence.items.start : NULL;
          cov && list && it < list->data.sequence.items.top; it++) {
         yaml_node_t *sc = yaml_document_get_node(&doc, *it);
-        const char *name = text(get(&doc, sc, "name"));
+        const char *name = doc_text(doc_get(&doc, sc, "name"));
+        clock_t started = clock();
+        int ok;
         run r;
         r.cov = cov;
-        if (scenario(&r, &doc, sc)) {
-            printf("ok %d - %s: %s\n", ++*number, base_name(path), name ? name : "?");
+        ok = scenario(&r, &doc, sc);
+        if (ok) {
+            printf("ok %d - %s: %s\n", ++t->number, base_name(path), name ? name : "?");
         } else {
-            printf("not ok %d - %s: %s\n  # %s\n", ++*number, base_name(path),
+            printf("not ok %d - %s: %s\n  # %s\n", ++t->number, base_name(path),
                    name ? name : "?", r.why);
             failures++;
         }
+        if (t->junit)
+            junit_add(t->junit, path, name ? name : "?", dosm_def_name(cov->def),
+                      ok ? NULL : r.why,
+                      (double)(clock() - started) / CLOCKS_PER_SEC);
     }
     free(wf);
     yaml_document_delete(&doc);
@@ -423,14 +419,16 @@ static int run_file(const char *path, coverage **all, int *number)
     return failures;
 }
 
-/* Prints coverage per workflow; returns 1 if one is below min. */
-static int report_coverage(coverage *all, double min, int verbose)
+/* Prints coverage per workflow; returns 1 if one is below min. With a
+ * minimum, each workflow is also a JUnit case, so that CI shows why. */
+static int report_coverage(coverage *all, double min, int verbose, tally *tl)
 {
     coverage *c;
     int below = 0;
     for (c = all; c; c = c->next) {
         int n = (int)dosm_transition_count(c->def), i, taken = 0;
         double pct;
+        char why[128];
         for (i = 0; i < n; i++)
             taken += c->taken[i];
         pct = n ? 100.0 * taken / n : 100.0;
@@ -445,38 +443,50 @@ static int report_coverage(coverage *all, double min, int verbose)
                    dosm_event_name(c->def, t.event));
         }
         below |= pct < min;
+        snprintf(why, sizeof why, "%d/%d transitions (%.1f%%), below %.1f%%",
+                 taken, n, pct, min);
+        if (tl->junit && min > 0)
+            junit_add(tl->junit, "coverage", dosm_def_name(c->def),
+                      dosm_def_name(c->def), pct < min ? why : NULL, 0);
     }
     return below;
 }
 
-int cmd_test(int argc, char **argv)
+int cmd_test(args *a)
 {
     coverage *all = NULL;
-    int i, number = 0, failures = 0, files = 0, show = 0;
-    double min = 0;
-    for (i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--coverage") == 0)
-            show = 1;
-        else if (strcmp(argv[i], "--min-coverage") == 0 && i + 1 < argc)
-            min = atof(argv[++i]), show = 1;
-        else if (argv[i][0] == '-')
-            return usage("test: unknown option '%s'", argv[i]);
-        else
-            files++;
+    tally t = {0, NULL};
+    const char *junit_path = a->junit;
+    FILE *junit_file = NULL;
+    int i, failures = 0, show = a->coverage || a->min_coverage;
+    double min = a->min_coverage ? atof(a->min_coverage) : 0;
+    for (i = 0; i < a->noperands; i++)
+        if (strcmp(a->operands[i], "-") == 0) /* as before: not stdin */
+            return usage("test: unknown option '-'");
+    /* Opened first, so an unwritable path fails before any test runs. */
+    if (junit_path && (!(junit_file = fopen(junit_path, "w")) ||
+                       !(t.junit = junit_new()))) {
+        fprintf(stderr, "dosm: test: cannot write %s: %s\n", junit_path,
+                junit_file ? "out of memory" : strerror(errno));
+        if (junit_file)
+            fclose(junit_file);
+        return EXIT_FAILED;
     }
-    if (!files)
-        return usage("test needs at least one SCENARIO file");
     printf("TAP version 13\n");
-    for (i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--min-coverage") == 0)
-            i++;
-        else if (argv[i][0] != '-')
-            failures += run_file(argv[i], &all, &number);
-    }
-    printf("1..%d\n", number);
-    if (show && report_coverage(all, min, 1)) {
+    for (i = 0; i < a->noperands; i++)
+        failures += run_file(a->operands[i], &all, &t);
+    printf("1..%d\n", t.number);
+    if (show && report_coverage(all, min, 1, &t)) {
         printf("# coverage below %.1f%%\n", min);
         failures++;
+    }
+    if (junit_file) {
+        int written = junit_write(t.junit, junit_file);
+        if (fclose(junit_file) != 0 || !written) {
+            fprintf(stderr, "dosm: test: cannot write %s\n", junit_path);
+            failures++;
+        }
+        junit_free(t.junit);
     }
     while (all) {
         coverage *next = all->next;
@@ -486,125 +496,4 @@ int cmd_test(int argc, char **argv)
         all = next;
     }
     return failures ? EXIT_FAILED : 0;
-}
-
-/* ---- cover: sequences that take every transition ---- */
-
-typedef struct hop {
-    int from, option_transition, event, to;
-} hop;
-
-/* Breadth-first from inst to the nearest state with an untaken
- * transition; fills the hops of the way there plus that transition. */
-static int nearest_untaken(const dosm_def *def, dosm_instance inst,
-                           const unsigned char *taken, hop *path)
-{
-    int n = (int)dosm_state_count(def), head = 0, tail = 0, found = -1, len = 0;
-    int *queue = malloc((size_t)n * sizeof *queue);
-    hop *via = malloc((size_t)n * sizeof *via);
-    int16_t *prev = malloc((size_t)n * sizeof *prev);
-    char *seen = calloc((size_t)n, 1);
-    hop last = {0, 0, 0, 0};
-    if (!queue || !via || !prev || !seen)
-        goto done;
-    queue[tail++] = inst.state;
-    seen[inst.state] = 1;
-    prev[inst.state] = inst.previous;
-    while (head < tail && found < 0) {
-        int u = queue[head++];
-        dosm_instance here = {(uint16_t)u, prev[u], 0};
-        dosm_choice opts[256];
-        size_t k, m = dosm_choices(def, NULL, &here, NULL, opts, 256);
-        for (k = 0; k < m && k < 256 && found < 0; k++) {
-            int v = opts[k].target;
-            hop h = {u, opts[k].transition, opts[k].event, v};
-            if (v == (int)DOSM_NO_STATE)
-                continue;
-            if (!taken[opts[k].transition]) {
-                found = u;
-                last = h;
-            } else if (!seen[v]) {
-                seen[v] = 1;
-                via[v] = h;
-                prev[v] = (int16_t)(v == u ? prev[u] : u);
-                queue[tail++] = v;
-            }
-        }
-    }
-    if (found >= 0) {
-        int s, i;
-        for (s = found; s != inst.state; s = via[s].from)
-            len++;
-        path[len] = last;
-        for (i = len, s = found; s != inst.state; s = via[s].from)
-            path[--i] = via[s];
-        len++;
-    }
-done:
-    free(queue);
-    free(via);
-    free(prev);
-    free(seen);
-    return found >= 0 ? len : 0;
-}
-
-int cmd_cover(int argc, char **argv)
-{
-    args a;
-    dosm_def *def;
-    unsigned char *taken;
-    hop *path;
-    int rc, walks = 0, i, n;
-    if ((rc = parse_args("cover", argc, argv, 0, "", &a)) != 0)
-        return rc;
-    if (!(def = load_one(a.file)))
-        return EXIT_FAILED;
-    n = (int)dosm_transition_count(def);
-    taken = calloc((size_t)n + 1, 1);
-    path = malloc(((size_t)dosm_state_count(def) + 1) * sizeof *path);
-    if (!taken || !path) {
-        free(taken);
-        free(path);
-        dosm_def_free(def);
-        return EXIT_FAILED;
-    }
-    printf("# Event sequences that together take every transition of %s.\n"
-           "# Steps marked with a guard need attributes that satisfy it.\n"
-           "workflow: %s\nscenarios:\n",
-           dosm_def_name(def), a.file);
-    for (;;) {
-        dosm_instance inst = dosm_instance_initial(def);
-        int steps = 0, len, k;
-        while ((len = nearest_untaken(def, inst, taken, path)) > 0) {
-            if (!steps)
-                printf("  - name: covering walk %d\n    steps:\n", ++walks);
-            for (k = 0; k < len; k++) {
-                dosm_transition_info t;
-                dosm_transition_get(def, path[k].option_transition, &t);
-                taken[path[k].option_transition] = 1;
-                printf("      - { event: %s, expect: %s }",
-                       dosm_event_name(def, path[k].event),
-                       dosm_state_id(def, path[k].to));
-                if (t.guard)
-                    printf("  # guard: %s", t.guard);
-                putchar('\n');
-                if (path[k].to != inst.state)
-                    inst.previous = (int16_t)inst.state;
-                inst.state = (uint16_t)path[k].to;
-            }
-            steps += len;
-        }
-        if (!steps)
-            break;
-    }
-    for (i = 0; i < n; i++)
-        if (!taken[i]) {
-            dosm_transition_info t;
-            dosm_transition_get(def, i, &t);
-            printf("# no walk reaches the transition of line %u\n", t.line);
-        }
-    free(taken);
-    free(path);
-    dosm_def_free(def);
-    return 0;
 }
