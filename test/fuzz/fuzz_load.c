@@ -203,7 +203,7 @@ static void check_tables(const dosm_def *def)
             non_parents++;
             if (i < 64) {
                 at.state = (uint16_t)i;
-                at.previous = init.state;
+                at.previous = (int16_t)init.state;
                 at.seq = (uint32_t)i * 977u;
                 fuzz_check_snapshot(def, &at, "a state's instance");
             }

@@ -1359,12 +1359,6 @@ static answer model_fire(const world *w, int s, int p, int e, const payload *pay
         r.code = DOSM_R_NOT_ALLOWED;
         return r;
     }
-    /* reading: the payload belongs to the event, so it is checked once the
-     * event is allowed here, before the guards. */
-    if (pay && !pay->ok) {
-        r.code = DOSM_R_PAYLOAD;
-        return r;
-    }
     for (k = 0; k < n; k++) {
         const trans_def *t = &m->t[cand[k]];
         int h = guard_holds(w, t);
@@ -1377,6 +1371,11 @@ static answer model_fire(const world *w, int s, int p, int e, const payload *pay
          * a previous state is then refused, not passed over. */
         if (t->to == TO_PREVIOUS && p == NOPREV) {
             r.code = DOSM_R_NO_HISTORY;
+            return r;
+        }
+        /* dosm.h's one order of reasons: the payload after the guards */
+        if (pay && !pay->ok) {
+            r.code = DOSM_R_PAYLOAD;
             return r;
         }
         r.code = DOSM_OK;
@@ -1493,50 +1492,9 @@ static dosm_instance make_inst(int s, int p, uint32_t seq)
 {
     dosm_instance inst;
     inst.state = (uint16_t)C.ls[s];
-    inst.previous = (int16_t)(p == NOPREV ? DOSM_NO_STATE : (unsigned)C.ls[p]);
+    inst.previous = (int16_t)(p == NOPREV ? DOSM_NO_STATE : C.ls[p]);
     inst.seq = seq;
     return inst;
-}
-
-/* reading: the README does not say whether an invalid payload is found
- * before or after the other reasons to refuse (a final state, an event not
- * allowed here, guards, no previous state). With an invalid payload the
- * model accepts DOSM_R_PAYLOAD or the code it would give without the
- * payload, and says once which the library chose. */
-static int note_payload_order[2][8];
-
-static int payload_order(int s, int p, int e, const payload *pay,
-                         answer want, int got)
-{
-    static const int kinds[] = {DOSM_R_FINAL, DOSM_R_NOT_ALLOWED,
-                                DOSM_R_GUARD, DOSM_R_MISSING_ATTR,
-                                DOSM_R_NO_HISTORY};
-    answer bare;
-    int k, before;
-    char text[200];
-    if (pay->ok || e >= C.m->ne)
-        return 0;
-    bare = model_fire(&C.w, s, p, e, NULL);
-    if (bare.code == DOSM_OK)
-        return 0;
-    if (got != DOSM_R_PAYLOAD && got != bare.code)
-        return 0;
-    before = got == DOSM_R_PAYLOAD;
-    for (k = 0; k < N(kinds) && kinds[k] != bare.code; k++)
-        ;
-    snprintf(text, sizeof text, "an invalid payload is reported %s %s "
-             "(the README leaves the order open)",
-             before ? "before" : "after", dosm_code_name(bare.code));
-    {
-        static const char *const keys[] = {"final", "not-allowed", "guard",
-                                           "missing", "history", "other"};
-        char key[40];
-        snprintf(key, sizeof key, "payload-%s-%s", before ? "before" : "after",
-                 keys[k < N(kinds) ? k : N(kinds)]);
-        note(&note_payload_order[before][k], key, text);
-    }
-    (void)want;
-    return 1;
 }
 
 static void compare_step(int s, int p, int e, const payload *pay, uint32_t seq)
@@ -1567,7 +1525,7 @@ static void compare_step(int s, int p, int e, const payload *pay, uint32_t seq)
                  fired.transition, sid(lib_state(by_index.state)),
                  sid(lib_state(by_index.previous)), (unsigned)by_index.seq,
                  indexed.transition);
-    if (rt != want.code && !payload_order(s, p, e, pay, want, rt))
+    if (rt != want.code)
         DISAGREE("dosm_try", s, p, e, pay, "dosm_try says %s, the model %s "
                  "(transition %d)", dosm_code_name(rt),
                  dosm_code_name(want.code), want.transition);
@@ -1594,25 +1552,20 @@ static void compare_step(int s, int p, int e, const payload *pay, uint32_t seq)
     }
 }
 
-/* reading: each option's code is its own transition's: DOSM_OK when its
- * guard holds (and, for `to: previous`, there is a previous state), else
- * why not. The other reading, also accepted with a note: the event's
- * answer (only the transition fire would take is accepted). */
-static int note_option_event, note_option_history;
-
+/* dosm_choices, as dosm.h defines each choice's code and sentence. */
 static void compare_options(int s, int p)
 {
     const model *m = C.m;
     dosm_instance inst = make_inst(s, p, 7);
     dosm_choice opt[MT * 2];
-    int cand[ME][MT], ncand[ME], seen[ME], e, total = 0;
+    int cand[ME][MT], ncand[ME], seen[ME], taken[ME], e, total = 0;
     size_t n, k;
     n = dosm_choices(C.def, C.host, &inst, &C.req, opt, FUZZ_COUNT(opt));
     stat_calls++;
     for (e = 0; e < m->ne; e++) {
         ncand[e] = candidates(m, s, e, cand[e]);
         total += ncand[e];
-        seen[e] = 0;
+        seen[e] = taken[e] = 0;
     }
     if (n != (size_t)total)
         DISAGREE("dosm_choices", s, p, -1, NULL, "dosm_choices lists "
@@ -1627,34 +1580,18 @@ static void compare_options(int s, int p)
                      "there", k, opt[k].event, opt[k].transition);
         t = &m->t[cand[me_][seen[me_]]];
         h = guard_holds(&C.w, t);
+        /* dosm.h: its own guard's answer; of those that hold, the first is
+         * taken (no previous: DOSM_R_NO_HISTORY), the later shadowed */
         want_code = h == EV_TRUE ? DOSM_OK : h == EV_MISSING ? DOSM_R_MISSING_ATTR
                                                             : DOSM_R_GUARD;
-        if (want_code == DOSM_OK && t->to == TO_PREVIOUS && p == NOPREV)
-            want_code = DOSM_R_NO_HISTORY;
-        want_target = t->to == TO_PREVIOUS ? p : t->to;
-        if (opt[k].code != want_code && opt[k].transition == cand[me_][seen[me_]]) {
-            /* The other reading: the event's answer. */
-            answer f = model_fire(&C.w, s, p, me_, NULL);
-            int alt = f.chosen < 0 ? f.code
-                      : f.chosen == cand[me_][seen[me_]] ? f.code
-                                                         : DOSM_R_GUARD;
-            int hist = t->to == TO_PREVIOUS && p == NOPREV;
-            if (opt[k].code == DOSM_R_NO_HISTORY && hist) {
-                note(&note_option_history, "options-history-first", "dosm_choices gives "
-                          "DOSM_R_NO_HISTORY to a `to: previous` transition "
-                          "without a previous state whatever its guard and "
-                          "the transitions before it (the header does not "
-                          "order the reasons)");
+        if (want_code == DOSM_OK && taken[me_])
+            want_code = DOSM_R_SHADOWED;
+        else if (want_code == DOSM_OK) {
+            taken[me_] = 1;
+            if (t->to == TO_PREVIOUS && p == NOPREV)
                 want_code = DOSM_R_NO_HISTORY;
-            } else if (opt[k].code == alt) {
-                note(&note_option_event, "options-event-answer", "dosm_choices gives each "
-                          "transition the event's answer (fire's code for the "
-                          "one fire chooses, DOSM_R_GUARD for the others, or "
-                          "the event's rejection for all when no guard holds), not its own guard's; "
-                          "the header says \"whether each would be accepted\"");
-                want_code = alt;
-            }
         }
+        want_target = t->to == TO_PREVIOUS ? p : t->to;
         if (opt[k].transition != cand[me_][seen[me_]] ||
             opt[k].code != want_code || lib_state(opt[k].target) != want_target)
             DISAGREE("dosm_choices", s, p, me_, NULL, "option %zu is "
@@ -1909,7 +1846,7 @@ static void walk_and_replay(fuzz_in *in, const int *leaves, int nleaves)
         a = model_fire(&C.w, s, p, e, &C.pay[e]);
         rc = dosm_fire(C.def, C.host, &inst, &C.req, &out);
         stat_calls++;
-        if ((rc != a.code && !payload_order(s, p, e, &C.pay[e], a, rc)) ||
+        if (rc != a.code ||
             (rc == DOSM_OK && (lib_state(inst.state) != a.state ||
                                                lib_state(inst.previous) != a.previous)))
             DISAGREE("dosm_fire (walk)", s, p, e, &C.pay[e], "dosm_fire says "

@@ -94,15 +94,16 @@ static size_t successors(const dosm_def *def, const dosm_host *host,
     for (i = 0; i < n; i++) {
         if (opts[i].event == last_event)
             continue;
-        /* The first option of an event whose code is OK is fire's choice;
-         * options of one event are listed together, in fire's order. */
-        if (opts[i].code != DOSM_OK)
+        /* The option of an event whose code is OK is fire's choice (or
+         * DOSM_R_SEQ_LIMIT at a seq that cannot count it: paths do not
+         * count seq); options of one event are listed together. */
+        if (opts[i].code != DOSM_OK && opts[i].code != DOSM_R_SEQ_LIMIT)
             continue;
         last_event = opts[i].event;
         if (m < cap) {
             next[m].state = (uint16_t)opts[i].target;
             next[m].previous =
-                opts[i].target == inst->state ? inst->previous : inst->state;
+                opts[i].target == inst->state ? inst->previous : (int16_t)inst->state;
             next[m].seq = inst->seq + 1;
             via[m] = opts[i].transition;
             m++;
@@ -114,7 +115,7 @@ static size_t successors(const dosm_def *def, const dosm_host *host,
             si.fallback >= 0 && m < cap) {
             next[m].state = (uint16_t)si.fallback;
             next[m].previous = si.fallback == (int)inst->state ? inst->previous
-                                                                : inst->state;
+                                                                : (int16_t)inst->state;
             next[m].seq = inst->seq + 1;
             via[m] = -1;
             m++;
@@ -231,7 +232,7 @@ static void check_path(run *r, int target, const dosm_step *steps,
                        "%s: step %zu (%d --%d--> %d) is no transition and "
                        "not the state's fallback", r->w->file, i, st->from,
                        st->event, st->to);
-            at.previous = at.state;
+            at.previous = (int16_t)at.state;
             at.state = (uint16_t)st->to;
             at.seq++;
             continue;
@@ -244,10 +245,12 @@ static void check_path(run *r, int target, const dosm_step *steps,
                    r->w->file, i, st->from, st->event, st->to,
                    st->transition);
         if (!W.fickle) {
-            /* What firing would choose for that event here. */
+            /* What firing would choose for that event here (at a seq that
+             * cannot count another step, the choice it would take says so) */
             n = dosm_choices(def, r->host, &at, &r->req, opts, 256);
             for (k = 0; k < n && k < 256; k++)
-                if (opts[k].event == st->event && opts[k].code == DOSM_OK)
+                if (opts[k].event == st->event &&
+                    (opts[k].code == DOSM_OK || opts[k].code == DOSM_R_SEQ_LIMIT))
                     break;
             FUZZ_CHECK(k < n && opts[k].transition == st->transition,
                        "%s: step %zu takes transition %d, firing %s would "
@@ -255,7 +258,7 @@ static void check_path(run *r, int target, const dosm_step *steps,
                        dosm_event_name(def, st->event),
                        k < n ? opts[k].transition : -1);
         }
-        at.previous = st->to == at.state ? at.previous : at.state;
+        at.previous = st->to == at.state ? at.previous : (int16_t)at.state;
         at.state = (uint16_t)st->to;
         at.seq++;
     }
@@ -481,7 +484,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         r.inst.state =
             (uint16_t)(fuzz_byte(&in) % (count + (flags & 32 ? 1 : 0)));
         r.inst.previous = p >= 240 ? (int16_t)DOSM_NO_STATE
-                                   : (uint16_t)(p % count);
+                                   : (int16_t)(p % count);
         r.inst.seq = fuzz_u32(&in);
     } else {
         /* Moved by a few events, with no host, as the order's history. */
