@@ -19,9 +19,9 @@ int usage(const char *fmt, ...);
 /* Reads a whole file (NUL-terminated); NULL with errno on failure. */
 char *read_file(const char *path, size_t *len);
 
-/* libyaml documents (scenario files, and workflow files where cover needs
- * what the API does not list): the value of `key` in a mapping, or NULL;
- * a scalar's text, or NULL for any other node. */
+/* libyaml documents (scenario files; a workflow is read only through the
+ * library): the value of `key` in a mapping, or NULL; a scalar's text, or
+ * NULL for any other node. */
 yaml_node_t *doc_get(yaml_document_t *doc, yaml_node_t *map, const char *key);
 const char *doc_text(yaml_node_t *n);
 

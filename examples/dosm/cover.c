@@ -23,13 +23,10 @@
 #define MAX_VARS 8    /* attributes and guards one event's guards read */
 #define MAX_TRIES 4096
 
-/* What cover knows of a workflow beyond the API: the file's YAML, for
- * enum values, named guards and payload fields, which the API does not
- * list; and every word of its guards. */
+/* What cover knows of a workflow beyond the API: every word of its
+ * guards. */
 typedef struct plan {
     dosm_def *def;
-    yaml_document_t doc;
-    yaml_node_t *root;
     char *words[MAX_WORDS];
     size_t nwords;
     unsigned char *taken, *left_out;
@@ -87,13 +84,19 @@ static void scan_words(plan *p, const char *g)
 
 static int is_named_guard(const plan *p, const char *name)
 {
-    yaml_document_t *doc = (yaml_document_t *)&p->doc;
-    return doc_get(doc, doc_get(doc, p->root, "guards"), name) != NULL;
+    size_t i, n = dosm_guard_count(p->def);
+    for (i = 0; i < n; i++) {
+        dosm_name_info g;
+        if (dosm_guard_get(p->def, (int)i, &g) == DOSM_OK &&
+            strcmp(g.name, name) == 0)
+            return 1;
+    }
+    return 0;
 }
 
 static int is_attribute(const plan *p, const char *name)
 {
-    return dosm_attribute_check(p->def, name, "") != DOSM_E_NAME;
+    return dosm_attribute_find(p->def, name) >= 0;
 }
 
 /* The attributes and named guards the guards of `event` from inst read,
@@ -166,9 +169,7 @@ static void candidates(plan *p, const char *var, const char *current,
                        pairs *values)
 {
     static const char *const plain[] = {"true", "false", "0", "other"};
-    yaml_node_t *attr = doc_get(&p->doc, doc_get(&p->doc, p->root, "attributes"), var);
-    yaml_node_t *enums = doc_get(&p->doc, attr, "values");
-    yaml_node_item_t *it;
+    dosm_field_info attr;
     size_t i;
     memset(values, 0, sizeof *values);
     if (current)
@@ -181,12 +182,10 @@ static void candidates(plan *p, const char *var, const char *current,
         if (isdigit((unsigned char)w[strlen(w) - 1]))
             add_neighbours(p, var, values, w);
     }
-    for (it = enums && enums->type == YAML_SEQUENCE_NODE ? enums->data.sequence.items.start : NULL;
-         it && it < enums->data.sequence.items.top; it++) {
-        const char *v = doc_text(yaml_document_get_node(&p->doc, *it));
-        if (v)
-            add_value(p, var, values, v);
-    }
+    /* An enum's values (none for a named guard: it is no attribute). */
+    if (dosm_attribute_get(p->def, dosm_attribute_find(p->def, var), &attr) == DOSM_OK)
+        for (i = 0; i < attr.value_count; i++)
+            add_value(p, var, values, attr.values[i]);
     for (i = 0; i < sizeof plain / sizeof plain[0]; i++)
         add_value(p, var, values, plain[i]);
 }
@@ -201,36 +200,27 @@ static const char *value_of(const pairs *p, const char *name)
 }
 
 /* A value of each required payload field of event, of its type. */
-static void payload_for(plan *p, int event, pairs *payload)
+static void payload_for(const plan *p, int event, pairs *payload)
 {
-    yaml_node_t *ev = doc_get(&p->doc, doc_get(&p->doc, p->root, "events"),
-                              dosm_event_name(p->def, event));
-    yaml_node_t *fields = doc_get(&p->doc, ev, "payload");
-    yaml_node_pair_t *kv;
+    dosm_event_info ev;
+    size_t k;
     memset(payload, 0, sizeof *payload);
-    if (!fields || fields->type != YAML_MAPPING_NODE)
+    if (dosm_event_get(p->def, event, &ev) != DOSM_OK)
         return;
-    for (kv = fields->data.mapping.pairs.start; kv < fields->data.mapping.pairs.top; kv++) {
-        const char *name = doc_text(yaml_document_get_node(&p->doc, kv->key));
-        yaml_node_t *f = yaml_document_get_node(&p->doc, kv->value);
-        const char *type = doc_text(doc_get(&p->doc, f, "type"));
-        const char *required = doc_text(doc_get(&p->doc, f, "required"));
-        yaml_node_t *values = doc_get(&p->doc, f, "values");
+    for (k = 0; k < ev.field_count; k++) {
+        dosm_field_info f;
         const char *v = "example";
-        if (!name || !type || (required && strcmp(required, "false") == 0))
+        if (dosm_event_field(p->def, event, (int)k, &f) != DOSM_OK || !f.required)
             continue;
-        if (strcmp(type, "integer") == 0)
+        if (f.type == DOSM_TYPE_INTEGER)
             v = "1";
-        else if (strcmp(type, "boolean") == 0)
+        else if (f.type == DOSM_TYPE_BOOLEAN)
             v = "true";
-        else if (strcmp(type, "version") == 0)
+        else if (f.type == DOSM_TYPE_VERSION)
             v = "1.0";
-        else if (strcmp(type, "enum") == 0 && values &&
-                 values->type == YAML_SEQUENCE_NODE &&
-                 values->data.sequence.items.start < values->data.sequence.items.top)
-            v = doc_text(yaml_document_get_node(&p->doc, *values->data.sequence.items.start));
-        if (v)
-            pairs_set(payload, name, v);
+        else if (f.type == DOSM_TYPE_ENUM && f.value_count)
+            v = f.values[0];
+        pairs_set(payload, f.name, v);
     }
 }
 
@@ -536,23 +526,6 @@ done:
     return rel;
 }
 
-static int load_yaml(plan *p, const char *path)
-{
-    yaml_parser_t parser;
-    size_t len;
-    char *text = read_file(path, &len);
-    int ok;
-    if (!text)
-        return 0;
-    yaml_parser_initialize(&parser);
-    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-    ok = yaml_parser_load(&parser, &p->doc);
-    yaml_parser_delete(&parser);
-    free(text);
-    p->root = ok ? yaml_document_get_root_node(&p->doc) : NULL;
-    return ok;
-}
-
 static int write_plan(plan *p, const char *workflow)
 {
     int n = (int)dosm_transition_count(p->def), i, walks = 0;
@@ -603,11 +576,9 @@ int cmd_cover(args *a)
     p.taken = calloc((size_t)dosm_transition_count(p.def) + 1, 1);
     p.left_out = calloc((size_t)dosm_transition_count(p.def) + 1, 1);
     p.out = stdout;
-    if (!p.taken || !p.left_out || !load_yaml(&p, a->file)) {
-        fprintf(stderr, "dosm: cover: cannot read %s again\n", a->file);
-        goto done;
-    }
-    if (a->output && !(p.out = fopen(a->output, "w"))) {
+    if (!p.taken || !p.left_out) {
+        fprintf(stderr, "dosm: cover: out of memory\n");
+    } else if (a->output && !(p.out = fopen(a->output, "w"))) {
         fprintf(stderr, "dosm: cover: cannot write %s: %s\n", a->output,
                 strerror(errno));
         p.out = NULL;
@@ -621,8 +592,6 @@ int cmd_cover(args *a)
         fprintf(stderr, "dosm: cover: cannot write %s\n", a->output);
         rc = EXIT_FAILED;
     }
-    yaml_document_delete(&p.doc);
-done:
     for (i = 0; i < p.nwords; i++)
         free(p.words[i]);
     free(workflow);

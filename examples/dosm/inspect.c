@@ -100,16 +100,10 @@ int cmd_next(args *a)
         const char *target = opts[i].target == (int)DOSM_NO_STATE
                                  ? "previous"
                                  : dosm_state_id(def, opts[i].target);
-        if (opts[i].code == DOSM_OK) {
+        if (opts[i].code == DOSM_OK)
             printf("%s\t%s\n", event, target);
-        } else if (a->all) {
-            dosm_outcome out;
-            req.event = event;
-            if (dosm_try(def, host, &inst, &req, &out) == DOSM_OK)
-                snprintf(out.text, sizeof out.text,
-                         "%s leads to %s instead", event, out.record.to);
-            printf("%s\t%s\trejected: %s\n", event, target, out.text);
-        }
+        else if (a->all) /* the choice's own sentence, as a UI shows it */
+            printf("%s\t%s\trejected: %s\n", event, target, opts[i].text);
     }
     dosm_host_free(host);
     dosm_def_free(def);
