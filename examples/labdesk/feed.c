@@ -75,7 +75,7 @@ int fields_set(fields *f, const char *name, const char *value)
 }
 
 /* An object of scalars into @p f; @p what names it in messages. */
-static int fields_from(const json_t *obj, const char *what, fields *f,
+static int fields_from(json_t *obj, const char *what, fields *f,
                        char *error, size_t size)
 {
     const char *key;
@@ -84,7 +84,7 @@ static int fields_from(const json_t *obj, const char *what, fields *f,
     memset(f, 0, sizeof *f);
     if (!json_is_object(obj))
         return say(error, size, "\"%s\" must be an object", what);
-    json_object_foreach((json_t *)obj, key, v) {
+    json_object_foreach(obj, key, v) {
         if (!one_line(key))
             return say(error, size, "a control character in a key of \"%s\"",
                        what);
@@ -180,9 +180,9 @@ static int read_text(const json_t *obj, const text_key *k, update *u,
     return 1;
 }
 
-static int read_update(const json_t *obj, update *u, char *error, size_t size)
+static int read_update(json_t *obj, update *u, char *error, size_t size)
 {
-    const json_t *v;
+    json_t *v;
     const char *key;
     size_t i;
     if (!json_is_object(obj))
@@ -206,7 +206,7 @@ static int read_update(const json_t *obj, update *u, char *error, size_t size)
                    "\"time\" is \"%s\", not an RFC 3339 time "
                    "(YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM))",
                    u->time_text);
-    json_object_foreach((json_t *)obj, key, v) {
+    json_object_foreach(obj, key, v) {
         if (known_key(key))
             continue;
         if (!u->ignored++)
@@ -261,21 +261,26 @@ static int offset_parse(const char *s, long *east)
 
 int time_parse(const char *text, int64_t *out)
 {
+    static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+    char head[sizeof shape];
     struct tm tm, check;
-    const char *rest;
+    const char *rest = text + sizeof shape - 1;
     time_t t;
     long east;
     int leap;
-    /* strptime takes years of any width; RFC 3339 has four digits */
-    if (!digits(text, 4) || text[4] != '-')
-        return 0;
+    size_t i;
+    /* strptime takes one-digit fields and years of any width; RFC 3339
+     * has exactly this shape, T in either case */
+    for (i = 0; shape[i]; i++)
+        if (shape[i] == 'd' ? text[i] < '0' || text[i] > '9'
+                            : text[i] != shape[i] &&
+                                  !(shape[i] == 'T' && text[i] == 't'))
+            return 0;
+    memcpy(head, text, sizeof head - 1);
+    head[sizeof head - 1] = '\0';
+    head[10] = 'T';
     memset(&tm, 0, sizeof tm);
-    rest = strptime(text, "%Y-%m-%d", &tm);
-    if (!rest || (*rest != 'T' && *rest != 't') ||
-        !digits(rest + 1, 2) || rest[3] != ':' || !digits(rest + 4, 2) ||
-        rest[6] != ':' || !digits(rest + 7, 2))
-        return 0;
-    if (!(rest = strptime(rest + 1, "%H:%M:%S", &tm)))
+    if (!strptime(head, "%Y-%m-%dT%H:%M:%S", &tm))
         return 0;
     if (*rest == '.' && digits(rest + 1, 1)) /* fractions: whole seconds */
         for (rest++; *rest >= '0' && *rest <= '9'; rest++)
@@ -287,9 +292,10 @@ int time_parse(const char *text, int64_t *out)
     tm.tm_sec -= leap;
     check = tm;
     t = timegm(&tm);
-    /* timegm normalises 30 February to 2 March: a date that moved is not
-     * a date */
-    if (tm.tm_mday != check.tm_mday || tm.tm_mon != check.tm_mon)
+    /* timegm normalises 30 February to 2 March (and strptime's second 61
+     * to the next minute): a time that moved is not a time */
+    if (tm.tm_mday != check.tm_mday || tm.tm_mon != check.tm_mon ||
+        tm.tm_sec != check.tm_sec)
         return 0;
     *out = (int64_t)t - east;
     return 1;
