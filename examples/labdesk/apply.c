@@ -162,6 +162,26 @@ static int check_attributes(const workflow *w, const fields *f, char *msg,
     return 1;
 }
 
+/* A raw vendor status must be a value of a vocabulary the workflow
+ * declares: otherwise it is a bad line, not a rejected step. */
+static int check_vocab(const workflow *w, const update *u, char *msg,
+                       size_t size)
+{
+    if (!u->vocab[0])
+        return 1;
+    if (dosm_vocab_find(w->def, u->vocab) < 0) {
+        snprintf(msg, size, "workflow %s has no vocabulary \"%s\"", w->name,
+                 u->vocab);
+        return 0;
+    }
+    if (dosm_external_states(w->def, u->vocab, u->status, NULL, 0) == 0) {
+        snprintf(msg, size, "'%s' is not a %s status of workflow %s",
+                 u->status, u->vocab, w->name);
+        return 0;
+    }
+    return 1;
+}
+
 /* The order as stored, or a new one in the initial state. */
 static int load_order(job *j, dosm_instance *inst, int found, char *msg,
                       size_t size)
@@ -259,6 +279,9 @@ static int step(job *j, const fields *attrs, dosm_instance *inst,
     req.context = j;
     if (j->u->event[0])
         return dosm_fire(j->w->def, j->w->host, inst, &req, out);
+    if (j->u->vocab[0])
+        return dosm_reconcile_external(j->w->def, j->w->host, inst,
+                                       j->u->vocab, j->u->status, &req, out);
     return dosm_reconcile(j->w->def, j->w->host, inst, j->u->status, &req,
                           out);
 }
@@ -347,7 +370,8 @@ static enum result apply_update(store *s, catalog *c, const update *u,
     j.u = u;
     if (!(j.w = catalog_get(c, u->workflow, msg, size)) ||
         !bind_host(j.w, msg, size) ||
-        !check_attributes(j.w, &u->attributes, msg, size))
+        !check_attributes(j.w, &u->attributes, msg, size) ||
+        !check_vocab(j.w, u, msg, size))
         return BAD;
     for (tries = 0; tries < MAX_ATTEMPTS && rc == STORE_RETRY; tries++) {
         if (tries)
@@ -396,8 +420,32 @@ static int read_line(FILE *in, char **buf, size_t *cap, const char **problem)
     return 1;
 }
 
+/* A time ahead of the clock would be stored as the order's last change
+ * and make every real update after it out of order: refused. */
+static int check_time(const update *u, const feed_clock *fc, char *msg,
+                      size_t size)
+{
+    char now[32];
+    if (u->time <= fc->now + fc->tolerance)
+        return 1;
+    time_format(fc->now, now, sizeof now);
+    snprintf(msg, size,
+             "\"time\" %s is more than %lld s ahead of the clock (%s)",
+             u->time_text, (long long)fc->tolerance, now);
+    return 0;
+}
+
+static void count_ignored(const update *u, apply_stats *stats)
+{
+    if (u->ignored && !stats->ignored) {
+        COPY(stats->first_ignored, u->first_ignored);
+        stats->first_ignored_line = stats->lines;
+    }
+    stats->ignored += u->ignored;
+}
+
 int apply_feed(store *s, catalog *c, FILE *in, const char *name,
-               apply_stats *stats)
+               const feed_clock *fc, apply_stats *stats)
 {
     static const char *const verbs[] = {"", "", "rejected: ", "", ""};
     char *line = NULL, msg[512];
@@ -408,15 +456,21 @@ int apply_feed(store *s, catalog *c, FILE *in, const char *name,
     memset(stats, 0, sizeof *stats);
     while (!db_failed && read_line(in, &line, &cap, &problem)) {
         enum result r;
+        const char *text = line ? line : "";
         stats->lines++;
-        if (!problem && (!line || line[strspn(line, " \t\r")] == '\0'))
+        /* editors on Windows start a UTF-8 file with a byte order mark */
+        if (stats->lines == 1 && strncmp(text, "\xEF\xBB\xBF", 3) == 0)
+            text += 3;
+        if (!problem && text[strspn(text, " \t\r")] == '\0')
             continue; /* a blank line */
         if (problem) {
             snprintf(msg, sizeof msg, "%s", problem);
             r = BAD;
-        } else if (!feed_parse(line, &u, msg, sizeof msg)) {
+        } else if (!feed_parse(text, &u, msg, sizeof msg) ||
+                   !check_time(&u, fc, msg, sizeof msg)) {
             r = BAD;
         } else {
+            count_ignored(&u, stats);
             r = apply_update(s, c, &u, stats, msg, sizeof msg, &db_failed);
         }
         if (r == BAD) {

@@ -2,33 +2,23 @@
  *   {"order": "IT-1001", "workflow": "itero-lab-connector",
  *    "status": "Ready for Download", "time": "2026-11-02T09:15:00Z",
  *    "attributes": {"physical_model": true}}
- * with "event" instead of "status" for an event, and an optional "payload".
- * A strict reader for exactly this flat shape: objects nest one level
- * (attributes, payload) and hold scalars, every key is known, none twice. */
+ * with "event" instead of "status" for an event, an optional "vocab" naming
+ * the vocabulary a raw vendor status is in, and an optional "payload".
+ * jansson reads the JSON; this file says what a line must hold: strict on
+ * types, required keys and one line of text per value, tolerant of keys it
+ * does not know (pollers add their own), which it counts. */
+/* Feature test macros are reserved names by design.
+ * NOLINTBEGIN(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
+#define _XOPEN_SOURCE 700 /* strptime, gmtime_r */
+#define _DEFAULT_SOURCE   /* timegm (glibc; the BSDs and musl have it too) */
+/* NOLINTEND(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 #include "labdesk.h"
 
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct reader {
-    const char *s;
-    size_t pos;
-    char *error;
-    size_t size;
-} reader;
-
-static int fail(reader *r, const char *fmt, ...)
-{
-    va_list ap;
-    int n = snprintf(r->error, r->size, "malformed JSON at column %lu: ",
-                     (unsigned long)r->pos + 1);
-    va_start(ap, fmt);
-    if (n > 0 && (size_t)n < r->size)
-        vsnprintf(r->error + n, r->size - (size_t)n, fmt, ap);
-    va_end(ap);
-    return 0;
-}
+#include <time.h>
 
 static int say(char *error, size_t size, const char *fmt, ...)
 {
@@ -39,248 +29,31 @@ static int say(char *error, size_t size, const char *fmt, ...)
     return 0;
 }
 
-static void skip_space(reader *r)
+/* Values are one line of text: jansson decodes \n, \t, ... escapes, which
+ * would break the log and the dashboard, so they are refused here. */
+static int one_line(const char *s)
 {
-    while (strchr(" \t\r\n", r->s[r->pos]) && r->s[r->pos])
-        r->pos++;
-}
-
-static int expect(reader *r, char c)
-{
-    skip_space(r);
-    if (r->s[r->pos] != c)
-        return fail(r, "expected '%c'", c);
-    r->pos++;
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20)
+            return 0;
     return 1;
 }
 
-static size_t put_utf8(unsigned long cp, char *out)
+/* A string, number or boolean as the text the library reads. */
+static int scalar_text(const json_t *v, char *out, size_t size)
 {
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
+    int n;
+    switch (json_typeof(v)) {
+    case JSON_STRING: n = snprintf(out, size, "%s", json_string_value(v)); break;
+    case JSON_INTEGER:
+        n = snprintf(out, size, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        break;
+    case JSON_REAL: n = snprintf(out, size, "%.15g", json_real_value(v)); break;
+    case JSON_TRUE: n = snprintf(out, size, "true"); break;
+    case JSON_FALSE: n = snprintf(out, size, "false"); break;
+    default: return 0;
     }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
-static int hex4(reader *r, unsigned long *out)
-{
-    int i;
-    *out = 0;
-    for (i = 0; i < 4; i++) {
-        char c = r->s[r->pos];
-        const char *digits = "0123456789abcdef", *at;
-        if (c >= 'A' && c <= 'F')
-            c = (char)(c - 'A' + 'a');
-        at = c ? strchr(digits, c) : NULL;
-        if (!at)
-            return fail(r, "expected four hex digits after \\u");
-        *out = *out * 16 + (unsigned long)(at - digits);
-        r->pos++;
-    }
-    return 1;
-}
-
-/* Names and values are one line of text: escapes of control characters
- * (\n, \t, \u0000, ...) are refused like the raw characters. */
-static int escape(reader *r, char *out, size_t *len)
-{
-    unsigned long cp, low;
-    char c = r->s[r->pos++];
-    if (c == '"' || c == '\\' || c == '/') {
-        out[(*len)++] = c;
-        return 1;
-    }
-    if (c && strchr("bfnrt", c))
-        return fail(r, "control character in a string");
-    if (c != 'u') {
-        r->pos--;
-        return fail(r, "unknown escape \\%c", c ? c : ' ');
-    }
-    if (!hex4(r, &cp))
-        return 0;
-    if (cp < 0x20)
-        return fail(r, "control character in a string");
-    if (cp >= 0xD800 && cp < 0xDC00) { /* a surrogate pair */
-        if (r->s[r->pos] != '\\' || r->s[r->pos + 1] != 'u')
-            return fail(r, "expected the second half of a surrogate pair");
-        r->pos += 2;
-        if (!hex4(r, &low))
-            return 0;
-        if (low < 0xDC00 || low > 0xDFFF)
-            return fail(r, "invalid surrogate pair");
-        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-    } else if (cp >= 0xDC00 && cp < 0xE000) {
-        return fail(r, "\\u%04lx is not allowed", cp);
-    }
-    *len += put_utf8(cp, out + *len);
-    return 1;
-}
-
-/* The length of the well-formed UTF-8 sequence at @p s, or 0 (overlong
- * forms, surrogates and code points over U+10FFFF are not well formed;
- * PostgreSQL would refuse them, so the reader does). */
-static size_t utf8_length(const unsigned char *s)
-{
-    size_t n, i;
-    unsigned long cp;
-    if (s[0] < 0xC2 || s[0] > 0xF4)
-        return 0;
-    n = s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : 4;
-    cp = s[0] & (0x3Fu >> (n - 1));
-    for (i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (s[i] & 0x3Fu);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-        (cp >= 0xD800 && cp < 0xE000) || cp > 0x10FFFF)
-        return 0;
-    return n;
-}
-
-/* A string into @p out (@p size bytes, at least 5); longer ones fail. */
-static int string(reader *r, char *out, size_t size)
-{
-    size_t len = 0;
-    if (!expect(r, '"'))
-        return 0;
-    for (;;) {
-        unsigned char c = (unsigned char)r->s[r->pos];
-        if (c == '"')
-            break;
-        if (c < 0x20)
-            return fail(r, c ? "control character in a string"
-                             : "unterminated string");
-        if (len + 5 > size)
-            return fail(r, "string longer than %lu bytes",
-                        (unsigned long)size - 5);
-        if (c >= 0x80) {
-            size_t n = utf8_length((const unsigned char *)r->s + r->pos);
-            if (!n)
-                return fail(r, "invalid UTF-8");
-            memcpy(out + len, r->s + r->pos, n);
-            len += n;
-            r->pos += n;
-            continue;
-        }
-        r->pos++;
-        if (c != '\\')
-            out[len++] = (char)c;
-        else if (!escape(r, out, &len))
-            return 0;
-    }
-    r->pos++;
-    out[len] = '\0';
-    return 1;
-}
-
-static int number(reader *r, char *out, size_t size)
-{
-    size_t start = r->pos, n;
-    const char *s = r->s;
-    if (s[r->pos] == '-')
-        r->pos++;
-    if (s[r->pos] == '0')
-        r->pos++;
-    else if (s[r->pos] >= '1' && s[r->pos] <= '9')
-        while (s[r->pos] >= '0' && s[r->pos] <= '9')
-            r->pos++;
-    else
-        return fail(r, "expected a value");
-    if (s[r->pos] == '.') {
-        if (!(s[++r->pos] >= '0' && s[r->pos] <= '9'))
-            return fail(r, "expected a digit");
-        while (s[r->pos] >= '0' && s[r->pos] <= '9')
-            r->pos++;
-    }
-    if (s[r->pos] == 'e' || s[r->pos] == 'E') {
-        r->pos++;
-        if (s[r->pos] == '+' || s[r->pos] == '-')
-            r->pos++;
-        if (!(s[r->pos] >= '0' && s[r->pos] <= '9'))
-            return fail(r, "expected a digit");
-        while (s[r->pos] >= '0' && s[r->pos] <= '9')
-            r->pos++;
-    }
-    n = r->pos - start;
-    if (n >= size)
-        return fail(r, "number too long");
-    memcpy(out, s + start, n);
-    out[n] = '\0';
-    return 1;
-}
-
-/* A string, number or boolean, as the text the library reads. */
-static int scalar(reader *r, char *out, size_t size)
-{
-    static const char *const words[] = {"true", "false"};
-    size_t i;
-    skip_space(r);
-    if (r->s[r->pos] == '"')
-        return string(r, out, size);
-    for (i = 0; i < 2; i++) {
-        size_t n = strlen(words[i]);
-        if (strncmp(r->s + r->pos, words[i], n) == 0) {
-            r->pos += n;
-            snprintf(out, size, "%s", words[i]);
-            return 1;
-        }
-    }
-    if (r->s[r->pos] == '{' || r->s[r->pos] == '[' || r->s[r->pos] == 'n')
-        return fail(r, "expected a string, number or boolean");
-    return number(r, out, size);
-}
-
-typedef int (*member_fn)(reader *r, const char *key, void *user);
-
-/* An object: calls @p member for each key, which reads the value. */
-static int object(reader *r, member_fn member, void *user)
-{
-    char key[ID_MAX];
-    if (!expect(r, '{'))
-        return 0;
-    skip_space(r);
-    if (r->s[r->pos] == '}') {
-        r->pos++;
-        return 1;
-    }
-    for (;;) {
-        skip_space(r);
-        if (r->s[r->pos] != '"')
-            return fail(r, "expected a key in double quotes");
-        if (!string(r, key, sizeof key) || !expect(r, ':') ||
-            !member(r, key, user))
-            return 0;
-        skip_space(r);
-        if (r->s[r->pos] == '}') {
-            r->pos++;
-            return 1;
-        }
-        if (!expect(r, ','))
-            return 0;
-    }
-}
-
-static int end(reader *r)
-{
-    skip_space(r);
-    return r->s[r->pos] ? fail(r, "text after the object") : 1;
+    return n >= 0 && (size_t)n < size;
 }
 
 int fields_set(fields *f, const char *name, const char *value)
@@ -301,215 +74,247 @@ int fields_set(fields *f, const char *name, const char *value)
     return 1;
 }
 
-static int field_member(reader *r, const char *key, void *user)
+/* An object of scalars into @p f; @p what names it in messages. */
+static int fields_from(json_t *obj, const char *what, fields *f,
+                       char *error, size_t size)
 {
-    fields *f = user;
+    const char *key;
+    json_t *v;
     char value[256];
-    size_t i;
-    for (i = 0; i < f->count; i++)
-        if (strcmp(f->pairs[i].name, key) == 0)
-            return fail(r, "duplicate key \"%s\"", key);
-    if (!scalar(r, value, sizeof value))
-        return 0;
-    if (!fields_set(f, key, value))
-        return fail(r, "too many fields");
+    memset(f, 0, sizeof *f);
+    if (!json_is_object(obj))
+        return say(error, size, "\"%s\" must be an object", what);
+    json_object_foreach(obj, key, v) {
+        if (!one_line(key))
+            return say(error, size, "a control character in a key of \"%s\"",
+                       what);
+        if (json_is_object(v) || json_is_array(v) || json_is_null(v))
+            return say(error, size,
+                       "\"%s\" in \"%s\" must be a string, number or boolean",
+                       key, what);
+        if (!scalar_text(v, value, sizeof value))
+            return say(error, size, "\"%s\" in \"%s\" is over %lu bytes", key,
+                       what, (unsigned long)sizeof value - 1);
+        if (!one_line(value))
+            return say(error, size, "a control character in \"%s\"", key);
+        if (!fields_set(f, key, value))
+            return say(error, size, "too many fields in \"%s\"", what);
+    }
     return 1;
 }
 
 int fields_parse(const char *json, fields *f, char *error, size_t size)
 {
-    reader r = {json, 0, error, size};
-    memset(f, 0, sizeof *f);
-    return object(&r, field_member, f) && end(&r);
+    json_error_t err;
+    json_t *obj = json_loads(json, JSON_REJECT_DUPLICATES, &err);
+    int ok;
+    if (!obj)
+        return say(error, size, "stored attributes: %s", err.text);
+    ok = fields_from(obj, "attributes", f, error, size);
+    json_decref(obj);
+    return ok;
 }
 
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(((const dosm_pair *)a)->name, ((const dosm_pair *)b)->name);
-}
-
-static int append(char *out, size_t size, size_t *len, const char *s)
-{
-    size_t n = strlen(s);
-    if (*len + n >= size)
-        return 0;
-    memcpy(out + *len, s, n + 1);
-    *len += n;
-    return 1;
-}
-
-static int append_string(char *out, size_t size, size_t *len, const char *s)
-{
-    char one[8];
-    if (!append(out, size, len, "\""))
-        return 0;
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            sprintf(one, "\\%c", c);
-        else if (c < 0x20)
-            sprintf(one, "\\u%04x", c);
-        else
-            sprintf(one, "%c", c);
-        if (!append(out, size, len, one))
-            return 0;
-    }
-    return append(out, size, len, "\"");
-}
-
+/* Values are stored as strings, as the library reads them. */
 int fields_format(const fields *f, char *out, size_t size)
 {
-    dosm_pair sorted[FIELDS_MAX];
-    size_t i, len = 0;
-    memcpy(sorted, f->pairs, f->count * sizeof *sorted);
-    qsort(sorted, f->count, sizeof *sorted, by_name);
-    out[0] = '\0';
-    if (!append(out, size, &len, "{"))
-        return 0;
-    for (i = 0; i < f->count; i++)
-        if ((i && !append(out, size, &len, ",")) ||
-            !append_string(out, size, &len, sorted[i].name) ||
-            !append(out, size, &len, ":") ||
-            !append_string(out, size, &len, sorted[i].value))
-            return 0;
-    return append(out, size, &len, "}");
+    json_t *obj = json_object();
+    char *text = NULL;
+    size_t i;
+    int ok = obj != NULL;
+    for (i = 0; ok && i < f->count; i++)
+        ok = json_object_set_new(obj, f->pairs[i].name,
+                                 json_string(f->pairs[i].value)) == 0;
+    if (ok)
+        text = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
+    ok = text && strlen(text) < size;
+    if (ok)
+        memcpy(out, text, strlen(text) + 1);
+    free(text);
+    json_decref(obj);
+    return ok;
 }
 
 /* ---- the update line ---- */
 
-typedef struct line_state {
-    update *u;
-    unsigned seen; /* one bit per key, in the order of keys[] */
-    char time[32];
-} line_state;
+typedef struct text_key {
+    const char *name;
+    size_t offset, size; /* of the char array in update */
+    int required;
+} text_key;
 
-static const char *const keys[] = {"order",  "workflow",   "event", "status",
-                                   "time",   "attributes", "payload"};
+#define TEXT_KEY(name, field, required)                                        \
+    {name, offsetof(update, field), sizeof(((update *)0)->field), required}
 
-static int line_member(reader *r, const char *key, void *user)
+static const text_key text_keys[] = {
+    TEXT_KEY("order", order, 1),   TEXT_KEY("workflow", workflow, 1),
+    TEXT_KEY("event", event, 0),   TEXT_KEY("status", status, 0),
+    TEXT_KEY("vocab", vocab, 0),   TEXT_KEY("time", time_text, 1)};
+
+static int known_key(const char *key)
 {
-    line_state *st = user;
-    char *text[5];
-    size_t sizes[5], k;
-    text[0] = st->u->order, sizes[0] = sizeof st->u->order;
-    text[1] = st->u->workflow, sizes[1] = sizeof st->u->workflow;
-    text[2] = st->u->event, sizes[2] = sizeof st->u->event;
-    text[3] = st->u->status, sizes[3] = sizeof st->u->status;
-    text[4] = st->time, sizes[4] = sizeof st->time;
-    k = 0;
-    while (k < sizeof keys / sizeof *keys && strcmp(keys[k], key) != 0)
-        k++;
-    if (k == sizeof keys / sizeof *keys)
-        return fail(r, "unknown key \"%s\"", key);
-    if (st->seen & (1u << k))
-        return fail(r, "duplicate key \"%s\"", key);
-    st->seen |= 1u << k;
-    if (k >= 5)
-        return object(r, field_member,
-                      k == 5 ? &st->u->attributes : &st->u->payload);
-    skip_space(r);
-    if (r->s[r->pos] != '"')
-        return fail(r, "\"%s\" must be a string", key);
-    return string(r, text[k], sizes[k]);
+    size_t i;
+    for (i = 0; i < sizeof text_keys / sizeof *text_keys; i++)
+        if (strcmp(text_keys[i].name, key) == 0)
+            return 1;
+    return strcmp(key, "attributes") == 0 || strcmp(key, "payload") == 0;
+}
+
+static int read_text(const json_t *obj, const text_key *k, update *u,
+                     char *error, size_t size)
+{
+    const json_t *v = json_object_get(obj, k->name);
+    char *out = (char *)u + k->offset;
+    if (!v)
+        return k->required ? say(error, size, "the update has no \"%s\"",
+                                 k->name)
+                           : 1;
+    if (!json_is_string(v))
+        return say(error, size, "\"%s\" must be a string", k->name);
+    if (!one_line(json_string_value(v)))
+        return say(error, size, "a control character in \"%s\"", k->name);
+    if (json_string_length(v) >= k->size || json_string_length(v) == 0)
+        return say(error, size, "\"%s\" must be 1 to %lu bytes", k->name,
+                   (unsigned long)k->size - 1);
+    memcpy(out, json_string_value(v), json_string_length(v) + 1);
+    return 1;
+}
+
+static int read_update(json_t *obj, update *u, char *error, size_t size)
+{
+    json_t *v;
+    const char *key;
+    size_t i;
+    if (!json_is_object(obj))
+        return say(error, size, "the update is not a JSON object");
+    for (i = 0; i < sizeof text_keys / sizeof *text_keys; i++)
+        if (!read_text(obj, &text_keys[i], u, error, size))
+            return 0;
+    if (!u->event[0] == !u->status[0])
+        return say(error, size,
+                   "the update needs exactly one of \"event\" and \"status\"");
+    if (u->vocab[0] && !u->status[0])
+        return say(error, size, "\"vocab\" names the vocabulary of a \"status\"");
+    if ((v = json_object_get(obj, "attributes")) &&
+        !fields_from(v, "attributes", &u->attributes, error, size))
+        return 0;
+    if ((v = json_object_get(obj, "payload")) &&
+        !fields_from(v, "payload", &u->payload, error, size))
+        return 0;
+    if (!time_parse(u->time_text, &u->time))
+        return say(error, size,
+                   "\"time\" is \"%s\", not an RFC 3339 time "
+                   "(YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM))",
+                   u->time_text);
+    json_object_foreach(obj, key, v) {
+        if (known_key(key))
+            continue;
+        if (!u->ignored++)
+            (void)snprintf(u->first_ignored, sizeof u->first_ignored, "%s", key);
+    }
+    return 1;
 }
 
 int feed_parse(const char *line, update *u, char *error, size_t size)
 {
-    reader r = {line, 0, error, size};
-    line_state st;
+    json_error_t err;
+    json_t *obj;
+    int ok;
     memset(u, 0, sizeof *u);
-    memset(&st, 0, sizeof st);
-    st.u = u;
-    if (!object(&r, line_member, &st) || !end(&r))
-        return 0;
-    if (!u->order[0])
-        return say(error, size, "the update has no \"order\"");
-    if (!u->workflow[0])
-        return say(error, size, "the update has no \"workflow\"");
-    if (!u->event[0] == !u->status[0])
-        return say(error, size,
-                   "the update needs exactly one of \"event\" and \"status\"");
-    if (!st.time[0])
-        return say(error, size, "the update has no \"time\"");
-    if (!time_parse(st.time, &u->time))
-        return say(error, size,
-                   "\"time\" is \"%s\", not YYYY-MM-DDTHH:MM:SSZ", st.time);
+    /* One object per line: a line is never the start of a longer value. */
+    if (!(obj = json_loads(line, JSON_REJECT_DUPLICATES, &err)))
+        return say(error, size, "malformed JSON at column %d: %s", err.column,
+                   err.text);
+    ok = read_update(obj, u, error, size);
+    json_decref(obj);
+    return ok;
+}
+
+/* ---- times: RFC 3339, converted by the C library ---- */
+
+static int digits(const char *s, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
     return 1;
 }
 
-/* ---- times: days from the civil calendar (proleptic Gregorian) ---- */
-
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+/* The offset part: Z, or +HH:MM / -HH:MM, as seconds east of UTC. */
+static int offset_parse(const char *s, long *east)
 {
-    int64_t era, yoe, doy;
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
-{
-    int64_t era, doe, yoe, doy, mp;
-    z += 719468;
-    era = (z >= 0 ? z : z - 146096) / 146097;
-    doe = z - era * 146097;
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    mp = (5 * doy + 2) / 153;
-    *d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
+    if ((s[0] == 'Z' || s[0] == 'z') && !s[1]) {
+        *east = 0;
+        return 1;
+    }
+    if ((s[0] != '+' && s[0] != '-') || !digits(s + 1, 2) || s[3] != ':' ||
+        !digits(s + 4, 2) || s[6])
+        return 0;
+    *east = strtol(s + 1, NULL, 10) * 3600 + strtol(s + 4, NULL, 10) * 60;
+    if (strtol(s + 1, NULL, 10) > 23 || strtol(s + 4, NULL, 10) > 59)
+        return 0;
+    if (s[0] == '-')
+        *east = -*east;
+    return 1;
 }
 
 int time_parse(const char *text, int64_t *out)
 {
-    static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
-    unsigned v[6] = {0}, field = 0, i, m, d;
-    int y;
-    for (i = 0; shape[i]; i++) {
-        if (shape[i] == 'd') {
-            if (text[i] < '0' || text[i] > '9')
-                return 0;
-            v[field] = v[field] * 10 + (unsigned)(text[i] - '0');
-        } else if (text[i] != shape[i]) {
+    static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+    char head[sizeof shape];
+    struct tm tm, check;
+    const char *rest = text + sizeof shape - 1;
+    time_t t;
+    long east;
+    int leap;
+    size_t i;
+    /* strptime takes one-digit fields and years of any width; RFC 3339
+     * has exactly this shape, T in either case */
+    for (i = 0; shape[i]; i++)
+        if (shape[i] == 'd' ? text[i] < '0' || text[i] > '9'
+                            : text[i] != shape[i] &&
+                                  !(shape[i] == 'T' && text[i] == 't'))
             return 0;
-        } else {
-            field++;
-        }
-    }
-    if (text[i] || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[3] > 23 ||
-        v[4] > 59 || v[5] > 59)
+    memcpy(head, text, sizeof head - 1);
+    head[sizeof head - 1] = '\0';
+    head[10] = 'T';
+    memset(&tm, 0, sizeof tm);
+    if (!strptime(head, "%Y-%m-%dT%H:%M:%S", &tm))
         return 0;
-    /* the day exists when it survives a round trip through the calendar */
-    civil_from_days(days_from_civil(v[0], v[1], v[2]), &y, &m, &d);
-    if (m != v[1] || d != v[2])
+    if (*rest == '.' && digits(rest + 1, 1)) /* fractions: whole seconds */
+        for (rest++; *rest >= '0' && *rest <= '9'; rest++)
+            ;
+    if (!offset_parse(rest, &east))
         return 0;
-    *out = days_from_civil(v[0], v[1], v[2]) * 86400 + (int64_t)v[3] * 3600 +
-           (int64_t)v[4] * 60 + v[5];
+    /* POSIX time has no leap second: 23:59:60 counts as 23:59:59 */
+    leap = tm.tm_sec == 60;
+    tm.tm_sec -= leap;
+    check = tm;
+    t = timegm(&tm);
+    /* timegm normalises 30 February to 2 March (and strptime's second 61
+     * to the next minute): a time that moved is not a time */
+    if (tm.tm_mday != check.tm_mday || tm.tm_mon != check.tm_mon ||
+        tm.tm_sec != check.tm_sec)
+        return 0;
+    *out = (int64_t)t - east;
     return 1;
 }
 
-static int64_t floor_div(int64_t a, int64_t b)
+static void format(int64_t t, const char *fmt, char *out, size_t size)
 {
-    return a / b - (a % b < 0);
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm) || !strftime(out, size, fmt, &tm))
+        (void)snprintf(out, size, "?");
 }
 
 void time_format(int64_t t, char *out, size_t size)
 {
-    int64_t days = floor_div(t, 86400), rest = t - days * 86400;
-    int y;
-    unsigned m, d;
-    civil_from_days(days, &y, &m, &d);
-    snprintf(out, size, "%04d-%02u-%02uT%02d:%02d:%02dZ", y, m, d,
-             (int)(rest / 3600), (int)(rest / 60 % 60), (int)(rest % 60));
+    format(t, "%Y-%m-%dT%H:%M:%SZ", out, size);
 }
 
 void date_format(int64_t t, char *out, size_t size)
 {
-    int y;
-    unsigned m, d;
-    civil_from_days(floor_div(t, 86400), &y, &m, &d);
-    snprintf(out, size, "%04d-%02u-%02u", y, m, d);
+    format(t, "%Y-%m-%d", out, size);
 }

@@ -42,13 +42,7 @@ int history_print(store *s, FILE *out)
 
 /* ---- verify ---- */
 
-typedef struct rows {
-    void *items;
-    size_t count, cap, size;
-    int failed;
-} rows;
-
-static void *push(rows *r)
+void *rows_push(rows *r)
 {
     if (r->count == r->cap) {
         void *bigger = realloc(r->items, (r->cap = r->cap * 2 + 32) * r->size);
@@ -63,7 +57,7 @@ static void *push(rows *r)
 
 static void keep_order(const order_row *row, void *user)
 {
-    order_row *slot = push(user);
+    order_row *slot = rows_push(user);
     if (slot)
         *slot = *row;
 }
@@ -73,7 +67,7 @@ static void keep_step(const log_row *row, void *user)
     log_row *slot;
     if (strcmp(row->outcome, "accepted") != 0)
         return;
-    if ((slot = push(user)) != NULL)
+    if ((slot = rows_push(user)) != NULL)
         *slot = *row;
 }
 

@@ -1,7 +1,7 @@
 /* labdesk: a small lab management host around libdosm. The library decides
  * what may happen to an order; labdesk owns everything else: the feed, the
- * database, the clock (taken from the feed, so runs are reproducible) and
- * what effects do. */
+ * database, the clock (the feed's times, checked against the machine's
+ * clock or --now) and what effects do. */
 #ifndef LABDESK_H
 #define LABDESK_H
 
@@ -22,7 +22,7 @@ enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_DATABASE = 3 };
 /* Copies a string into a char array, cut to fit. */
 #define COPY(array, text) ((void)snprintf((array), sizeof(array), "%s", (text)))
 
-/* ---- feed.c: one JSON Lines update, and flat JSON objects ---- */
+/* ---- feed.c: one JSON Lines update (jansson), and flat JSON objects ---- */
 
 typedef struct fields {
     size_t count;
@@ -36,9 +36,13 @@ typedef struct update {
     char workflow[ID_MAX];
     char event[ID_MAX];   /* "" when the update is an observed status */
     char status[ID_MAX];  /* "" when the update is an event */
+    char vocab[ID_MAX];   /* the vocabulary of a raw vendor status, or "" */
+    char time_text[64];   /* as the feed wrote it */
     int64_t time;         /* seconds since 1970, from the feed */
     fields attributes;
     fields payload;
+    unsigned long ignored;   /* keys labdesk does not know */
+    char first_ignored[ID_MAX];
 } update;
 
 /* Parses one feed line; on failure returns 0 with a sentence in @p error. */
@@ -49,7 +53,8 @@ int fields_parse(const char *json, fields *f, char *error, size_t size);
 int fields_format(const fields *f, char *out, size_t size);
 /* Sets name=value in @p f, replacing an earlier value; 0 when full. */
 int fields_set(fields *f, const char *name, const char *value);
-/* "2026-11-02T09:15:00Z" <-> seconds since 1970 (UTC). */
+/* RFC 3339 ("2026-11-02T09:15:00.123+01:00") -> seconds since 1970;
+ * seconds -> "2026-11-02T08:15:00Z". */
 int time_parse(const char *text, int64_t *out);
 void time_format(int64_t t, char *out, size_t size); /* ISO 8601 */
 void date_format(int64_t t, char *out, size_t size); /* YYYY-MM-DD */
@@ -167,17 +172,38 @@ int store_each_note(store *s, note_fn fn, void *user);
 
 typedef struct apply_stats {
     unsigned long lines, applied, unchanged, rejected, stale, bad, retries;
+    unsigned long ignored;         /* unknown keys, over all lines */
+    unsigned long first_ignored_line;
+    char first_ignored[ID_MAX];
 } apply_stats;
+
+/* The clock a feed is checked against: a time more than @c tolerance
+ * seconds after @c now is refused, so that no order stores a time that
+ * would make every real update after it look out of order. */
+typedef struct feed_clock {
+    int64_t now;
+    int64_t tolerance;
+} feed_clock;
 
 /* Applies every line of @p in (named @p name in messages). Returns
  * EXIT_OK, EXIT_FAILED when some lines were bad, or EXIT_DATABASE. */
 int apply_feed(store *s, catalog *c, FILE *in, const char *name,
-               apply_stats *stats);
+               const feed_clock *fc, apply_stats *stats);
 
 /* ---- dashboard.c and history.c ---- */
 
-int dashboard_print(store *s, catalog *c, FILE *out);
-int dashboard_html(store *s, catalog *c, FILE *out);
+/* A growing array of @c size-byte items; @c failed once out of memory. */
+typedef struct rows {
+    void *items;
+    size_t count, cap, size;
+    int failed;
+} rows;
+/* Room for one more item at the end, or NULL (and @c failed). */
+void *rows_push(rows *r);
+
+/* The dashboard as seen at @p now: as text on stdout, or as a web page
+ * written to @p html when it is not NULL. */
+int dashboard_write(store *s, catalog *c, int64_t now, const char *html);
 int history_print(store *s, FILE *out);
 int history_verify(store *s, catalog *c, FILE *out);
 

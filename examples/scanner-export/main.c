@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,18 +14,57 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char usage_text[] =
-    "usage: scanner-export [--die-after N] [--chunk-delay MS] DIR COMMAND\n"
-    "\n"
+static const char commands_text[] =
     "  init          start an empty queue in DIR, and the lab in DIR/lab\n"
     "  add CASE...   scan new cases up to READY_TO_EXPORT and queue them\n"
     "  run           send every ready case to the lab, then upload each\n"
     "  status        each case's state, and whether the lab has it\n"
-    "  history CASE  the steps of a case, as dosm_replay checked them\n"
-    "\n"
-    "--die-after N kills the program at its N-th crash point (after each\n"
-    "durable write and each uploaded chunk); --chunk-delay MS waits before\n"
-    "each chunk of an upload.\n";
+    "  history CASE  the steps of a case, as dosm_replay checked them\n";
+
+enum { OPT_DIE_AFTER = 1, OPT_CHUNK_DELAY, OPT_HELP = 'h' };
+
+/* The options, once: getopt_long's table, the usage line and the help are
+ * made from it. */
+static const struct option_doc {
+    const char *name;
+    const char *arg; /* NULL: the option takes no value */
+    int val;
+    const char *text; /* lines after the first are indented like it */
+} docs[] = {
+    {"die-after", "N", OPT_DIE_AFTER,
+     "kill the program at its N-th crash point (after each\n"
+     "durable write and each uploaded chunk)"},
+    {"chunk-delay", "MS", OPT_CHUNK_DELAY,
+     "wait MS milliseconds (at most 10000) before each\n"
+     "chunk of an upload"},
+    {"help", NULL, OPT_HELP, "print this help"},
+};
+#define DOC_COUNT (sizeof docs / sizeof *docs)
+
+static void usage_line(FILE *out)
+{
+    size_t i;
+    fputs("usage: scanner-export", out);
+    for (i = 0; i < DOC_COUNT; i++)
+        if (docs[i].arg)
+            fprintf(out, " [--%s %s]", docs[i].name, docs[i].arg);
+    fputs(" DIR COMMAND\n", out);
+}
+
+static void help(FILE *out)
+{
+    size_t i;
+    usage_line(out);
+    fprintf(out, "\n%s\n", commands_text);
+    for (i = 0; i < DOC_COUNT; i++) {
+        const char *t = docs[i].text, *nl;
+        int n = fprintf(out, "  --%s%s%s", docs[i].name,
+                        docs[i].arg ? " " : "", docs[i].arg ? docs[i].arg : "");
+        for (; (nl = strchr(t, '\n')) != NULL; t = nl + 1, n = 0)
+            fprintf(out, "%*s%.*s\n", 20 - n, "", (int)(nl - t), t);
+        fprintf(out, "%*s%s\n", 20 - n, "", t);
+    }
+}
 
 typedef struct options {
     unsigned long die_after;
@@ -51,11 +91,11 @@ const char *read_number(const char *text, unsigned long *out)
     return errno ? NULL : end;
 }
 
-/* The first line of the usage; all of it when run without arguments. */
+/* The usage line; all the help when run without arguments. */
 static int usage(const char *what, const char *arg)
 {
-    fprintf(stderr, "scanner-export: %s%s\n%.*s", what, arg,
-            (int)(strchr(usage_text, '\n') - usage_text + 1), usage_text);
+    fprintf(stderr, "scanner-export: %s%s\n", what, arg);
+    usage_line(stderr);
     return EXIT_USAGE;
 }
 
@@ -218,33 +258,64 @@ static int cmd_history(const vivo *v, const options *o, queue *q)
     return 0;
 }
 
+/* "--NAME" of the option whose getopt value is @p val. */
+static const char *long_name(int val, char *out, size_t size)
+{
+    size_t i = 0;
+    while (i < DOC_COUNT && docs[i].val != val)
+        i++;
+    snprintf(out, size, "--%s", i < DOC_COUNT ? docs[i].name : "?");
+    return out;
+}
+
+/* Returns -1 to go on, or an exit code. */
 static int parse_options(int argc, char **argv, options *o)
 {
-    int i = 1;
+    struct option table[DOC_COUNT + 1];
     unsigned long n;
+    size_t i;
+    int opt;
+    char name[32];
     memset(o, 0, sizeof *o);
+    memset(table, 0, sizeof table);
     if (argc < 2) {
-        fputs(usage_text, stderr);
+        help(stderr);
         return EXIT_USAGE;
     }
-    for (; i + 1 < argc && strncmp(argv[i], "--", 2) == 0; i += 2) {
-        const char *end = read_number(argv[i + 1], &n);
+    for (i = 0; i < DOC_COUNT; i++) {
+        table[i].name = docs[i].name;
+        table[i].has_arg = docs[i].arg ? required_argument : no_argument;
+        table[i].val = docs[i].val;
+    }
+    opterr = 0; /* our messages, in our words */
+    /* '+': options come before DIR, as the usage says */
+    while ((opt = getopt_long(argc, argv, "+:h", table, NULL)) != -1) {
+        const char *end = optarg ? read_number(optarg, &n) : NULL;
+        if (opt == OPT_HELP) {
+            help(stdout);
+            return 0;
+        }
+        if (opt == ':')
+            return usage("missing value after ",
+                         long_name(optopt, name, sizeof name));
+        if (opt == '?')
+            return usage("bad option: ", argv[optind - 1]);
         if (!end || *end)
-            return usage("not a number: ", argv[i + 1]);
-        if (strcmp(argv[i], "--die-after") == 0 && n > 0)
+            return usage("not a number: ", optarg);
+        if (opt == OPT_DIE_AFTER && n > 0)
             o->die_after = n;
-        else if (strcmp(argv[i], "--chunk-delay") == 0 && n <= 10000)
+        else if (opt == OPT_CHUNK_DELAY && n <= 10000)
             o->chunk_delay = (unsigned)n;
         else
-            return usage("bad option: ", argv[i]);
+            return usage("bad option: ", long_name(opt, name, sizeof name));
     }
-    if (argc - i < 2)
+    if (argc - optind < 2)
         return usage("missing DIR or COMMAND", "");
-    o->dir = argv[i];
-    o->command = argv[i + 1];
-    o->args = argv + i + 2;
-    o->nargs = argc - i - 2;
-    return 0;
+    o->dir = argv[optind];
+    o->command = argv[optind + 1];
+    o->args = argv + optind + 2;
+    o->nargs = argc - optind - 2;
+    return -1;
 }
 
 typedef struct command {
@@ -269,8 +340,9 @@ int main(int argc, char **argv)
     vivo v;
     queue q;
     int lock = -1, rc = EXIT_FAILED;
-    if (parse_options(argc, argv, &o) != 0)
-        return EXIT_USAGE;
+    if ((rc = parse_options(argc, argv, &o)) >= 0)
+        return rc;
+    rc = EXIT_FAILED;
     while (c < commands + COUNT && strcmp(o.command, c->name) != 0)
         c++;
     if (c == commands + COUNT)

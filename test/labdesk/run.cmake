@@ -1,7 +1,8 @@
 # Applies FEED to a fresh database, then compares the exit code, stdout and
 # stderr of apply, dashboard, log and verify, and the HTML dashboard, with
 # EXPECTED/NAME.* exactly (a missing file means "empty").
-# Variables: LABDESK, FEED, NAME, EXPECTED, WORKDIR, APPLY_RC, and either
+# Every command sees the clock at NOW (the feeds' week is over by then).
+# Variables: LABDESK, FEED, NAME, EXPECTED, WORKDIR, APPLY_RC, NOW, and either
 # DB (an SQLite file) or PG_STATE (the fixture's directory), PG_BIN, DBNAME.
 if(PG_STATE)
   file(READ ${PG_STATE}/url server)
@@ -21,7 +22,7 @@ get_filename_component(html "${DB}" NAME)
 set(html ${CMAKE_CURRENT_BINARY_DIR}/${NAME}-${html}.html)
 
 function(step what want_rc)
-  execute_process(COMMAND ${LABDESK} --db ${DB} --states states ${ARGN}
+  execute_process(COMMAND ${LABDESK} --db ${DB} --states states --now ${NOW} ${ARGN}
     WORKING_DIRECTORY ${WORKDIR}
     RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   foreach(stream out err)

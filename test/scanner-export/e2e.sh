@@ -29,9 +29,7 @@ unchanged() {
 }
 USAGE='usage: scanner-export [--die-after N] [--chunk-delay MS] DIR COMMAND'
 
-# ---- usage ----
-expect 2 <<EOF
-$USAGE
+HELP="$USAGE
 
   init          start an empty queue in DIR, and the lab in DIR/lab
   add CASE...   scan new cases up to READY_TO_EXPORT and queue them
@@ -39,9 +37,26 @@ $USAGE
   status        each case's state, and whether the lab has it
   history CASE  the steps of a case, as dosm_replay checked them
 
---die-after N kills the program at its N-th crash point (after each
-durable write and each uploaded chunk); --chunk-delay MS waits before
-each chunk of an upload.
+  --die-after N     kill the program at its N-th crash point (after each
+                    durable write and each uploaded chunk)
+  --chunk-delay MS  wait MS milliseconds (at most 10000) before each
+                    chunk of an upload
+  --help            print this help"
+
+# ---- usage ----
+expect 2 <<EOF
+$HELP
+EOF
+expect 0 --help <<EOF
+$HELP
+EOF
+expect 2 --die-after <<EOF
+scanner-export: missing value after --die-after
+$USAGE
+EOF
+expect 2 --chunk-delay=3x q run <<EOF
+scanner-export: not a number: 3x
+$USAGE
 EOF
 expect 2 q <<EOF
 scanner-export: missing DIR or COMMAND
