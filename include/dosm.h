@@ -533,7 +533,7 @@ DOSM_API int dosm_vocab_get(const dosm_def *def, int vocab,
  * @param tag      the tag
  * @param out      receives state indexes; may be NULL to count only
  * @param capacity room in @p out
- * @return how many states carry the tag
+ * @return how many states carry the tag; 0 for a NULL @p def or @p tag
  */
 DOSM_API size_t dosm_states_tagged(const dosm_def *def, const char *tag,
                                    int *out, size_t capacity);
@@ -905,7 +905,10 @@ typedef struct dosm_request {
 typedef struct dosm_outcome {
     int code;                  /**< DOSM_OK, a DOSM_R_* or DOSM_E_* code */
     int transition;            /**< the transition taken (or that would
-                                    be), -1 for none or a restart */
+                                    be: also for DOSM_R_NO_HISTORY,
+                                    DOSM_R_PAYLOAD and DOSM_R_SEQ_LIMIT,
+                                    which come after the choice); -1 for
+                                    none or a restart */
     char text[DOSM_TEXT_MAX];  /**< a sentence a person can act on */
     dosm_record record;        /**< when accepted; all zero otherwise */
     int has_deadline;          /**< 1 when the new state has a timeout */
@@ -968,7 +971,8 @@ typedef void (*dosm_callback)(const dosm_callback_info *info, void *user);
  *  change the order: while it runs, dosm_fire, dosm_fire_index and
  *  dosm_reconcile mark the order busy, so firing on it from the guard
  *  returns DOSM_E_REENTRANT. (The queries, dosm_try, dosm_choices and
- *  dosm_path, only read a const instance and cannot mark it.)
+ *  dosm_path, only read a const instance and cannot mark it.) A
+ *  dosm_decode into the order from a guard is undone when it returns.
  *  @param info what is being decided; valid during the call only
  *  @param user the pointer given to dosm_host_bind_guard
  *  @return 1 when the guard holds, 0 when not */
@@ -983,9 +987,11 @@ typedef enum dosm_hook {
 } dosm_hook;
 
 /** Creates an empty host for @p def (which must outlive it). Returns NULL
- *  when out of memory. @p allocator may be NULL.
+ *  when out of memory. A host serves its own definition only: every call
+ *  given a host of another definition returns DOSM_E_ARG.
  *  @param def       the definition the host serves
- *  @param allocator allocator hooks, or NULL for malloc/free
+ *  @param allocator allocator hooks, or NULL for the definition's (those
+ *                   given to dosm_load)
  *  @return the host, to free with dosm_host_free, or NULL */
 DOSM_API dosm_host *dosm_host_new(const dosm_def *def,
                                   const dosm_allocator *allocator);
@@ -1194,11 +1200,15 @@ typedef struct dosm_step {
  * @param request  the order's attributes, or NULL
  * @param steps    receives the path
  * @param capacity room in @p steps
- * @param length   receives the path's length
+ * @param length   receives the path's length (0 on every failure but
+ *                 DOSM_E_BUFFER)
  * @param outcome  says why there is no path; may be NULL
  * @return DOSM_OK; DOSM_R_NO_PATH (text in @p outcome says why);
  *         DOSM_E_BUFFER when the path is longer than @p capacity;
- *         DOSM_E_NOMEM; DOSM_E_ARG; DOSM_E_STATE.
+ *         DOSM_E_NOMEM; DOSM_E_ARG (also for a host of another
+ *         definition); DOSM_E_STATE; DOSM_E_REENTRANT for an order inside
+ *         its callbacks. Paths do not count seq: dosm_reconcile refuses a
+ *         path longer than the order's seq can count.
  */
 DOSM_API int dosm_path(const dosm_def *def, const dosm_host *host,
                        const dosm_instance *inst, int target,
@@ -1225,8 +1235,10 @@ DOSM_API int dosm_path(const dosm_def *def, const dosm_host *host,
  * @param observed the remote status: a state id or label
  * @param request  attributes and time for each step, or NULL
  * @param outcome  describes the last step; may be NULL
- * @return as dosm_path, or DOSM_E_NAME, DOSM_R_SEQ_LIMIT, or the code of
- *         a step rejected while applying
+ * @return as dosm_path, or DOSM_E_NAME, DOSM_R_SEQ_LIMIT, the code of a
+ *         step rejected while applying, or DOSM_E_REENTRANT when a callback
+ *         replaced the order (dosm_decode into it) while reconciling: it
+ *         stays as the callback left it
  */
 DOSM_API int dosm_reconcile(const dosm_def *def, const dosm_host *host,
                             dosm_instance *inst, const char *observed,
@@ -1239,7 +1251,9 @@ DOSM_API int dosm_reconcile(const dosm_def *def, const dosm_host *host,
  * carry @p value in @p vocabulary (dosm_external_states; parent states
  * are not targets), the order stays when it is in one of them (DOSM_OK,
  * nothing fired); otherwise it takes the shortest legal path to the
- * nearest one, ties broken by document order, firing each step as
+ * nearest one, of equally near ones the path first in transition document
+ * order (as dosm_path; @c other_paths says when another state or path
+ * was as near), firing each step as
  * dosm_reconcile does, with the same rejections and sentences (a search
  * for several states says "X cannot become any of the N states with
  * VOCABULARY 'VALUE': ..."). Allocates a work area of O(states).

@@ -491,7 +491,7 @@ const char *dosm__values_get(const dosm_values *v, const char *name)
     size_t i;
     if (!v)
         return NULL;
-    for (i = 0; i < v->count; i++) {
+    for (i = 0; v->pairs && i < v->count; i++) {
         const char *n = v->pairs[i].name;
         /* the first letter rules out most names without a call */
         if (n && n[0] == name[0] && strcmp(n, name) == 0)

@@ -4,24 +4,6 @@
 
 #include <string.h>
 
-typedef struct slot {
-    dosm_callback fn;
-    void *user;
-} slot;
-
-typedef struct guard_slot {
-    dosm_guard_fn fn;
-    void *user;
-} guard_slot;
-
-struct dosm_host {
-    const dosm_def *def;
-    dosm_allocator alloc;
-    slot hooks[4];
-    slot *effects;      /* one per declared effect */
-    guard_slot *guards; /* one per declared guard */
-};
-
 dosm_host *dosm_host_new(const dosm_def *def, const dosm_allocator *allocator)
 {
     dosm_host *h;
@@ -32,16 +14,16 @@ dosm_host *dosm_host_new(const dosm_def *def, const dosm_allocator *allocator)
     const dosm_allocator *a =
         allocator && allocator->alloc && allocator->free ? allocator
                                                          : &def->mem.alloc;
-    size = sizeof *h + def->effect_count * sizeof(slot) +
-           def->guard_count * sizeof(guard_slot);
+    size = sizeof *h + def->effect_count * sizeof(callback_slot) +
+           def->guard_count * sizeof(guard_binding);
     h = dosm__mem_alloc(a, size); /* and freed with the same allocator */
     if (!h)
         return NULL;
     memset(h, 0, size);
     h->def = def;
     h->alloc = *a;
-    h->effects = (slot *)(void *)(h + 1);
-    h->guards = (guard_slot *)(void *)(h->effects + def->effect_count);
+    h->effects = (callback_slot *)(void *)(h + 1);
+    h->guards = (guard_binding *)(void *)(h->effects + def->effect_count);
     return h;
 }
 

@@ -514,6 +514,36 @@ int dosm__runtime_apply(const dosm_def *d, const dosm_host *h, dosm_instance *in
 void dosm__runtime_explain(const dosm_def *d, const dosm_instance *inst,
                      int32_t event, const char *event_name, choice c,
                      const eval_ctx *ctx, dosm_outcome *out);
+/* A host: its definition (which every call checks), callbacks and named
+ * guards. */
+typedef struct callback_slot {
+    dosm_callback fn;
+    void *user;
+} callback_slot;
+
+typedef struct guard_binding {
+    dosm_guard_fn fn;
+    void *user;
+} guard_binding;
+
+struct dosm_host {
+    const dosm_def *def;
+    dosm_allocator alloc;
+    callback_slot hooks[4];
+    callback_slot *effects; /* one per declared effect */
+    guard_binding *guards;  /* one per declared guard */
+};
+
+/* No host, or one made for d: a host of another definition would index
+ * its slots with d's numbers. */
+static inline int host_fits(const dosm_def *d, const dosm_host *h)
+{
+    return !h || h->def == d;
+}
+/* DOSM_E_ARG in out, saying the host is another definition's. */
+int dosm__outcome_host(const dosm_def *d, const dosm_host *h,
+                       dosm_outcome *out);
+
 int dosm__host_guard_holds(const eval_ctx *ctx, int32_t guard);
 /* req, or an empty request when it is NULL: what callbacks are shown. */
 const dosm_request *dosm__request_or_empty(const dosm_request *req);

@@ -762,8 +762,11 @@ static int load_events(ld *l, const node *map)
         if (dosm__node_is_null(spec) || !want(l, spec, NODE_MAP, "an event"))
             continue;
         check_known(l, spec, "an event", event_keys);
-        if (map_get(spec, "label"))
-            e->label = get_text(l, spec, "label", 0, "label");
+        if (map_get(spec, "label")) {
+            const char *label = get_text(l, spec, "label", 0, "label");
+            if (label && label[0]) /* an empty label: the name */
+                e->label = label;
+        }
         e->description = get_text(l, spec, "description", 0, "description");
         e->payload = load_fields(l, map_get(spec, "payload"), 1,
                                  &e->payload_count);

@@ -115,8 +115,9 @@ int dosm_state_has_tag(const dosm_def *d, int state, const char *tag)
     return 0;
 }
 
-size_t dosm_states_tagged(const dosm_def *d, const char *tag, int *out,
-                          size_t capacity)
+/* The leaf states in rank order, those carrying tag when it is given. */
+static size_t ranked(const dosm_def *d, const char *tag, int *out,
+                     size_t capacity)
 {
     size_t n = 0;
     uint32_t i;
@@ -133,9 +134,15 @@ size_t dosm_states_tagged(const dosm_def *d, const char *tag, int *out,
     return n;
 }
 
+size_t dosm_states_tagged(const dosm_def *d, const char *tag, int *out,
+                          size_t capacity)
+{
+    return tag ? ranked(d, tag, out, capacity) : 0;
+}
+
 size_t dosm_states_ranked(const dosm_def *d, int *out, size_t capacity)
 {
-    return dosm_states_tagged(d, NULL, out, capacity);
+    return ranked(d, NULL, out, capacity);
 }
 
 const char *dosm_attention_name(int attention)

@@ -56,19 +56,18 @@ static int by_transition(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Of the targets among queue[at..end), one breadth-first level, the first
- * in document order. */
-static int32_t first_goal(const search *s, uint32_t at, uint32_t end)
+/* Is a target among queue[at..end)? */
+static int goal_among(const search *s, uint32_t at, uint32_t end)
 {
-    int32_t best = -1;
     for (; at < end; at++)
-        if (s->goal[s->queue[at]] && (best < 0 || s->queue[at] < best))
-            best = s->queue[at];
-    return best;
+        if (s->goal[s->queue[at]])
+            return 1;
+    return 0;
 }
 
-/* Breadth-first from `start` to the nearest target of s->goal (ties by
- * document order): returns it, or -1. With guards, each event contributes
+/* Breadth-first from `start` to the nearest target of s->goal, the first
+ * the search reaches (so ties go by transition order, as between paths;
+ * another target as near is a tie too): returns it, or -1. With guards, each event contributes
  * the one transition fire would take, else every transition counts; a
  * transient state's fallback counts in both. */
 static int32_t reaches(search *s, const dosm_instance *start, int use_guards)
@@ -89,8 +88,11 @@ static int32_t reaches(search *s, const dosm_instance *start, int use_guards)
         dosm_instance here;
         if (head - 1 == level_end) /* u begins the next level */
             level_end = tail;
-        if (s->goal[u])
-            return first_goal(s, head - 1, level_end);
+        if (s->goal[u]) {
+            if (goal_among(s, head, level_end))
+                s->tie[u] = 1;
+            return u;
+        }
         here.state = (uint16_t)u;
         here.previous = s->previous[u];
         here.seq = s->seq;
@@ -236,8 +238,12 @@ int dosm_path(const dosm_def *d, const dosm_host *h, const dosm_instance *inst,
     int rc;
     if (!outcome)
         outcome = &local;
+    if (length)
+        *length = 0;
     if ((rc = outcome_begin(d, inst, outcome)) != DOSM_OK)
         return rc;
+    if (!host_fits(d, h))
+        return dosm__outcome_host(d, h, outcome);
     if (!length || (capacity && !steps))
         return dosm__outcome_fail(outcome, DOSM_E_ARG, "%s",
                                   !length ? "no length was given"
@@ -292,10 +298,10 @@ static int reconcile(search *s, const dosm_host *h, dosm_instance *inst,
     if (n > 0 && (uint64_t)n > (uint64_t)(UINT32_MAX - inst->seq)) {
         outcome_clear(outcome);
         dosm__text_format(outcome->text, sizeof outcome->text,
-                    "%s to %s takes %L steps, more than the order's seq "
+                    "%s to %s takes %L step%s, more than the order's seq "
                     "can count from %u: start a new order",
                     d->states[inst->state].id, d->states[target].id,
-                    (int64_t)n, inst->seq);
+                    (int64_t)n, n == 1 ? "" : "s", inst->seq);
         outcome->code = DOSM_R_SEQ_LIMIT;
         n = 0;
     }
@@ -378,13 +384,18 @@ int dosm_reconcile(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
         outcome = &local;
     if ((rc = outcome_begin(d, inst, outcome)) != DOSM_OK)
         return rc;
+    if (!host_fits(d, h))
+        return dosm__outcome_host(d, h, outcome);
     target = dosm_state_find(d, observed);
-    if (target < 0 || d->states[target].is_parent) {
-        dosm__text_format(outcome->text, sizeof outcome->text,
-                    "'%s' is not a state of workflow %s",
-                    observed ? observed : "", d->name);
-        return outcome->code = DOSM_E_NAME;
-    }
+    if (target < 0)
+        return dosm__outcome_fail(outcome, DOSM_E_NAME,
+                                  "'%s' is not a state of workflow %s",
+                                  observed ? observed : "", d->name);
+    if (d->states[target].is_parent)
+        return dosm__outcome_fail(outcome, DOSM_E_NAME,
+                                  "%s is a parent state of workflow %s: an "
+                                  "order is never in it",
+                                  d->states[target].id, d->name);
     if (target == inst->state)
         return outcome->code = DOSM_OK;
     g.state = target;
@@ -406,6 +417,8 @@ int dosm_reconcile_external(const dosm_def *d, const dosm_host *h,
         outcome = &local;
     if ((rc = outcome_begin(d, inst, outcome)) != DOSM_OK)
         return rc;
+    if (!host_fits(d, h))
+        return dosm__outcome_host(d, h, outcome);
     if ((rc = dosm__vocab_targets(d, vocabulary, observed, &g.first, &g.end,
                                   outcome)) != DOSM_OK)
         return rc;

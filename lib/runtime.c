@@ -202,6 +202,9 @@ void dosm__runtime_explain(const dosm_def *d, const dosm_instance *inst,
 {
     outcome_clear(out);
     out->code = c.code;
+    /* refused after the choice: the transition that would be taken */
+    if (c.code == DOSM_R_NO_HISTORY || c.code == DOSM_R_SEQ_LIMIT)
+        out->transition = c.trans;
     explain_text(d, inst, event, event_name, c, ctx, out->text,
                  sizeof out->text);
 }
@@ -401,6 +404,15 @@ int dosm__outcome_fail(dosm_outcome *out, int code, const char *fmt, ...)
     return out->code = code;
 }
 
+int dosm__outcome_host(const dosm_def *d, const dosm_host *h,
+                       dosm_outcome *out)
+{
+    return dosm__outcome_fail(out, DOSM_E_ARG,
+                              "the host was made for workflow %s@%u, not %s",
+                              h->def->name, h->def->revision,
+                              d ? d->name : "(none)");
+}
+
 int dosm__outcome_check(const dosm_def *d, const dosm_instance *inst,
                         dosm_outcome *out)
 {
@@ -429,7 +441,7 @@ static int check_payload(const event_def *e,
     const dosm_values *p = req->payload;
     uint32_t i, j;
     value v;
-    for (i = 0; p && i < p->count; i++) {
+    for (i = 0; p && p->pairs && i < p->count; i++) {
         if (!p->pairs[i].name)
             continue; /* dosm__values_get skips these too */
         for (j = 0; j < e->payload_count &&
@@ -529,8 +541,10 @@ static int screen(const dosm_def *d, const dosm_host *h,
         return c->code;
     /* most events carry no payload: skip the check without a call */
     if ((d->events[event].payload_count || req->payload) &&
-        check_payload(&d->events[event], req, out) != DOSM_OK)
-        return out->code;
+        check_payload(&d->events[event], req, out) != DOSM_OK) {
+        out->transition = c->trans;
+        return c->code = out->code;
+    }
     if (inst->seq == UINT32_MAX) {
         c->code = DOSM_R_SEQ_LIMIT;
         dosm__runtime_explain(d, inst, event, d->events[event].name, *c, NULL,
@@ -614,6 +628,8 @@ static ALWAYS_INLINE int run_event(const dosm_def *d, const dosm_host *h,
     int code = DOSM_OK;
     if (!outcome)
         outcome = &local;
+    if (!host_fits(d, h))
+        return dosm__outcome_host(d, h, outcome);
     if (cl && cl->to >= 0) {
         c.trans = plain_trans(d, cl);
         c.target = cl->to;
@@ -666,7 +682,7 @@ static ALWAYS_INLINE int fire(const dosm_def *d, const dosm_host *h,
                               dosm_instance *inst, int32_t event,
                               const dosm_request *req, dosm_outcome *outcome)
 {
-    const cell *cl = clean_cell(d, inst, event, req);
+    const cell *cl = host_fits(d, h) ? clean_cell(d, inst, event, req) : NULL;
     if (cl && cl->to >= 0 && outcome)
         return apply(d, h, inst, plain_trans(d, cl), cl->to, req, outcome);
     if (cl && cl->to == CELL_CHOOSE && outcome)
@@ -714,7 +730,7 @@ size_t dosm_choices(const dosm_def *d, const dosm_host *h,
     uint32_t k, stop;
     int32_t taken = -1; /* of the current event: the transition fire takes */
     size_t n = 0;
-    if (!instance_valid(d, inst))
+    if (!instance_valid(d, inst) || !host_fits(d, h))
         return 0;
     s = &d->hot[inst->state];
     stop = s->cand_first + s->cand_count;

@@ -43,6 +43,21 @@ static void put_i64(outbuf *o, int64_t v)
     }
 }
 
+/* Where to end a text cut to `end` bytes so that it does not end inside a
+ * UTF-8 character: before a lead byte whose character does not fit. */
+static size_t utf8_cut(const char *buf, size_t end)
+{
+    size_t k = end;
+    unsigned lead;
+    while (k > 0 && ((unsigned char)buf[k - 1] & 0xC0u) == 0x80u)
+        k--;
+    if (k == 0 || (lead = (unsigned char)buf[k - 1]) < 0xC0u)
+        return end;
+    return end - (k - 1) < (lead >= 0xF0u ? 4u : lead >= 0xE0u ? 3u : 2u)
+               ? k - 1
+               : end;
+}
+
 size_t dosm__text_vformat(char *buf, size_t size, const char *fmt, va_list ap)
 {
     outbuf o = {buf, size, 0};
@@ -63,7 +78,7 @@ size_t dosm__text_vformat(char *buf, size_t size, const char *fmt, va_list ap)
         }
     }
     if (size)
-        buf[o.len < size ? o.len : size - 1] = '\0';
+        buf[o.len < size ? o.len : utf8_cut(buf, size - 1)] = '\0';
     return o.len;
 }
 

@@ -762,6 +762,122 @@ static void test_replay_checks_effects(void **state)
     assert_int_equal(out.state, S("WORK"));
 }
 
+/* ---- found by an attack on the above ---- */
+
+static void test_a_host_of_another_definition_is_refused(void **state)
+{
+    dosm_def *other = load_text(api_yaml);
+    dosm_host *h = dosm_host_new(other, NULL);
+    dosm_instance inst = at("ALT", "WORK", 2);
+    dosm_request r = request("sign", NULL, NULL);
+    dosm_outcome out;
+    dosm_choice c[4];
+    dosm_step st[4];
+    size_t n = 7;
+    (void)state;
+    assert_int_equal(dosm_fire(def, h, &inst, &r, &out), DOSM_E_ARG);
+    assert_string_equal(out.text, "the host was made for workflow api@2, not "
+                                  "api");
+    assert_int_equal(inst.state, S("ALT"));
+    assert_int_equal(dosm_fire_index(def, h, &inst, 0, &r, &out), DOSM_E_ARG);
+    assert_int_equal(dosm_try(def, h, &inst, &r, &out), DOSM_E_ARG);
+    assert_int_equal(dosm_choices(def, h, &inst, NULL, c, 4), 0);
+    assert_int_equal(dosm_path(def, h, &inst, S("WORK"), NULL, st, 4, &n,
+                               &out),
+                     DOSM_E_ARG);
+    assert_int_equal(n, 0);
+    assert_int_equal(dosm_reconcile(def, h, &inst, "WORK", NULL, &out),
+                     DOSM_E_ARG);
+    assert_int_equal(dosm_reconcile_external(def, h, &inst, "fhir", "x", NULL,
+                                             &out),
+                     DOSM_E_ARG);
+    dosm_host_free(h);
+    dosm_def_free(other);
+}
+
+static void test_external_ties_follow_transition_order(void **state)
+{
+    /* Y is written before X; the transition to X comes first */
+    dosm_def *d = load_text(
+        "dosm: 1\nname: ext\ntitle: Ext\nrevision: 1\ninitial: N\n"
+        "vocabularies: { v: {} }\n"
+        "states:\n  N: { label: N }\n"
+        "  Y: { label: Y, final: true, external: { v: same } }\n"
+        "  X: { label: X, final: true, external: { v: same } }\n"
+        "events: { a: ~, b: ~ }\n"
+        "transitions:\n  - { event: b, from: N, to: X }\n"
+        "  - { event: a, from: N, to: Y }\n");
+    dosm_instance inst = dosm_instance_initial(d);
+    dosm_outcome out;
+    (void)state;
+    assert_int_equal(dosm_reconcile_external(d, NULL, &inst, "v", "same", NULL,
+                                             &out),
+                     DOSM_OK);
+    assert_string_equal(dosm_state_id(d, inst.state), "X");
+    assert_int_equal(out.other_paths, 1); /* Y was as near */
+    dosm_def_free(d);
+}
+
+static void test_odd_inputs_keep_the_contract(void **state)
+{
+    static const dosm_pair good[] = {{"tracking", "1Z"}};
+    const dosm_values no_pairs = {NULL, 2, NULL, NULL}; /* count, no pairs */
+    const dosm_values payload = {good, 1, NULL, NULL};
+    dosm_outcome out;
+    dosm_request r;
+    dosm_instance inst;
+    char name[300];
+    dosm_def *d;
+    dosm_event_info ei;
+    (void)state;
+    /* pairs NULL with a count: no pairs, never a crash */
+    assert_int_equal(code_of("ship", at("WORK", "NEW", 1), &no_pairs, NULL,
+                             &out),
+                     DOSM_R_MISSING_ATTR);
+    assert_int_equal(code_of("ship", at("WORK", "NEW", 1), &units3, &no_pairs,
+                             &out),
+                     DOSM_R_PAYLOAD);
+    /* refused after the choice: the transition that would be taken */
+    assert_int_equal(out.transition, 3);
+    assert_int_equal(code_of("ship", at("WORK", "NEW", UINT32_MAX), &units3,
+                             &payload, &out),
+                     DOSM_R_SEQ_LIMIT);
+    assert_int_equal(out.transition, 3);
+    assert_int_equal(code_of("back", at("HOLD", NULL, 1), NULL, NULL, &out),
+                     DOSM_R_NO_HISTORY);
+    assert_int_equal(out.transition, 5);
+    assert_int_equal(code_of("ship", at("WORK", "NEW", 1), &units1, NULL,
+                             &out),
+                     DOSM_R_GUARD);
+    assert_int_equal(out.transition, -1);
+    /* a sentence cut to fit never ends inside a UTF-8 character */
+    memset(name, 0, sizeof name);
+    {
+        size_t i;
+        name[0] = 'a';
+        for (i = 1; i + 2 < sizeof name - 1; i += 2)
+            memcpy(name + i, "\xc3\x84", 2);
+    }
+    inst = at("NEW", NULL, 0);
+    r = request(name, NULL, NULL);
+    assert_int_equal(dosm_try(def, NULL, &inst, &r, &out),
+                     DOSM_R_UNKNOWN_EVENT);
+    assert_int_equal(strlen(out.text) % 2, 0); /* 'a' and "'": 2 */
+    assert_true(((unsigned char)out.text[strlen(out.text) - 1] & 0xC0u) ==
+                0x80u);
+    /* tags: NULL is no tag, not every state */
+    assert_int_equal(dosm_states_tagged(def, NULL, NULL, 0), 0);
+    assert_int_equal(dosm_states_ranked(def, NULL, 0), 6);
+    /* an empty label is the name */
+    d = load_text("dosm: 1\nname: l\ntitle: L\nrevision: 1\ninitial: A\n"
+                  "states: { A: { label: A }, B: { label: B, final: true } }\n"
+                  "events: { go: { label: \"\" } }\n"
+                  "transitions: [ { event: go, from: A, to: B } ]\n");
+    assert_int_equal(dosm_event_get(d, 0, &ei), DOSM_OK);
+    assert_string_equal(ei.label, "go");
+    dosm_def_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -779,6 +895,9 @@ int main(void)
         cmocka_unit_test(test_introspection_builds_a_form),
         cmocka_unit_test(test_no_state_is_one_sentinel),
         cmocka_unit_test(test_replay_checks_effects),
+        cmocka_unit_test(test_a_host_of_another_definition_is_refused),
+        cmocka_unit_test(test_external_ties_follow_transition_order),
+        cmocka_unit_test(test_odd_inputs_keep_the_contract),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -418,6 +418,21 @@ static void test_history_target(void **state)
     assert_string_equal(out.record.effects[0], "reset_due_date");
 }
 
+/* The transition of ship that applies in state s (the first listing it) */
+static int ship_from(const dosm_def *d, int s)
+{
+    int t, e = dosm_event_find(d, "ship");
+    size_t k;
+    for (t = 0; t < (int)dosm_transition_count(d); t++) {
+        dosm_transition_info ti;
+        dosm_transition_get(d, t, &ti);
+        for (k = 0; ti.event == e && k < ti.from_count; k++)
+            if (ti.from[k] == s)
+                return t;
+    }
+    return -1;
+}
+
 static void test_payload(void **state)
 {
     dosm_instance inst = at("MILLING");
@@ -433,7 +448,8 @@ static void test_payload(void **state)
     assert_int_equal(dosm_fire(def, NULL, &inst, &req, &out), DOSM_R_PAYLOAD);
     assert_string_equal(out.text, "ship needs the payload field tracking_number");
     assert_int_equal(out.has_deadline, 0);
-    assert_int_equal(out.transition, -1);
+    /* refused after the choice: the transition it would take */
+    assert_int_equal(out.transition, ship_from(def, S("MILLING")));
     payload.count = 2;
     assert_int_equal(dosm_fire(def, NULL, &inst, &req, &out), DOSM_R_PAYLOAD);
     assert_string_equal(out.text, "the payload field parcels of ship is "

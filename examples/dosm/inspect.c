@@ -18,13 +18,17 @@ int cmd_states(args *a)
         dosm_def_free(def);
         return EXIT_USAGE;
     }
-    n = dosm_states_tagged(def, a->tag, NULL, 0);
+    n = a->tag ? dosm_states_tagged(def, a->tag, NULL, 0)
+               : dosm_states_ranked(def, NULL, 0);
     order = malloc((n + 1) * sizeof *order);
     if (!order) {
         dosm_def_free(def);
         return EXIT_FAILED;
     }
-    dosm_states_tagged(def, a->tag, order, n);
+    if (a->tag)
+        dosm_states_tagged(def, a->tag, order, n);
+    else
+        dosm_states_ranked(def, order, n);
     for (k = 0; k < n; k++) {
         dosm_state_info si;
         size_t t;
