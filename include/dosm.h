@@ -124,6 +124,7 @@ DOSM_API const char *dosm_version(void);
     X(DOSM_D_PARENT, 120, "misuse of a parent state")                          \
     X(DOSM_D_VOCAB_VALUE, 121, "value names no state of the bound workflow")   \
     X(DOSM_D_PROJECTION, 122, "transition is no path of the bound workflow")   \
+    X(DOSM_D_GUARD_NEVER, 123, "guard can never hold")                         \
     X(DOSM_R_UNKNOWN_EVENT, 200, "the workflow has no such event")             \
     X(DOSM_R_FINAL, 201, "the order is in a final state")                      \
     X(DOSM_R_NOT_ALLOWED, 202, "the event is not allowed in this state")       \

@@ -266,6 +266,26 @@ static int check_run(overlaps *o, uint32_t state, uint32_t first, uint32_t end)
     return 1;
 }
 
+/* A guard whose tests on one attribute leave it no value can never hold:
+ * its transition is never taken. */
+static void check_guards_hold(const dosm_def *d, const guard_overlap *g,
+                              diag_sink *sink)
+{
+    char tests[DOSM_TEXT_MAX];
+    uint32_t i;
+    for (i = 0; i < d->trans_count; i++) {
+        int32_t attr = dosm__guard_never(g, i);
+        uint32_t n;
+        if (attr < 0)
+            continue;
+        n = dosm__guard_tests_text(d, d->trans[i].guard, attr, tests,
+                                   sizeof tests);
+        ERR(sink, DOSM_D_GUARD_NEVER, d->trans[i].guard_at,
+            "guard can never hold: %s leave%s no value", tests,
+            n > 1 ? "" : "s");
+    }
+}
+
 static void check_overlaps(const dosm_def *d, diag_sink *sink, arena *scratch)
 {
     overlaps o;
@@ -281,6 +301,7 @@ static void check_overlaps(const dosm_def *d, diag_sink *sink, arena *scratch)
         ERR(sink, DOSM_E_NOMEM, ((mark){0, 0}), "out of memory");
         return;
     }
+    check_guards_hold(d, o.guards, sink);
     for (i = 0; i < d->state_count && !dosm__diag_full(sink); i++) {
         const uint32_t cf = d->hot[i].cand_first, count = d->hot[i].cand_count;
         const int32_t *ev = d->cand_event + cf;

@@ -264,7 +264,7 @@ typedef struct transition_def {
     uint32_t from_count;
     int from_any;
     const char *description;
-    mark at;
+    mark at, guard_at;   /* guard_at: the guard's first character */
 } transition_def;
 
 typedef struct named { const char *name, *description; mark at; } named;
@@ -382,6 +382,13 @@ typedef struct guard_overlap guard_overlap;
 guard_overlap *dosm__overlap_prepare(const dosm_def *d, arena *scratch);
 int dosm__overlap_possible(const dosm_def *d, const guard_overlap *o,
                            uint32_t ta, uint32_t tb);
+/* The attribute that transition t's guard holds to no value (its tests
+ * joined by `and` exclude each other), or -1. */
+int32_t dosm__guard_never(const guard_overlap *o, uint32_t t);
+/* Writes g's tests on attribute attr, joined by " and " as in "units > 5
+ * and units < 3", into buf (cut to size); returns how many there are. */
+uint32_t dosm__guard_tests_text(const dosm_def *d, const guard_expr *g,
+                                int32_t attr, char *buf, size_t size);
 int dosm__value_read(const field *f, const char *text, value *out);
 const char *dosm__values_get(const dosm_values *v, const char *name);
 

@@ -932,6 +932,7 @@ static void load_transition(ld *l, const node *spec, transition_def *t)
         mark at = n->at;
         if (!n->plain)
             at.col++;
+        t->guard_at = at;
         if (text)
             t->guard = guard_of(l, text, at);
     }

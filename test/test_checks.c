@@ -1,0 +1,191 @@
+/* The checks of issue 17: guards that can never hold, renamed_from claims,
+ * findings of every stage at once, and shortest paths that fire different
+ * effects. Each finding is checked whole: code, position and sentence. */
+#include "support.h"
+
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#define MAX_FOUND 16
+
+typedef struct found {
+    int code;
+    unsigned line, col;
+    char text[DOSM_TEXT_MAX];
+} found;
+
+typedef struct findings {
+    found f[MAX_FOUND];
+    int n;
+} findings;
+
+/* Errors and path-tie warnings; the other warnings are not these tests'. */
+static void collect(void *user, const dosm_diagnostic *d)
+{
+    findings *got = user;
+    if (d->code == DOSM_W_NO_FHIR || d->code == DOSM_W_UNUSED)
+        return;
+    print_message("    %u:%u: %s [%s]\n", d->line, d->column, d->text,
+                  dosm_code_name(d->code));
+    if (got->n < MAX_FOUND) {
+        found *f = &got->f[got->n++];
+        f->code = d->code;
+        f->line = d->line;
+        f->col = d->column;
+        snprintf(f->text, sizeof f->text, "%s", d->text);
+    }
+}
+
+typedef struct want {
+    int code;
+    unsigned line, col;
+    const char *text;
+} want;
+
+/* Loads yaml and checks that it reports exactly the findings of w, in
+ * order, and that the load's code is the first error's. */
+static void expect_findings(const char *yaml, const want *w, int n)
+{
+    findings got;
+    dosm_options opt;
+    dosm_def *def = NULL;
+    dosm_error err;
+    int rc, i, first = -1;
+    memset(&got, 0, sizeof got);
+    dosm_options_init(&opt);
+    opt.on_diagnostic = collect;
+    opt.diagnostic_user = &got;
+    rc = dosm_load(yaml, strlen(yaml), "t.yaml", &opt, &def, &err);
+    for (i = 0; i < n && i < got.n; i++) {
+        assert_string_equal(dosm_code_name(got.f[i].code),
+                            dosm_code_name(w[i].code));
+        assert_int_equal(got.f[i].line, w[i].line);
+        assert_int_equal(got.f[i].col, w[i].col);
+        assert_string_equal(got.f[i].text, w[i].text);
+        if (first < 0 && w[i].code < 300 /* not a DOSM_W_* */)
+            first = i;
+    }
+    assert_int_equal(got.n, n);
+    if (first < 0) {
+        assert_int_equal(rc, DOSM_OK);
+        assert_non_null(def);
+    } else {
+        assert_null(def);
+        assert_int_equal(rc, w[first].code);
+        assert_int_equal(err.line, w[first].line);
+        assert_int_equal(err.column, w[first].col);
+    }
+    dosm_def_free(def);
+}
+
+#define HEAD "dosm: 1\nname: t\ntitle: T\nrevision: 1\ninitial: A\n"
+
+/* ---- guards that can never hold ---- */
+
+/* A workflow whose one guard (line 21, column 12) is `guard`: it reports
+ * text there, or nothing when text is NULL. */
+static void expect_guard(const char *guard, const char *text)
+{
+    char yaml[2048];
+    want w;
+    snprintf(yaml, sizeof yaml,
+             HEAD "attributes:\n"
+                  "  units: { type: integer }\n"
+                  "  v: { type: version }\n"
+                  "  tier: { type: enum, values: [a, b, c] }\n"
+                  "  rush: { type: boolean }\n"
+                  "  s: { type: string }\n"
+                  "states:\n"
+                  "  A: { label: a }\n"
+                  "  B: { label: b, final: true }\n"
+                  "events:\n"
+                  "  go:\n"
+                  "transitions:\n"
+                  "  - event: go\n"
+                  "    from: A\n"
+                  "    to: B\n"
+                  "    guard: %s\n",
+             guard);
+    w.code = DOSM_D_GUARD_NEVER;
+    w.line = 21;
+    w.col = 12;
+    w.text = text;
+    expect_findings(yaml, &w, text ? 1 : 0);
+}
+
+static void test_never_integers(void **state)
+{
+    (void)state;
+    expect_guard("units > 5 and units < 3",
+                 "guard can never hold: units > 5 and units < 3 leave no "
+                 "value");
+    expect_guard("units in 5..3",
+                 "guard can never hold: units in 5..3 leaves no value");
+    expect_guard("units > 3 and rush and units <= 3",
+                 "guard can never hold: units > 3 and units <= 3 leave no "
+                 "value");
+    expect_guard("units > 3 and units < 5", NULL);
+}
+
+static void test_never_versions(void **state)
+{
+    (void)state;
+    expect_guard("v in 2.3..2.1",
+                 "guard can never hold: v in 2.3..2.1 leaves no value");
+    expect_guard("v >= 2.3 and v < 2.3",
+                 "guard can never hold: v >= 2.3 and v < 2.3 leave no value");
+    expect_guard("v in 2.1..2.1", NULL);
+}
+
+static void test_never_enums_booleans_texts(void **state)
+{
+    (void)state;
+    expect_guard("tier in [a] and tier == b",
+                 "guard can never hold: tier in [a] and tier == b leave no "
+                 "value");
+    expect_guard("tier in [a, b] and tier in [c]",
+                 "guard can never hold: tier in [a, b] and tier in [c] leave "
+                 "no value");
+    expect_guard("rush and rush == false",
+                 "guard can never hold: rush and rush == false leave no "
+                 "value");
+    expect_guard("s == 'x' and s == 'y'",
+                 "guard can never hold: s == 'x' and s == 'y' leave no value");
+    expect_guard("tier in [a, b] and tier == b", NULL);
+    /* `or`, `not` and != are not analysed: such guards are not judged */
+    expect_guard("(units > 5 and units < 3) or rush", NULL);
+    expect_guard("units > 5 and units < 3 and tier != a", NULL);
+}
+
+/* A sentence longer than a diagnostic is cut, not overrun. */
+static void test_never_long_sentence(void **state)
+{
+    char guard[1024], text[DOSM_TEXT_MAX];
+    size_t len = 0;
+    int i;
+    (void)state;
+    len += (size_t)snprintf(guard + len, sizeof guard - len, "tier in [a");
+    for (i = 0; i < 60; i++)
+        len += (size_t)snprintf(guard + len, sizeof guard - len, ", a");
+    snprintf(guard + len, sizeof guard - len, "] and tier == b");
+    memcpy(text, "guard can never hold: ", 22);
+    memcpy(text + 22, guard, sizeof text - 23);
+    text[sizeof text - 1] = '\0';
+    expect_guard(guard, text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_never_integers),
+        cmocka_unit_test(test_never_versions),
+        cmocka_unit_test(test_never_enums_booleans_texts),
+        cmocka_unit_test(test_never_long_sentence),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
