@@ -739,6 +739,66 @@ static int load_states(ld *l, const node *map)
     return build_index(l, &d->state_ix, dosm__table_of_states(d), i, 1, &clash);
 }
 
+/* An old id of `renamed_from` is claimed once, and by no current state:
+ * decode takes a snapshot's id for the first state that has it, so any
+ * later claim would never be found. */
+typedef struct claim {
+    const char *id;
+    const state_def *by;
+    mark at;
+} claim;
+
+static int check_renamed(ld *l, const node *states)
+{
+    const dosm_def *d = l->d;
+    name_table t = dosm__table_of_states(d);
+    const node *k, *item;
+    claim *c;
+    uint32_t i, total = 0, mask = 7;
+    for (i = 0; i < d->state_count; i++)
+        total += d->states[i].renamed_count;
+    while (mask < 2 * total)
+        mask = mask * 2 + 1;
+    if (!(c = dosm__arena_array(l->scratch, mask + 1, sizeof *c)))
+        return nomem(l);
+    for (k = states->first, i = 0; k; k = k->next->next, i++) {
+        const state_def *s = &d->states[i];
+        const node *list = map_get(k->next, "renamed_from");
+        for (item = s->renamed_count ? list_first(list) : NULL; item;
+             item = list_next(list, item)) {
+            int32_t cur;
+            uint32_t h;
+            if (item->kind != NODE_SCALAR ||
+                !dosm__text_is_ident(item->text, IDENT_STATE))
+                continue; /* reported by get_names */
+            cur = dosm__names_find(&d->state_ix, &t, item->text);
+            if (cur >= 0 && strcmp(d->states[cur].id, item->text) == 0) {
+                ERR(l, DOSM_D_CLASH, item->at,
+                    "state %s claims old id %s, which is the id of state %s "
+                    "(%u:%u)",
+                    s->id, item->text, d->states[cur].id,
+                    d->states[cur].at.line, d->states[cur].at.col);
+                continue;
+            }
+            h = dosm__text_hash(TEXT_HASH_SEED, item->text) & mask;
+            while (c[h].id && strcmp(c[h].id, item->text) != 0)
+                h = (h + 1) & mask;
+            if (!c[h].id) {
+                c[h].id = item->text;
+                c[h].by = s;
+                c[h].at = item->at;
+            } else if (c[h].by != s) { /* the same state: listed twice */
+                ERR(l, DOSM_D_CLASH, item->at,
+                    "state %s claims old id %s, which state %s claims at "
+                    "%u:%u",
+                    s->id, item->text, c[h].by->id, c[h].at.line,
+                    c[h].at.col);
+            }
+        }
+    }
+    return 1;
+}
+
 /* ---- events and transitions ---- */
 
 static int load_events(ld *l, const node *map)
@@ -1086,7 +1146,8 @@ int dosm__loader_build(dosm_def *d, const node *root, const limits *lim,
             !states ? "states" : !n ? "events" : "transitions");
         return sink->error->code;
     }
-    if (!load_states(&l, states) || !load_events(&l, n))
+    if (!load_states(&l, states) || !check_renamed(&l, states) ||
+        !load_events(&l, n))
         return sink->error->code;
     i = 0;
     for (k = states->first; k; k = k->next->next)

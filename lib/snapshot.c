@@ -160,6 +160,10 @@ int dosm_decode(const dosm_def *d, const char *text, dosm_instance *inst,
                   d->name, d->revision);
         return DOSM_E_NAME;
     }
+    /* Two old states folded into one (renamed_from) can make the previous
+     * state the order's own: a step back would stay, so there is none. */
+    if (prev == st)
+        prev = (int32_t)DOSM_NO_STATE;
     inst->state = (uint16_t)st;
     inst->previous = (uint16_t)prev;
     inst->seq = seq;

@@ -179,6 +179,80 @@ static void test_never_long_sentence(void **state)
     expect_guard(guard, text);
 }
 
+/* ---- renamed_from ---- */
+
+static void test_renamed_claimed_twice(void **state)
+{
+    static const char yaml[] =
+        HEAD "states:\n"
+             "  A: { label: a, renamed_from: [OLD, X] }\n"
+             "  B: { label: b, renamed_from: [Y, OLD, A] }\n"
+             "  C: { label: c, final: true, renamed_from: [c9, Z, Z, OLD] }\n"
+             "events:\n"
+             "  go:\n"
+             "transitions:\n"
+             "  - { event: go, from: A, to: B }\n"
+             "  - { event: go, from: B, to: C }\n";
+    static const want w[] = {
+        {DOSM_D_IDENT, 9, 46,
+         "renamed_from id 'c9' must be UPPER_SNAKE_CASE (A-Z, 0-9, _), start "
+         "with a letter and have at most 64 characters"},
+        {DOSM_D_VALUE, 9, 53, "renamed_from id 'Z' is listed twice"},
+        {DOSM_D_CLASH, 8, 36, "state B claims old id OLD, which state A claims "
+                              "at 7:33"},
+        {DOSM_D_CLASH, 8, 41, "state B claims old id A, which is the id of "
+                              "state A (7:3)"},
+        {DOSM_D_CLASH, 9, 56, "state C claims old id OLD, which state A claims "
+                              "at 7:33"},
+    };
+    (void)state;
+    expect_findings(yaml, w, 5);
+}
+
+/* A, B and D of revision 1 are C, C and D of revision 2. */
+static const char folded[] =
+    "dosm: 1\nname: t\ntitle: T\nrevision: 2\ninitial: C\n"
+    "states:\n"
+    "  C: { label: c, renamed_from: [A, B] }\n"
+    "  D: { label: d }\n"
+    "  E: { label: e, final: true }\n"
+    "events:\n"
+    "  go:\n"
+    "  back:\n"
+    "  done:\n"
+    "transitions:\n"
+    "  - { event: go, from: C, to: D }\n"
+    "  - { event: back, from: [C, D], to: previous }\n"
+    "  - { event: done, from: [C, D], to: E }\n";
+
+static void test_renamed_folded_previous(void **state)
+{
+    dosm_def *d = load_text(folded);
+    dosm_instance inst;
+    dosm_outcome out;
+    dosm_request back;
+    dosm_error err;
+    (void)state;
+    memset(&back, 0, sizeof back);
+    back.event = "back";
+    /* A<B: both are C now, so C has no previous and cannot step back */
+    assert_int_equal(dosm_decode(d, "t@1.00000000:A<B#3", &inst, &err),
+                     DOSM_OK);
+    assert_int_equal(inst.state, dosm_state_find(d, "C"));
+    assert_int_equal(inst.previous, DOSM_NO_STATE);
+    assert_int_equal(inst.seq, 3);
+    assert_int_equal(dosm_fire(d, NULL, &inst, &back, &out),
+                     DOSM_R_NO_HISTORY);
+    /* A<D: the previous state is another, and kept */
+    assert_int_equal(dosm_decode(d, "t@1.00000000:A<D#3", &inst, &err),
+                     DOSM_OK);
+    assert_int_equal(inst.state, dosm_state_find(d, "C"));
+    assert_int_equal(inst.previous, dosm_state_find(d, "D"));
+    assert_int_equal(dosm_fire(d, NULL, &inst, &back, &out), DOSM_OK);
+    assert_int_equal(inst.state, dosm_state_find(d, "D"));
+    dosm_def_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +260,8 @@ int main(void)
         cmocka_unit_test(test_never_versions),
         cmocka_unit_test(test_never_enums_booleans_texts),
         cmocka_unit_test(test_never_long_sentence),
+        cmocka_unit_test(test_renamed_claimed_twice),
+        cmocka_unit_test(test_renamed_folded_previous),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
