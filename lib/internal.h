@@ -330,8 +330,16 @@ name_table dosm__table_of_vocabs(const dosm_def *d);
 
 /* ---- pipeline: loader.c, guard.c, compiler.c, checker.c ---- */
 
+/* What a load with errors lets the compiler and checker read: the
+ * states, events and sound transitions (those whose event, from or to is
+ * broken are left out); with SOUND_EDGES, every edge of the graph (so
+ * dead ends and unreachable states are not consequences of an error);
+ * with SOUND_GUARDS, every guard and what it reads. */
+#define SOUND_CORE 1u
+#define SOUND_EDGES 2u
+#define SOUND_GUARDS 4u
 int dosm__loader_build(dosm_def *d, const node *root, const limits *lim,
-                 arena *scratch, diag_sink *sink);
+                       arena *scratch, diag_sink *sink, unsigned *sound);
 /* Parses a guard; its tokens are taken from *tokens_left, which starts
  * at DOSM_GUARD_TOKENS_ALL for a definition (identical guards are parsed
  * once: loader.c). */
@@ -339,7 +347,10 @@ guard_expr *dosm__guard_parse(dosm_def *d, const char *text, mark at,
                               diag_sink *sink, uint32_t *tokens_left);
 #define DOSM_GUARD_TOKENS_ALL (UINT32_C(1) << 18)
 int dosm__compiler_build(dosm_def *d, arena *scratch, diag_sink *sink);
-void dosm__checker_run(const dosm_def *d, arena *scratch, diag_sink *sink);
+/* Runs the checks that sound (SOUND_*) allows; the warnings only when
+ * clean (nothing was wrong before). */
+void dosm__checker_run(const dosm_def *d, arena *scratch, diag_sink *sink,
+                       unsigned sound, int clean);
 /* vocab.c: warns of unused vocabularies and builds the reverse index. */
 int dosm__vocab_build(dosm_def *d, diag_sink *sink);
 /* The index slice [*first, *end) of the states carrying `value` in

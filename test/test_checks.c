@@ -253,6 +253,148 @@ static void test_renamed_folded_previous(void **state)
     dosm_def_free(d);
 }
 
+/* ---- findings of every stage at once ---- */
+
+static void test_stages_unknown_key_and_graph(void **state)
+{
+    static const char yaml[] =
+        HEAD "colour: blue\n"
+             "states:\n"
+             "  A: { label: a, note: x }\n"
+             "  B: { label: b }\n"
+             "  C: { label: c, final: true }\n"
+             "events:\n"
+             "  go:\n"
+             "transitions:\n"
+             "  - { event: go, from: A, to: B }\n";
+    static const want w[] = {
+        {DOSM_D_UNKNOWN_KEY, 6, 1, "unknown key 'colour' in the definition"},
+        {DOSM_D_UNKNOWN_KEY, 8, 18, "unknown key 'note' in a state"},
+        {DOSM_D_DEAD_END, 9, 3,
+         "state B is not final but no transition leaves it"},
+        {DOSM_D_UNREACHABLE, 10, 3,
+         "state C cannot be reached from the initial state A"},
+    };
+    (void)state;
+    expect_findings(yaml, w, 4);
+}
+
+static void test_stages_every_missing_key(void **state)
+{
+    static const char top[] = HEAD "states:\n  A: { label: a }\n";
+    static const want w_top[] = {
+        {DOSM_D_MISSING, 1, 1, "the definition needs 'events'"},
+        {DOSM_D_MISSING, 1, 1, "the definition needs 'transitions'"},
+    };
+    static const char timeout[] =
+        HEAD "states:\n"
+             "  A: { label: a, timeout: { } }\n"
+             "  B: { label: b, final: true }\n"
+             "events:\n"
+             "  go:\n"
+             "transitions:\n"
+             "  - { event: go, from: A, to: B }\n";
+    static const want w_timeout[] = {
+        {DOSM_D_MISSING, 7, 27, "a timeout needs 'after'"},
+        {DOSM_D_MISSING, 7, 27, "a timeout needs 'event'"},
+    };
+    (void)state;
+    expect_findings(top, w_top, 2);
+    expect_findings(timeout, w_timeout, 2);
+}
+
+/* A broken transition is left out, and what its absence would make look
+ * wrong (A a dead end, B unreachable) is not reported. */
+static void test_stages_no_consequences(void **state)
+{
+    static const char no_to[] =
+        HEAD "states:\n"
+             "  A: { label: a }\n"
+             "  B: { label: b, final: true }\n"
+             "events:\n"
+             "  go:\n"
+             "transitions:\n"
+             "  - { event: go, from: A }\n"
+             "  - 3\n";
+    static const want w_no_to[] = {
+        {DOSM_D_MISSING, 12, 5, "a transition needs 'to'"},
+        {DOSM_D_TYPE, 13, 5, "a transition must be a mapping, not text"},
+    };
+    static const char misspelt[] =
+        HEAD "states:\n"
+             "  A: { label: a }\n"
+             "  B: { label: b, fnal: true }\n"
+             "  C: 3\n"
+             "  D: { label: d, final: yes }\n"
+             "events:\n"
+             "  go:\n"
+             "transitions:\n"
+             "  - { event: go, from: A, to: B }\n"
+             "  - { event: go, from: A, to: E }\n";
+    static const want w_misspelt[] = {
+        {DOSM_D_UNKNOWN_KEY, 8, 18,
+         "unknown key 'fnal' in a state; did you mean 'final'?"},
+        {DOSM_D_TYPE, 9, 6, "C must be a mapping, not text"},
+        {DOSM_D_TYPE, 10, 25, "'final' must be true or false"},
+        {DOSM_D_REF, 15, 31, "unknown state 'E'"},
+    };
+    (void)state;
+    expect_findings(no_to, w_no_to, 2);
+    expect_findings(misspelt, w_misspelt, 4);
+}
+
+/* An error in what the graph hangs on (the format, initial, a parent, the
+ * rollup) leaves out the checks of the whole graph; one in the guards or
+ * attributes the checks of guards; the rest is still checked. */
+static void test_stages_partial_checks(void **state)
+{
+    static const char format[] =
+        "dosm: 2\nname: t\ntitle: T\nrevision: 1\ninitial: A\n"
+        "states:\n  A: { label: a }\n  B: { label: b, final: true }\n"
+        "events:\n  go:\n"
+        "transitions:\n  - { event: go, from: B, to: A }\n";
+    static const want w_format[] = {
+        {DOSM_D_FORMAT, 1, 7,
+         "format version '2' is not supported; this library reads 1"},
+        {DOSM_D_FINAL_OUT, 12, 5,
+         "state B is final; no transition may leave it"},
+    };
+    static const char initial[] =
+        "dosm: 1\nname: t\ntitle: T\nrevision: 1\ninitial: X\n"
+        "states:\n  A: { label: a }\n  B: { label: b, parent: P }\n"
+        "  C: { label: c, final: true }\n"
+        "events:\n  go:\n"
+        "rollup: { mixed: Q }\n"
+        "transitions:\n  - { event: go, from: C, to: A }\n";
+    static const want w_initial[] = {
+        {DOSM_D_REF, 8, 26, "unknown state 'P'"},
+        {DOSM_D_INITIAL, 5, 10,
+         "the initial state 'X' is not a state of this workflow"},
+        {DOSM_D_REF, 12, 18, "unknown state 'Q'"},
+        {DOSM_D_FINAL_OUT, 14, 5,
+         "state C is final; no transition may leave it"},
+    };
+    static const char guards[] =
+        HEAD "attributes:\n  units: { type: integr }\n"
+             "states:\n  A: { label: a }\n  B: { label: b }\n"
+             "events:\n  go:\n"
+             "transitions:\n"
+             "  - { event: go, from: A, to: B }\n"
+             "  - { event: go, from: A, to: B, gaurd: \"units > 5\" }\n";
+    static const want w_guards[] = {
+        {DOSM_D_VALUE, 7, 18,
+         "type 'integr' is not one of string, enum, integer, ..."},
+        {DOSM_D_UNKNOWN_KEY, 15, 34,
+         "unknown key 'gaurd' in a transition; did you mean 'guard'?"},
+        {DOSM_D_DEAD_END, 10, 3,
+         "state B is not final but no transition leaves it"},
+    };
+    (void)state;
+    expect_findings(format, w_format, 2);
+    expect_findings(initial, w_initial, 4);
+    expect_findings(guards, w_guards, 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -262,6 +404,10 @@ int main(void)
         cmocka_unit_test(test_never_long_sentence),
         cmocka_unit_test(test_renamed_claimed_twice),
         cmocka_unit_test(test_renamed_folded_previous),
+        cmocka_unit_test(test_stages_unknown_key_and_graph),
+        cmocka_unit_test(test_stages_every_missing_key),
+        cmocka_unit_test(test_stages_no_consequences),
+        cmocka_unit_test(test_stages_partial_checks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
