@@ -136,7 +136,8 @@ DOSM_API const char *dosm_version(void);
     X(DOSM_R_NO_PATH, 208, "no legal path leads to the observed state")        \
     X(DOSM_R_SEQ_LIMIT, 209, "the order's seq cannot count another step")      \
     X(DOSM_W_NO_FHIR, 300, "state has no FHIR Task status")                    \
-    X(DOSM_W_UNUSED, 301, "declared but never used")
+    X(DOSM_W_UNUSED, 301, "declared but never used")                           \
+    X(DOSM_W_PATH_TIE, 302, "two shortest paths fire different effects")
 
 /**
  * All result codes, generated from DOSM_CODES; each one's description is

@@ -400,6 +400,8 @@ void dosm__checker_run(const dosm_def *d, arena *scratch, diag_sink *sink,
     check_graph(d, sink, sound & SOUND_EDGES);
     if (sound & SOUND_GUARDS)
         check_overlaps(d, sink, scratch);
-    if (clean)
+    if (clean) {
         warn_unused(d, sink, scratch);
+        dosm__ties_check(d, scratch, sink);
+    }
 }

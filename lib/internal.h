@@ -351,6 +351,12 @@ int dosm__compiler_build(dosm_def *d, arena *scratch, diag_sink *sink);
  * clean (nothing was wrong before). */
 void dosm__checker_run(const dosm_def *d, arena *scratch, diag_sink *sink,
                        unsigned sound, int clean);
+/* ties.c: warns where two shortest paths between two states fire
+ * different effects. Skipped when states x (2 states + candidates) is over
+ * the budget: 2,896 states with no transitions, or 1,000 with 15,000
+ * candidates, take it (about 20 ms). */
+#define DOSM_TIE_BUDGET ((uint64_t)1 << 24)
+void dosm__ties_check(const dosm_def *d, arena *scratch, diag_sink *sink);
 /* vocab.c: warns of unused vocabularies and builds the reverse index. */
 int dosm__vocab_build(dosm_def *d, diag_sink *sink);
 /* The index slice [*first, *end) of the states carrying `value` in

@@ -395,6 +395,82 @@ static void test_stages_partial_checks(void **state)
     expect_findings(guards, w_guards, 3);
 }
 
+/* ---- shortest paths that fire different effects ---- */
+
+static void test_tie_diamond(void **state)
+{
+    static const char yaml[] =
+        "dosm: 1\nname: t\ntitle: T\nrevision: 1\ninitial: S\n"
+        "effects:\n  notify:\n  bill:\n"
+        "states:\n"
+        "  S: { label: s }\n"                                     /* 10 */
+        "  A: { label: a }\n"
+        "  B: { label: b }\n"
+        "  C: { label: c }\n"
+        "  D: { label: d, final: true }\n"
+        "events:\n  go:\n  x:\n  y:\n  back:\n  stay:\n"
+        "transitions:\n"                                          /* 21 */
+        "  - { event: go, from: S, to: A }\n"
+        "  - { event: x, from: A, to: B, effects: [notify] }\n"
+        "  - { event: back, from: [B, C], to: previous }\n"
+        "  - { event: stay, from: A, to: A, effects: [bill] }\n"  /* 25 */
+        "  - { event: y, from: A, to: C }\n"
+        "  - { event: go, from: B, to: D, effects: [bill] }\n"
+        "  - { event: go, from: C, to: D, effects: [bill] }\n";
+    /* once, though the paths from S and from A both part there */
+    static const want w[] = {
+        {DOSM_W_PATH_TIE, 26, 5,
+         "two shortest paths from S to D fire different effects: the one "
+         "through line 23 (notify, bill) is taken, not the one through line "
+         "26 (bill)"},
+    };
+    (void)state;
+    expect_findings(yaml, w, 1);
+}
+
+/* The same effects, or one event's transitions (chosen by guards): no
+ * tie. */
+static void test_tie_none(void **state)
+{
+    static const char yaml[] =
+        "dosm: 1\nname: t\ntitle: T\nrevision: 1\ninitial: A\n"
+        "attributes:\n  rush: { type: boolean }\n"
+        "effects:\n  notify:\n"
+        "states:\n  A: { label: a }\n  B: { label: b }\n  C: { label: c }\n"
+        "  D: { label: d }\n  E: { label: e, final: true }\n"
+        "events:\n  go:\n  x:\n  y:\n"
+        "transitions:\n"
+        "  - { event: go, from: A, to: B, guard: rush, effects: [notify] }\n"
+        "  - { event: go, from: A, to: C, guard: not rush }\n"
+        "  - { event: x, from: [B, C], to: D }\n"
+        "  - { event: x, from: D, to: E, effects: [notify] }\n"
+        "  - { event: y, from: D, to: E, effects: [notify] }\n";
+    (void)state;
+    expect_findings(yaml, NULL, 0);
+}
+
+/* A transient state's fallback is a step, tried after its transitions. */
+static void test_tie_fallback(void **state)
+{
+    static const char yaml[] =
+        "dosm: 1\nname: t\ntitle: T\nrevision: 1\ninitial: A\n"
+        "effects:\n  notify:\n"
+        "states:\n"
+        "  A: { label: a, transient: B }\n"
+        "  B: { label: b, final: true }\n"                        /* 10 */
+        "events:\n  go:\n"
+        "transitions:\n"
+        "  - { event: go, from: A, to: B, effects: [notify] }\n";
+    static const want w[] = {
+        {DOSM_W_PATH_TIE, 9, 3,
+         "two shortest paths from A to B fire different effects: the one "
+         "through line 14 (notify) is taken, not the one through the "
+         "fallback of A (no effect)"},
+    };
+    (void)state;
+    expect_findings(yaml, w, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -408,6 +484,9 @@ int main(void)
         cmocka_unit_test(test_stages_every_missing_key),
         cmocka_unit_test(test_stages_no_consequences),
         cmocka_unit_test(test_stages_partial_checks),
+        cmocka_unit_test(test_tie_diamond),
+        cmocka_unit_test(test_tie_none),
+        cmocka_unit_test(test_tie_fallback),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
