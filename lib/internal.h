@@ -353,8 +353,8 @@ void dosm__checker_run(const dosm_def *d, arena *scratch, diag_sink *sink,
                        unsigned sound, int clean);
 /* ties.c: warns where two shortest paths between two states fire
  * different effects. Skipped when states x (2 states + candidates) is over
- * the budget: 2,896 states with no transitions, or 1,000 with 15,000
- * candidates, take it (about 20 ms). */
+ * the budget: 2,048 states with 4,096 candidates take it (about 200 ms,
+ * the worst case "ties"), 1,000 with 14,000 too. */
 #define DOSM_TIE_BUDGET ((uint64_t)1 << 24)
 void dosm__ties_check(const dosm_def *d, arena *scratch, diag_sink *sink);
 /* vocab.c: warns of unused vocabularies and builds the reverse index. */
