@@ -16,7 +16,8 @@
  * is left out: the previous state is one step back on any path, so such a
  * step is shortest only as a first step, where it depends on the order's
  * history. Effects are compared by a hash of their sequence: a difference
- * in hashes is a difference in effects, so no warning is false.
+ * in hashes is a difference in effects, so no warning is false (two
+ * sequences of one hash, about one in 2^64, would hide a tie).
  *
  * The searches cost states x (2 states + candidates): over DOSM_TIE_BUDGET
  * the check is skipped (states/README.md says so). Finding where two paths
@@ -36,7 +37,7 @@ typedef struct ties {
     diag_sink *sink;
     uint32_t *order;      /* per state, its candidates in document order */
     int32_t *from, *via, *queue, *path;
-    uint32_t *dist, *stamp, *len;
+    uint32_t *dist, *stamp;
     uint64_t *hash;
     unsigned char *reported; /* per transition, then per state's fallback */
     uint64_t walks;          /* steps left for finding where paths part */
@@ -90,12 +91,13 @@ static void path_effects(const ties *x, int32_t v, int32_t t, char *buf,
         put(buf, size, len, "no effect", NULL, 0);
 }
 
-static size_t step_name(const dosm_def *d, int32_t u, int32_t t, char *buf,
-                        size_t size)
+static void step_name(const dosm_def *d, int32_t u, int32_t t, char *buf,
+                      size_t size)
 {
-    return t >= 0 ? dosm__text_format(buf, size, "line %u", d->trans[t].at.line)
-                  : dosm__text_format(buf, size, "the fallback of %s",
-                                      d->states[u].id);
+    if (t >= 0)
+        dosm__text_format(buf, size, "line %u", d->trans[t].at.line);
+    else
+        dosm__text_format(buf, size, "the fallback of %s", d->states[u].id);
 }
 
 static uint32_t slot(const dosm_def *d, int32_t fork, int32_t t)
@@ -120,9 +122,11 @@ static void warn(ties *x, uint32_t start, int32_t u, int32_t t, int32_t v)
         p = x->from[p];
         q = x->from[q];
     }
-    if ((a >= 0 && b >= 0 && d->trans[a].event == d->trans[b].event) ||
-        x->reported[slot(d, p, b)])
+    /* a, found first, is a transition (a fallback is tried last) */
+    if (b >= 0 && d->trans[a].event == d->trans[b].event)
         return; /* one event's transitions: its guards choose */
+    if (x->reported[slot(d, p, b)])
+        return;
     x->reported[slot(d, p, b)] = 1;
     step_name(d, p, a, taken, sizeof taken);
     step_name(d, p, b, other, sizeof other);
@@ -152,12 +156,10 @@ static void step(ties *x, uint32_t start, int32_t u, int32_t t, int32_t v,
         x->from[v] = u;
         x->via[v] = t;
         x->hash[v] = h;
-        x->len[v] = x->len[u] + effect_count(d, t);
         x->queue[(*tail)++] = v;
         return;
     }
-    if (x->dist[v] == x->dist[u] + 1 &&
-        (h != x->hash[v] || x->len[u] + effect_count(d, t) != x->len[v]))
+    if (x->dist[v] == x->dist[u] + 1 && h != x->hash[v])
         warn(x, start, u, t, v);
 }
 
@@ -169,7 +171,6 @@ static void search(ties *x, uint32_t start)
     x->dist[start] = 0;
     x->via[start] = NO_STEP;
     x->hash[start] = TEXT_HASH_SEED;
-    x->len[start] = 0;
     x->queue[tail++] = (int32_t)start;
     while (head < tail && x->walks) {
         int32_t u = x->queue[head++];
@@ -184,8 +185,8 @@ static void search(ties *x, uint32_t start)
 void dosm__ties_check(const dosm_def *d, arena *scratch, diag_sink *sink)
 {
     const uint32_t n = d->state_count;
-    uint32_t cands = n ? d->hot[n - 1].cand_first + d->hot[n - 1].cand_count
-                       : 0;
+    /* a definition has a state */
+    uint32_t cands = d->hot[n - 1].cand_first + d->hot[n - 1].cand_count;
     uint32_t s;
     ties x;
     if ((uint64_t)n * ((uint64_t)n + cands + n) > DOSM_TIE_BUDGET)
@@ -195,7 +196,7 @@ void dosm__ties_check(const dosm_def *d, arena *scratch, diag_sink *sink)
     x.walks = DOSM_TIE_BUDGET;
     x.order = dosm__arena_array(scratch, cands + 1, sizeof *x.order);
     x.from = dosm__arena_array(scratch, 4 * ((size_t)n + 1), sizeof *x.from);
-    x.dist = dosm__arena_array(scratch, 3 * ((size_t)n + 1), sizeof *x.dist);
+    x.dist = dosm__arena_array(scratch, 2 * ((size_t)n + 1), sizeof *x.dist);
     x.hash = dosm__arena_array(scratch, n + 1, sizeof *x.hash);
     x.reported = dosm__arena_alloc(scratch, d->trans_count + n + 1);
     if (!x.order || !x.from || !x.dist || !x.hash || !x.reported) {
@@ -207,7 +208,6 @@ void dosm__ties_check(const dosm_def *d, arena *scratch, diag_sink *sink)
     x.queue = x.via + n + 1;
     x.path = x.queue + n + 1;
     x.stamp = x.dist + n + 1;
-    x.len = x.stamp + n + 1;
     memcpy(x.order, d->cand, cands * sizeof *x.order);
     for (s = 0; s < n; s++)
         qsort(x.order + d->hot[s].cand_first, d->hot[s].cand_count,

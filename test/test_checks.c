@@ -185,28 +185,31 @@ static void test_renamed_claimed_twice(void **state)
 {
     static const char yaml[] =
         HEAD "states:\n"
-             "  A: { label: a, renamed_from: [OLD, X] }\n"
-             "  B: { label: b, renamed_from: [Y, OLD, A] }\n"
-             "  C: { label: c, final: true, renamed_from: [c9, Z, Z, OLD] }\n"
+             "  A: { label: a, renamed_from: [OLD, X, [Q]] }\n"
+             "  B: { label: LEGACY, renamed_from: [Y, OLD, A] }\n"
+             "  C: { label: c, final: true, renamed_from: [c9, Z, Z, OLD, LEGACY] }\n"
+
              "events:\n"
              "  go:\n"
              "transitions:\n"
              "  - { event: go, from: A, to: B }\n"
              "  - { event: go, from: B, to: C }\n";
+    /* LEGACY is B's label, not an id: C may claim it */
     static const want w[] = {
+        {DOSM_D_TYPE, 7, 41, "renamed_from id must be text, not a list"},
         {DOSM_D_IDENT, 9, 46,
          "renamed_from id 'c9' must be UPPER_SNAKE_CASE (A-Z, 0-9, _), start "
          "with a letter and have at most 64 characters"},
         {DOSM_D_VALUE, 9, 53, "renamed_from id 'Z' is listed twice"},
-        {DOSM_D_CLASH, 8, 36, "state B claims old id OLD, which state A claims "
+        {DOSM_D_CLASH, 8, 41, "state B claims old id OLD, which state A claims "
                               "at 7:33"},
-        {DOSM_D_CLASH, 8, 41, "state B claims old id A, which is the id of "
+        {DOSM_D_CLASH, 8, 46, "state B claims old id A, which is the id of "
                               "state A (7:3)"},
         {DOSM_D_CLASH, 9, 56, "state C claims old id OLD, which state A claims "
                               "at 7:33"},
     };
     (void)state;
-    expect_findings(yaml, w, 5);
+    expect_findings(yaml, w, 6);
 }
 
 /* A, B and D of revision 1 are C, C and D of revision 2. */
