@@ -648,7 +648,7 @@ DOSM_API int dosm_encode(const dosm_def *def, const dosm_instance *inst,
  * Decodes a string written by dosm_encode into @p inst. A string of an
  * older revision decodes when its states still exist, directly or under
  * `renamed_from`. A previous state that is now the order's own state (two
- * old states folded into one) is dropped: @c previous is DOSM_NO_STATE,
+ * old ids folded into one state) is dropped: @c previous is DOSM_NO_STATE,
  * so `to: previous` is DOSM_R_NO_HISTORY rather than a step that stays.
  * Runs no callbacks and applies no transient fallback
  * (see dosm_restore). On failure @p inst is left untouched and the code is

@@ -161,8 +161,10 @@ int dosm_decode(const dosm_def *d, const char *text, dosm_instance *inst,
         return DOSM_E_NAME;
     }
     /* Two old states folded into one (renamed_from) can make the previous
-     * state the order's own: a step back would stay, so there is none. */
-    if (prev == st)
+     * state the order's own: a step back would stay, so there is none. A
+     * string that names one state twice decodes as it was encoded. */
+    if (prev == st && (prev_len != state_len ||
+                       memcmp(prev_id, state_id, state_len) != 0))
         prev = (int32_t)DOSM_NO_STATE;
     inst->state = (uint16_t)st;
     inst->previous = (uint16_t)prev;

@@ -233,8 +233,10 @@ static void test_renamed_folded_previous(void **state)
     dosm_def *d = load_text(folded);
     dosm_instance inst;
     dosm_outcome out;
+    dosm_instance again;
     dosm_request back;
     dosm_error err;
+    char text[DOSM_SNAPSHOT_MAX];
     (void)state;
     memset(&back, 0, sizeof back);
     back.event = "back";
@@ -253,6 +255,13 @@ static void test_renamed_folded_previous(void **state)
     assert_int_equal(inst.previous, dosm_state_find(d, "D"));
     assert_int_equal(dosm_fire(d, NULL, &inst, &back, &out), DOSM_OK);
     assert_int_equal(inst.state, dosm_state_find(d, "D"));
+    /* an instance a host made with previous = state is not folded: it
+     * decodes as it was encoded */
+    inst.state = inst.previous = (uint16_t)dosm_state_find(d, "C");
+    assert_int_equal(dosm_encode(d, &inst, text, sizeof text), DOSM_OK);
+    assert_int_equal(dosm_decode(d, text, &again, &err), DOSM_OK);
+    assert_int_equal(again.state, inst.state);
+    assert_int_equal(again.previous, inst.state);
     dosm_def_free(d);
 }
 
