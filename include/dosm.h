@@ -135,6 +135,7 @@ DOSM_API const char *dosm_version(void);
     X(DOSM_D_PARENT, 120, "misuse of a parent state")                          \
     X(DOSM_D_VOCAB_VALUE, 121, "value names no state of the bound workflow")   \
     X(DOSM_D_PROJECTION, 122, "transition is no path of the bound workflow")   \
+    X(DOSM_D_GUARD_NEVER, 123, "guard can never hold")                         \
     X(DOSM_R_UNKNOWN_EVENT, 200, "the workflow has no such event")             \
     X(DOSM_R_FINAL, 201, "the order is in a final state")                      \
     X(DOSM_R_NOT_ALLOWED, 202, "the event is not allowed in this state")       \
@@ -147,7 +148,8 @@ DOSM_API const char *dosm_version(void);
     X(DOSM_R_SEQ_LIMIT, 209, "the order's seq cannot count another step")      \
     X(DOSM_R_SHADOWED, 210, "an earlier transition takes the event")           \
     X(DOSM_W_NO_FHIR, 300, "state has no FHIR Task status")                    \
-    X(DOSM_W_UNUSED, 301, "declared but never used")
+    X(DOSM_W_UNUSED, 301, "declared but never used")                           \
+    X(DOSM_W_PATH_TIE, 302, "two shortest paths fire different effects")
 
 /**
  * All result codes, generated from DOSM_CODES; each one's description is
@@ -779,7 +781,10 @@ DOSM_API int dosm_encode(const dosm_def *def, const dosm_instance *inst,
 /**
  * Decodes a string written by dosm_encode into @p inst. A string of an
  * older revision decodes when its states still exist, directly or under
- * `renamed_from`. Runs no callbacks and applies no transient fallback
+ * `renamed_from`. A previous state that is now the order's own state (two
+ * old ids folded into one state) is dropped: @c previous is DOSM_NO_STATE,
+ * so `to: previous` is DOSM_R_NO_HISTORY rather than a step that stays.
+ * Runs no callbacks and applies no transient fallback
  * (see dosm_restart). On failure @p inst is left untouched and the code is
  * DOSM_E_SNAPSHOT (malformed), DOSM_E_WORKFLOW (another workflow),
  * DOSM_E_REVISION (revision 0, a newer revision, or the same revision with

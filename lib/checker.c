@@ -49,7 +49,10 @@ static int has_event(const dosm_def *d, uint32_t state, int32_t event)
     return 0;
 }
 
-static void check_graph(const dosm_def *d, diag_sink *sink)
+/* Without every edge, a state nobody reaches or that nothing leaves may
+ * be a consequence of an error reported: only the final states' ways out
+ * are then checked. */
+static void check_graph(const dosm_def *d, diag_sink *sink, int edges)
 {
     uint32_t i, j;
     for (i = 0; i < d->trans_count; i++) {
@@ -60,7 +63,7 @@ static void check_graph(const dosm_def *d, diag_sink *sink)
                     "state %s is final; no transition may leave it",
                     d->states[t->from[j]].id);
     }
-    for (i = 0; i < d->state_count; i++) {
+    for (i = 0; edges && i < d->state_count; i++) {
         const state_def *s = &d->states[i];
         /* The rollup status is computed for orders, not entered by items. */
         if (s->is_parent || (int32_t)i == d->mixed)
@@ -266,6 +269,26 @@ static int check_run(overlaps *o, uint32_t state, uint32_t first, uint32_t end)
     return 1;
 }
 
+/* A guard whose tests on one attribute leave it no value can never hold:
+ * its transition is never taken. */
+static void check_guards_hold(const dosm_def *d, const guard_overlap *g,
+                              diag_sink *sink)
+{
+    char tests[DOSM_TEXT_MAX];
+    uint32_t i;
+    for (i = 0; i < d->trans_count; i++) {
+        int32_t attr = dosm__guard_never(g, i);
+        uint32_t n;
+        if (attr < 0)
+            continue;
+        n = dosm__guard_tests_text(d, d->trans[i].guard, attr, tests,
+                                   sizeof tests);
+        ERR(sink, DOSM_D_GUARD_NEVER, d->trans[i].guard_at,
+            "guard can never hold: %s leave%s no value", tests,
+            n > 1 ? "" : "s");
+    }
+}
+
 static void check_overlaps(const dosm_def *d, diag_sink *sink, arena *scratch)
 {
     overlaps o;
@@ -281,6 +304,7 @@ static void check_overlaps(const dosm_def *d, diag_sink *sink, arena *scratch)
         ERR(sink, DOSM_E_NOMEM, ((mark){0, 0}), "out of memory");
         return;
     }
+    check_guards_hold(d, o.guards, sink);
     for (i = 0; i < d->state_count && !dosm__diag_full(sink); i++) {
         const uint32_t cf = d->hot[i].cand_first, count = d->hot[i].cand_count;
         const int32_t *ev = d->cand_event + cf;
@@ -369,10 +393,15 @@ static void warn_unused(const dosm_def *d, diag_sink *sink, arena *scratch)
                  d->effects[i].name);
 }
 
-void dosm__checker_run(const dosm_def *d, arena *scratch, diag_sink *sink)
+void dosm__checker_run(const dosm_def *d, arena *scratch, diag_sink *sink,
+                       unsigned sound, int clean)
 {
     check_state_roles(d, sink);
-    check_graph(d, sink);
-    check_overlaps(d, sink, scratch);
-    warn_unused(d, sink, scratch);
+    check_graph(d, sink, sound & SOUND_EDGES);
+    if (sound & SOUND_GUARDS)
+        check_overlaps(d, sink, scratch);
+    if (clean) {
+        warn_unused(d, sink, scratch);
+        dosm__ties_check(d, scratch, sink);
+    }
 }

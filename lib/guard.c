@@ -625,7 +625,8 @@ typedef struct guard_summary {
     summary_kind kind;
     uint32_t tests;      /* how many: two guards share a cap of 64 */
     uint32_t count;      /* constraints, one per attribute, by attribute */
-    int empty;           /* the guard alone can never hold */
+    int32_t never;       /* an attribute it holds to no value, or -1: the
+                            guard alone can never hold */
     constraint *c;
 } guard_summary;
 
@@ -747,6 +748,7 @@ static int summarise(const dosm_def *d, const guard_expr *g, arena *scratch,
     const gnode *tests[64];
     uint32_t n = 0, i;
     memset(s, 0, sizeof *s);
+    s->never = -1;
     if (!g) {
         s->kind = SUM_ALWAYS;
         return 1;
@@ -768,7 +770,8 @@ static int summarise(const dosm_def *d, const guard_expr *g, arena *scratch,
         }
         if (!apply_test(d, tests[i], c))
             return 1; /* opaque */
-        s->empty |= c->empty;
+        if (c->empty && s->never < 0)
+            s->never = c->attr;
     }
     s->kind = SUM_TESTS;
     s->tests = n;
@@ -800,7 +803,7 @@ int dosm__overlap_possible(const dosm_def *d, const guard_overlap *o,
     if (a->kind == SUM_ALWAYS || b->kind == SUM_ALWAYS)
         return 1;
     if (a->kind == SUM_OPAQUE || b->kind == SUM_OPAQUE ||
-        a->tests + b->tests > 64 || a->empty || b->empty)
+        a->tests + b->tests > 64 || a->never >= 0 || b->never >= 0)
         return 0;
     while (i < a->count && j < b->count) {
         if (a->c[i].attr < b->c[j].attr) {
@@ -812,4 +815,54 @@ int dosm__overlap_possible(const dosm_def *d, const guard_overlap *o,
         }
     }
     return 1;
+}
+
+int32_t dosm__guard_never(const guard_overlap *o, uint32_t t)
+{
+    return o->sum[t].kind == SUM_TESTS ? o->sum[t].never : -1;
+}
+
+/* Text appended at buf[len]: the new length, cut to fit size. */
+static size_t append(char *buf, size_t size, size_t len, const char *fmt,
+                     const char *a, const char *b, const char *c)
+{
+    len += dosm__text_format(buf + len, size - len, fmt, a, b, c);
+    return len < size ? len : size - 1;
+}
+
+/* One test as written, its literal as read (a text quoted). */
+static size_t test_text(const dosm_def *d, const gnode *n, char *buf,
+                        size_t size, size_t len)
+{
+    static const char *const ops[] = {"==", "!=", "<", "<=", ">", ">="};
+    const char *q = d->attrs[n->ref].type == TYPE_STRING ? "'" : "";
+    uint32_t k;
+    len = append(buf, size, len, "%s%s%s", d->attrs[n->ref].name,
+                 n->op == G_TRUTH ? "" : " ",
+                 n->op == G_CMP ? ops[n->cmp] : n->op == G_TRUTH ? "" : "in");
+    if (n->op == G_CMP)
+        return append(buf, size, len, " %s%s%s", q, n->lo.str, q);
+    if (n->op == G_IN_RANGE)
+        return append(buf, size, len, " %s..%s%s", n->lo.str, n->hi.str, "");
+    for (k = 0; n->op == G_IN_SET && k < n->set_count; k++)
+        len = append(buf, size, len, k ? ", %s%s%s" : " [%s%s%s", q,
+                     n->set[k].str, q);
+    return n->op == G_IN_SET ? append(buf, size, len, "]", "", "", "") : len;
+}
+
+uint32_t dosm__guard_tests_text(const dosm_def *d, const guard_expr *g,
+                                int32_t attr, char *buf, size_t size)
+{
+    uint32_t i, tests = 0;
+    size_t len = 0;
+    buf[0] = '\0';
+    /* nodes are in postfix order, so the tests come as written; `and`
+     * nodes have no attribute */
+    for (i = 0; i < g->count; i++)
+        if (g->nodes[i].ref == attr) {
+            if (tests++)
+                len = append(buf, size, len, " and ", "", "", "");
+            len = test_text(d, &g->nodes[i], buf, size, len);
+        }
+    return tests;
 }

@@ -265,7 +265,7 @@ typedef struct transition_def {
     uint32_t from_count;
     int from_any;
     const char *description;
-    mark at;
+    mark at, guard_at;   /* guard_at: the guard's first character */
 } transition_def;
 
 typedef struct named { const char *name, *description; mark at; } named;
@@ -331,8 +331,16 @@ name_table dosm__table_of_vocabs(const dosm_def *d);
 
 /* ---- pipeline: loader.c, guard.c, compiler.c, checker.c ---- */
 
+/* What a load with errors lets the compiler and checker read: the
+ * states, events and sound transitions (those whose event, from or to is
+ * broken are left out); with SOUND_EDGES, every edge of the graph (so
+ * dead ends and unreachable states are not consequences of an error);
+ * with SOUND_GUARDS, every guard and what it reads. */
+#define SOUND_CORE 1u
+#define SOUND_EDGES 2u
+#define SOUND_GUARDS 4u
 int dosm__loader_build(dosm_def *d, const node *root, const limits *lim,
-                 arena *scratch, diag_sink *sink);
+                       arena *scratch, diag_sink *sink, unsigned *sound);
 /* Parses a guard; its tokens are taken from *tokens_left, which starts
  * at DOSM_GUARD_TOKENS_ALL for a definition (identical guards are parsed
  * once: loader.c). */
@@ -340,7 +348,16 @@ guard_expr *dosm__guard_parse(dosm_def *d, const char *text, mark at,
                               diag_sink *sink, uint32_t *tokens_left);
 #define DOSM_GUARD_TOKENS_ALL (UINT32_C(1) << 18)
 int dosm__compiler_build(dosm_def *d, arena *scratch, diag_sink *sink);
-void dosm__checker_run(const dosm_def *d, arena *scratch, diag_sink *sink);
+/* Runs the checks that sound (SOUND_*) allows; the warnings only when
+ * clean (nothing was wrong before). */
+void dosm__checker_run(const dosm_def *d, arena *scratch, diag_sink *sink,
+                       unsigned sound, int clean);
+/* ties.c: warns where two shortest paths between two states fire
+ * different effects. Skipped when states x (2 states + candidates) is over
+ * the budget: 2,048 states with 4,096 candidates take it (about 200 ms,
+ * the worst case "ties"), 1,000 with 14,000 too. */
+#define DOSM_TIE_BUDGET ((uint64_t)1 << 24)
+void dosm__ties_check(const dosm_def *d, arena *scratch, diag_sink *sink);
 /* vocab.c: warns of unused vocabularies and builds the reverse index. */
 int dosm__vocab_build(dosm_def *d, diag_sink *sink);
 /* The index slice [*first, *end) of the states carrying `value` in
@@ -385,6 +402,13 @@ typedef struct guard_overlap guard_overlap;
 guard_overlap *dosm__overlap_prepare(const dosm_def *d, arena *scratch);
 int dosm__overlap_possible(const dosm_def *d, const guard_overlap *o,
                            uint32_t ta, uint32_t tb);
+/* The attribute that transition t's guard holds to no value (its tests
+ * joined by `and` exclude each other), or -1. */
+int32_t dosm__guard_never(const guard_overlap *o, uint32_t t);
+/* Writes g's tests on attribute attr, joined by " and " as in "units > 5
+ * and units < 3", into buf (cut to size); returns how many there are. */
+uint32_t dosm__guard_tests_text(const dosm_def *d, const guard_expr *g,
+                                int32_t attr, char *buf, size_t size);
 int dosm__value_read(const field *f, const char *text, value *out);
 const char *dosm__values_get(const dosm_values *v, const char *name);
 

@@ -22,6 +22,7 @@ typedef struct ld {
     uint32_t guard_tokens;  /* left for the guards (DOSM_GUARD_TOKENS_ALL) */
     guard_expr **guards;    /* parsed guards by text: open addressing */
     uint32_t guard_mask, guard_count;
+    unsigned sound;         /* SOUND_*: what the checker may still read */
 } ld;
 
 /* The most names in one list (tags, enum values, renamed ids, a
@@ -58,6 +59,16 @@ static int text_set_add(text_set *set, const char *s)
 }
 
 #define ERR(l, code, at, ...) dosm__diag_report((l)->sink, DOSM_ERROR, code, at, __VA_ARGS__)
+
+/* Errors since `before` were in `part` (SOUND_EDGES, SOUND_GUARDS): the
+ * checks that read all of it would report their consequences. */
+static int sound_since(ld *l, unsigned before, unsigned part)
+{
+    if (l->sink->errors == before)
+        return 1;
+    l->sound &= ~part;
+    return 0;
+}
 
 static const char *const top_keys[] = {
     "dosm", "name", "title", "revision", "source", "description", "initial",
@@ -159,12 +170,22 @@ static int want(ld *l, const node *n, node_kind kind, const char *what)
 static void check_known(ld *l, const node *map, const char *what,
                         const char *const *known)
 {
+    /* Keys that, misspelt, change the graph; what was meant is then
+     * unknown (a misspelt `guard` leaves the guards unsound). */
+    static const char *const edge_keys[] = {
+        "initial", "states", "events", "transitions", "rollup", "mixed",
+        "final", "parent", "transient", "timeout", "after", "event", "from",
+        "to", NULL};
     const node *k;
     for (k = map->first; k; k = k->next->next) {
         const char *near;
         if (k->kind != NODE_SCALAR || word_index(known, k->text) >= 0)
             continue;
         near = dosm__diag_full(l->sink) ? NULL : nearest_word(known, k->text);
+        if (near && word_index(edge_keys, near) >= 0)
+            l->sound &= ~SOUND_EDGES;
+        if (near && strcmp(near, "guard") == 0)
+            l->sound &= ~SOUND_GUARDS;
         if (near)
             ERR(l, DOSM_D_UNKNOWN_KEY, k->at,
                 "unknown key '%s' in %s; did you mean '%s'?", k->text, what,
@@ -489,20 +510,25 @@ static named *load_named(ld *l, const node *map, const char *what,
 static void load_state_own(ld *l, const node *key, const node *spec, state_def *s)
 {
     const node *n;
+    unsigned before = l->sink->errors;
     s->at = key->at;
     s->parent = s->fallback = s->timeout_event = -1;
     s->attention = DOSM_WHITE;
     s->id = key_name(l, key, IDENT_STATE, "state id");
     if (!want(l, spec, NODE_MAP, s->id)) {
         s->label = s->id;
+        sound_since(l, before, SOUND_EDGES);
         return;
     }
+    sound_since(l, before, SOUND_EDGES);
     check_known(l, spec, "a state", state_keys);
     s->label = get_text(l, spec, "label", 1, "a state");
     if (!s->label)
         s->label = s->id;
     s->description = get_text(l, spec, "description", 0, "description");
+    before = l->sink->errors;
     s->final = get_bool(l, spec, "final", 0);
+    sound_since(l, before, SOUND_EDGES);
     if ((n = map_get(spec, "attention")) != NULL) {
         int a = get_word(l, n, attention_names, "attention");
         s->attention = a < 0 ? DOSM_WHITE : a;
@@ -685,11 +711,12 @@ static void load_timeout(ld *l, const node *n, state_def *s)
     check_known(l, n, "a timeout", timeout_keys);
     after = map_get(n, "after");
     ev = map_get(n, "event");
-    if (!after || !ev) {
-        ERR(l, DOSM_D_MISSING, n->at, "a timeout needs '%s'",
-            after ? "event" : "after");
+    if (!after)
+        ERR(l, DOSM_D_MISSING, n->at, "a timeout needs 'after'");
+    if (!ev)
+        ERR(l, DOSM_D_MISSING, n->at, "a timeout needs 'event'");
+    if (!after || !ev)
         return;
-    }
     if (want(l, after, NODE_SCALAR, "after") &&
         !dosm__text_parse_duration(after->text, &s->timeout))
         ERR(l, DOSM_D_VALUE, after->at,
@@ -702,6 +729,7 @@ static void load_timeout(ld *l, const node *n, state_def *s)
 static void load_state_links(ld *l, const node *spec, state_def *s)
 {
     const node *n;
+    unsigned before = l->sink->errors;
     if (spec->kind != NODE_MAP)
         return;
     if ((n = map_get(spec, "parent")) != NULL)
@@ -710,6 +738,7 @@ static void load_state_links(ld *l, const node *spec, state_def *s)
         s->fallback = state_ref(l, n);
     if ((n = map_get(spec, "timeout")) != NULL)
         load_timeout(l, n, s);
+    sound_since(l, before, SOUND_EDGES);
     load_external(l, map_get(spec, "external"), s);
 }
 
@@ -718,6 +747,7 @@ static int load_states(ld *l, const node *map)
     dosm_def *d = l->d;
     const node *k;
     uint32_t i = 0;
+    unsigned before;
     name_clash clash = {on_clash, NULL};
     if (!want(l, map, NODE_MAP, "states"))
         return 0;
@@ -737,7 +767,71 @@ static int load_states(ld *l, const node *map)
         load_state_own(l, k, k->next, &d->states[i++]);
     d->state_count = i;
     clash.user = l;
-    return build_index(l, &d->state_ix, dosm__table_of_states(d), i, 1, &clash);
+    before = l->sink->errors;
+    if (!build_index(l, &d->state_ix, dosm__table_of_states(d), i, 1, &clash))
+        return 0;
+    sound_since(l, before, SOUND_EDGES); /* a name found two states */
+    return 1;
+}
+
+/* An old id of `renamed_from` is claimed once, and by no current state:
+ * decode takes a snapshot's id for the first state that has it, so any
+ * later claim would never be found. */
+typedef struct claim {
+    const char *id;
+    const state_def *by;
+    mark at;
+} claim;
+
+static int check_renamed(ld *l, const node *states)
+{
+    const dosm_def *d = l->d;
+    name_table t = dosm__table_of_states(d);
+    const node *k, *item;
+    claim *c;
+    uint32_t i, total = 0, mask = 7;
+    for (i = 0; i < d->state_count; i++)
+        total += d->states[i].renamed_count;
+    while (mask < 2 * total)
+        mask = mask * 2 + 1;
+    if (!(c = dosm__arena_array(l->scratch, mask + 1, sizeof *c)))
+        return nomem(l);
+    for (k = states->first, i = 0; k; k = k->next->next, i++) {
+        const state_def *s = &d->states[i];
+        const node *list = map_get(k->next, "renamed_from");
+        for (item = s->renamed_count ? list_first(list) : NULL; item;
+             item = list_next(list, item)) {
+            int32_t cur;
+            uint32_t h;
+            if (item->kind != NODE_SCALAR ||
+                !dosm__text_is_ident(item->text, IDENT_STATE))
+                continue; /* reported by get_names */
+            cur = dosm__names_find(&d->state_ix, &t, item->text);
+            if (cur >= 0 && strcmp(d->states[cur].id, item->text) == 0) {
+                ERR(l, DOSM_D_CLASH, item->at,
+                    "state %s claims old id %s, which is the id of state %s "
+                    "(%u:%u)",
+                    s->id, item->text, d->states[cur].id,
+                    d->states[cur].at.line, d->states[cur].at.col);
+                continue;
+            }
+            h = dosm__text_hash(TEXT_HASH_SEED, item->text) & mask;
+            while (c[h].id && strcmp(c[h].id, item->text) != 0)
+                h = (h + 1) & mask;
+            if (!c[h].id) {
+                c[h].id = item->text;
+                c[h].by = s;
+                c[h].at = item->at;
+            } else if (c[h].by != s) { /* the same state: listed twice */
+                ERR(l, DOSM_D_CLASH, item->at,
+                    "state %s claims old id %s, which state %s claims at "
+                    "%u:%u",
+                    s->id, item->text, c[h].by->id, c[h].at.line,
+                    c[h].at.col);
+            }
+        }
+    }
+    return 1;
 }
 
 /* ---- events and transitions ---- */
@@ -904,16 +998,23 @@ static guard_expr *guard_of(ld *l, const char *text, mark at)
     return g;
 }
 
-static void load_transition(ld *l, const node *spec, transition_def *t)
+/* Loads one transition; 0 when its event, from or to is broken, so that
+ * the checker leaves it out. */
+static int load_transition(ld *l, const node *spec, transition_def *t)
 {
     const node *n;
+    unsigned before;
+    int edge;
     t->at = spec->at;
     t->event = t->to = -1;
     t->description = "";
-    if (!want(l, spec, NODE_MAP, "a transition"))
-        return;
+    if (!want(l, spec, NODE_MAP, "a transition")) {
+        l->sound &= ~SOUND_EDGES;
+        return 0;
+    }
     check_known(l, spec, "a transition", transition_keys);
     t->description = get_text(l, spec, "description", 0, "description");
+    before = l->sink->errors;
     if ((n = map_get(spec, "event")) != NULL)
         t->event = event_ref(l, n);
     else
@@ -932,6 +1033,8 @@ static void load_transition(ld *l, const node *spec, transition_def *t)
             "%s is a parent state; a transition must lead to one of its "
             "children",
             l->d->states[t->to].id);
+    edge = sound_since(l, before, SOUND_EDGES);
+    before = l->sink->errors;
     if ((n = map_get(spec, "guard")) != NULL && !dosm__node_is_null(n) &&
         want(l, n, NODE_SCALAR, "guard")) {
         const char *text = text_of(l, n, "guard");
@@ -939,11 +1042,14 @@ static void load_transition(ld *l, const node *spec, transition_def *t)
         mark at = n->at;
         if (!n->plain)
             at.col++;
+        t->guard_at = at;
         if (text)
             t->guard = guard_of(l, text, at);
     }
+    sound_since(l, before, SOUND_GUARDS);
     if ((n = map_get(spec, "effects")) != NULL)
         load_effects(l, n, t);
+    return edge;
 }
 
 static int load_transitions(ld *l, const node *seq)
@@ -962,7 +1068,10 @@ static int load_transitions(ld *l, const node *seq)
     if (!d->trans)
         return nomem(l);
     for (n = seq->first; n && !dosm__diag_full(l->sink); n = n->next)
-        load_transition(l, n, &d->trans[i++]);
+        if (load_transition(l, n, &d->trans[i]))
+            i++;
+        else /* left out: the slot is loaded again */
+            memset(&d->trans[i], 0, sizeof d->trans[i]);
     d->trans_count = i;
     return 1;
 }
@@ -987,10 +1096,12 @@ static void load_header(ld *l, const node *root)
     if ((n = map_get(root, "dosm")) == NULL)
         ERR(l, DOSM_D_MISSING, root->at,
             "a definition starts with 'dosm: 1' (the format version)");
-    else if (n->kind != NODE_SCALAR || strcmp(n->text, "1") != 0)
+    else if (n->kind != NODE_SCALAR || strcmp(n->text, "1") != 0) {
         ERR(l, DOSM_D_FORMAT, n->at,
             "format version '%s' is not supported; this library reads 1",
             n->kind == NODE_SCALAR ? n->text : "?");
+        l->sound = 0; /* the rest may mean something else there */
+    }
     if ((n = map_get(root, "name")) == NULL)
         ERR(l, DOSM_D_MISSING, root->at, "the definition needs a 'name'");
     else
@@ -1002,6 +1113,8 @@ static void load_header(ld *l, const node *root)
         ERR(l, DOSM_D_MISSING, root->at, "the definition needs a 'revision'");
     else if (get_int(l, n, 1, UINT32_MAX, "revision", &v))
         d->revision = (uint32_t)v;
+    if (!d->name)
+        d->name = ""; /* reported; the compiler hashes a name */
 }
 
 static void load_rollup(ld *l, const node *n)
@@ -1046,12 +1159,13 @@ static void check_guard_names(ld *l)
 }
 
 int dosm__loader_build(dosm_def *d, const node *root, const limits *lim,
-                 arena *scratch, diag_sink *sink)
+                       arena *scratch, diag_sink *sink, unsigned *sound)
 {
     ld l;
-    const node *states, *n;
+    const node *states, *events, *trans, *n;
     const node *k;
     uint32_t i;
+    unsigned before;
 
     memset(&l, 0, sizeof l);
     l.d = d;
@@ -1060,6 +1174,10 @@ int dosm__loader_build(dosm_def *d, const node *root, const limits *lim,
     l.scratch = scratch;
     l.hint_budget = DOSM_HINT_BUDGET;
     l.guard_tokens = DOSM_GUARD_TOKENS_ALL;
+    /* After the reader's errors (a duplicate key, a NUL), the tree is not
+     * quite the file: only what needs no whole graph is checked. */
+    l.sound = sink->errors ? 0 : SOUND_EDGES | SOUND_GUARDS;
+    *sound = 0;
 
     d->mixed = -1;
     if (!root || root->kind != NODE_MAP) {
@@ -1069,9 +1187,11 @@ int dosm__loader_build(dosm_def *d, const node *root, const limits *lim,
     }
     check_known(&l, root, "the definition", top_keys);
     load_header(&l, root);
+    before = sink->errors;
     d->attrs = load_fields(&l, map_get(root, "attributes"), 0, &d->attr_count);
     d->guards = load_named(&l, map_get(root, "guards"), "guard",
                            &d->guard_count);
+    sound_since(&l, before, SOUND_GUARDS);
     d->effects = load_named(&l, map_get(root, "effects"), "effect",
                             &d->effect_count);
     if (!build_index(&l, &d->attr_ix, dosm__table_of_attrs(d), d->attr_count, 0,
@@ -1081,24 +1201,32 @@ int dosm__loader_build(dosm_def *d, const node *root, const limits *lim,
         !build_index(&l, &d->effect_ix, dosm__table_of_effects(d), d->effect_count,
                      0, NULL))
         return DOSM_E_NOMEM;
+    before = sink->errors;
     check_guard_names(&l);
+    sound_since(&l, before, SOUND_GUARDS);
     if (!load_vocabularies(&l, map_get(root, "vocabularies")))
         return DOSM_E_NOMEM;
 
     states = map_get(root, "states");
-    n = map_get(root, "events");
-    if (!states || !n || !map_get(root, "transitions")) {
-        ERR(&l, DOSM_D_MISSING, root->at, "the definition needs '%s'",
-            !states ? "states" : !n ? "events" : "transitions");
+    events = map_get(root, "events");
+    trans = map_get(root, "transitions");
+    if (!states)
+        ERR(&l, DOSM_D_MISSING, root->at, "the definition needs 'states'");
+    if (!events)
+        ERR(&l, DOSM_D_MISSING, root->at, "the definition needs 'events'");
+    if (!trans)
+        ERR(&l, DOSM_D_MISSING, root->at, "the definition needs 'transitions'");
+    if (!states || !events || !trans)
         return sink->error->code;
-    }
-    if (!load_states(&l, states) || !load_events(&l, n))
+    if (!load_states(&l, states) || !check_renamed(&l, states) ||
+        !load_events(&l, events))
         return sink->error->code;
     i = 0;
     for (k = states->first; k; k = k->next->next)
         load_state_links(&l, k->next, &d->states[i++]);
     mark_parents(&l);
     d->initial = -1;
+    before = sink->errors;
     if ((n = map_get(root, "initial")) == NULL)
         ERR(&l, DOSM_D_INITIAL, root->at,
             "the definition needs 'initial' (the state a new order starts in)");
@@ -1112,8 +1240,13 @@ int dosm__loader_build(dosm_def *d, const node *root, const limits *lim,
         ERR(&l, DOSM_D_INITIAL, n->at,
             "the initial state %s is a parent state; name one of its children",
             d->states[d->initial].id);
+    if (!sound_since(&l, before, SOUND_EDGES))
+        d->initial = -1; /* no distances to compute */
+    before = sink->errors;
     if ((n = map_get(root, "rollup")) != NULL)
         load_rollup(&l, n);
-    load_transitions(&l, map_get(root, "transitions"));
+    sound_since(&l, before, SOUND_EDGES);
+    if (load_transitions(&l, trans))
+        *sound = SOUND_CORE | l.sound;
     return sink->errors ? sink->error->code : DOSM_OK;
 }

@@ -160,6 +160,12 @@ int dosm_decode(const dosm_def *d, const char *text, dosm_instance *inst,
                   d->name, d->revision);
         return DOSM_E_NAME;
     }
+    /* Two old states folded into one (renamed_from) can make the previous
+     * state the order's own: a step back would stay, so there is none. A
+     * string that names one state twice decodes as it was encoded. */
+    if (prev == st && (prev_len != state_len ||
+                       memcmp(prev_id, state_id, state_len) != 0))
+        prev = (int32_t)DOSM_NO_STATE;
     inst->state = (uint16_t)st;
     inst->previous = (int16_t)prev;
     inst->seq = seq;

@@ -23,7 +23,7 @@ typedef struct outcome {
     dosm_error err;
     dosm_def *def;
     size_t peak; /* heap, through the allocator hooks */
-    unsigned errors, hints;
+    unsigned errors, hints, ties;
 } outcome;
 
 static void count_diagnostics(void *user, const dosm_diagnostic *d)
@@ -33,6 +33,7 @@ static void count_diagnostics(void *user, const dosm_diagnostic *d)
         o->errors++;
         o->hints += strstr(d->text, "did you mean") != NULL;
     }
+    o->ties += d->code == DOSM_W_PATH_TIE;
 }
 
 /* Outlives the loads: a definition is freed through it later. */
@@ -461,6 +462,43 @@ static void vocab_values(void **state)
     free(yaml);
 }
 
+/* Shortest-path ties cost states x (2 states + candidates) steps: each
+ * step of the chain is one (warned of once), up to the budget, 2,048
+ * states; a state more, and the check is skipped (states/README.md). */
+static void ties_budget(void **state)
+{
+    outcome o = load_case("ties", 0, NULL);
+    (void)state;
+    expect_ok(&o);
+    assert_int_equal(o.ties, 299);
+    dosm_def_free(o.def);
+    o = load_case("ties", 2048, NULL);
+    expect_ok(&o);
+    assert_int_equal(o.ties, 2047);
+    dosm_def_free(o.def);
+    o = load_case("ties", 2049, NULL);
+    expect_ok(&o);
+    assert_int_equal(o.ties, 0);
+    dosm_def_free(o.def);
+}
+
+/* Paths that part by one event's guarded transitions are no tie, however
+ * long the walk back to where they part. */
+static void ties_walks_budget(void **state)
+{
+    outcome o = load_case("ties-walks", 0, NULL);
+    (void)state;
+    expect_ok(&o);
+    assert_int_equal(o.ties, 0);
+    dosm_def_free(o.def);
+    /* 261 starts x 260 ends x 260 steps back: over the walks' budget, so
+     * the check stops there */
+    o = load_case("ties-walks", 260, NULL);
+    expect_ok(&o);
+    assert_int_equal(o.ties, 0);
+    dosm_def_free(o.def);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -484,6 +522,8 @@ int main(void)
         cmocka_unit_test(duplicate_keys_held),
         cmocka_unit_test(tags_lists),
         cmocka_unit_test(vocab_values),
+        cmocka_unit_test(ties_budget),
+        cmocka_unit_test(ties_walks_budget),
     };
     if (getenv("DOSM_TEST_ONLY")) /* one test, e.g. under valgrind */
         cmocka_set_test_filter(getenv("DOSM_TEST_ONLY"));

@@ -521,6 +521,64 @@ static char *vocab_values(int n, size_t *len)
     return finish(&b, len);
 }
 
+/* ---- shortest paths that fire different effects ---- */
+
+/* A chain of n states, each step taken by two events that fire different
+ * effects: every step a tie, the most searches the budget allows at 2,048
+ * states (2,049 are over it, and not checked). */
+static char *ties(int n, size_t *len)
+{
+    ybuf b = start("ties", "S0");
+    int i;
+    put(&b, "effects:\n  one:\n  two:\n");
+    plain_states(&b, n - 1);
+    put(&b, "  S%d: {label: s%d, final: true}\n", n - 1, n - 1);
+    put(&b, "events:\n  a:\n  b:\ntransitions:\n");
+    for (i = 0; i + 1 < n; i++)
+        put(&b, "  - {event: a, from: S%d, to: S%d, effects: [one]}\n"
+                "  - {event: b, from: S%d, to: S%d, effects: [two]}\n",
+            i, i + 1, i, i + 1);
+    return finish(&b, len);
+}
+
+/* Chains P (n states) to A, which a guarded event splits into chains B
+ * and C of n states, B's steps firing an effect; both ends lead to n final
+ * states. Every final state is reached by two shortest paths that differ,
+ * and finding where they part (at A, by one event: no tie) walks back n
+ * steps, from each of the n + 1 starts before A: n^3 steps without the
+ * walks' budget. */
+static char *ties_walks(int n, size_t *len)
+{
+    ybuf b = start("ties-walks", "P0");
+    int i;
+    put(&b, "attributes:\n  rush: {type: boolean}\neffects:\n  one:\n"
+            "states:\n  A: {label: a}\n");
+    for (i = 0; i < n; i++)
+        put(&b, "  P%d: {label: p%d}\n  B%d: {label: b%d}\n"
+                "  C%d: {label: c%d}\n  T%d: {label: t%d, final: true}\n",
+            i, i, i, i, i, i, i, i);
+    put(&b, "events:\n  next:\n  go:\n");
+    for (i = 0; i < n; i++)
+        put(&b, "  e%d:\n", i);
+    put(&b, "transitions:\n"
+            "  - {event: go, from: A, to: B0, guard: rush}\n"
+            "  - {event: go, from: A, to: C0, guard: not rush}\n");
+    for (i = 0; i < n; i++) {
+        put(&b, "  - {event: next, from: P%d, to: ", i);
+        if (i + 1 < n)
+            put(&b, "P%d}\n", i + 1);
+        else
+            put(&b, "A}\n");
+        if (i + 1 < n)
+            put(&b, "  - {event: next, from: B%d, to: B%d, effects: [one]}\n"
+                    "  - {event: next, from: C%d, to: C%d}\n",
+                i, i + 1, i, i + 1);
+        put(&b, "  - {event: e%d, from: [B%d, C%d], to: T%d}\n", i, n - 1,
+            n - 1, i);
+    }
+    return finish(&b, len);
+}
+
 const worst_case worst_cases[] = {
     {"overlap", "64 exclusive transitions of one event, each from the same N "
                 "states; a ring (valid)", overlap, 2600, 300},
@@ -551,6 +609,11 @@ const worst_case worst_cases[] = {
     {"tags", "N states with 256 tags each; a ring (valid)", tags, 740, 20},
     {"vocab-values", "one state with 256 values in each of N vocabularies "
                      "(valid)", vocab_values, 700, 20},
+    {"ties", "a chain of N states, each step by two events firing different "
+             "effects (valid; N - 1 path-tie warnings)", ties, 2048, 300},
+    {"ties-walks", "a guarded split into two chains of N states, both ends "
+                   "leading to N final states, after a chain of N (valid)",
+     ties_walks, 560, 60},
 };
 const int worst_case_count = (int)(sizeof worst_cases / sizeof worst_cases[0]);
 

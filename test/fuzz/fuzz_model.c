@@ -727,10 +727,10 @@ static void write_yaml(const model *m, sbuf *b)
 
 /* Codes as bits of a set. */
 enum { C_UNREACHABLE = 1, C_DEAD_END = 2, C_FINAL_OUT = 4, C_OVERLAP = 8,
-       C_KIN = 16 };
+       C_KIN = 16, C_NEVER = 32 };
 static const int code_of_bit[] = {DOSM_D_UNREACHABLE, DOSM_D_DEAD_END,
                                   DOSM_D_FINAL_OUT, DOSM_D_OVERLAP,
-                                  DOSM_D_VALUE};
+                                  DOSM_D_VALUE, DOSM_D_GUARD_NEVER};
 #define NBITS ((unsigned)FUZZ_COUNT(code_of_bit))
 
 typedef struct verdict {
@@ -910,6 +910,24 @@ static int can_both_hold(const model *m, const guard *g1, const guard *g2)
     return mixed ? 2 : 1;
 }
 
+/* 1: the guard can never hold by tests the README says the checker
+ * decides (no `!=`, named guard, or set of integers, versions or text);
+ * 2: it can never hold, by a reading the checker need not make; 0: it may
+ * hold. */
+static int never_holds(const model *m, const guard *g)
+{
+    cons c[MA];
+    int mixed = 0, decided;
+    memset(c, 0, sizeof c);
+    decide_sets = 0;
+    decided = collect(m, g, g->root, c, &mixed) && !mixed &&
+              !cons_sat(c, m->na);
+    decide_sets = 1;
+    if (decided)
+        return 1;
+    return can_both_hold(m, g, NULL) == 0 ? 2 : 0;
+}
+
 static int lists(const trans_def *t, int s)
 {
     int k;
@@ -993,6 +1011,12 @@ static void check_model(const model *m, verdict *v)
     for (i = 0; i < m->nt; i++)
         if (lists_kin(m, &m->t[i]))
             verdict_add(v, 1, C_KIN, "transition %d lists a state with its ancestor", i);
+    /* The README: a guard that can never hold is refused. */
+    for (i = 0; i < m->nt; i++) {
+        int never = m->t[i].guarded ? never_holds(m, &m->t[i].g) : 0;
+        if (never)
+            verdict_add(v, never == 1, C_NEVER, "the guard of transition %d can never hold", i);
+    }
     /* Reachability: leaves no path reaches (guards not evaluated; guards
      * that cannot hold and finals' inherited transitions undecided). */
     reach(m, seen, 0, 0);
