@@ -54,7 +54,7 @@ static int check_record(const dosm_def *d, const dosm_instance *inst,
                         const dosm_record *r, int32_t *to, dosm_error *error)
 {
     const char *what = NULL;
-    int legal = 0;
+    int legal;
     if (!r->workflow || strcmp(r->workflow, d->name) != 0)
         what = "is of another workflow";
     else if (r->revision == 0)
@@ -69,10 +69,9 @@ static int check_record(const dosm_def *d, const dosm_instance *inst,
     else if ((*to = dosm__state_by_id(d, r->to, r->to ? strlen(r->to) : 0,
                                      r->revision < d->revision)) < 0)
         what = "leads to an unknown state";
-    else if ((legal = legal_step(d, inst, r, *to)) == 0)
-        what = "is not a transition of the workflow";
-    else if (legal < 0)
-        what = "asks for other effects than its transition does";
+    else if ((legal = legal_step(d, inst, r, *to)) <= 0)
+        what = legal == 0 ? "is not a transition of the workflow"
+                          : "asks for other effects than its transition does";
     if (!what)
         return 1;
     dosm__error_set(error, DOSM_E_HISTORY, "record seq %u (%s --%s--> %s) %s",

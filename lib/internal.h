@@ -476,11 +476,15 @@ int dosm__outcome_check(const dosm_def *d, const dosm_instance *inst,
 static inline int outcome_begin(const dosm_def *d, const dosm_instance *inst,
                                 dosm_outcome *out)
 {
-    if (instance_check(d, inst) == DOSM_OK) {
+    int code = instance_check(d, inst);
+    if (code == DOSM_OK) {
         outcome_clear(out);
         return out->code = DOSM_OK;
     }
-    return dosm__outcome_check(d, inst, out);
+    /* the code inline, so that callers (and the analysers) see that
+     * DOSM_OK means both pointers are set */
+    dosm__outcome_check(d, inst, out);
+    return code;
 }
 /* The leaf state with exactly this id, or (renamed) one that had it in an
  * earlier revision; -1 when none. */

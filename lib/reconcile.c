@@ -74,7 +74,6 @@ static int32_t reaches(search *s, const dosm_instance *start, int use_guards)
 {
     const dosm_def *d = s->d;
     uint32_t head = 0, tail = 0, level_end = 1, k;
-    size_t n;
     for (k = 0; k < d->state_count; k++)
         s->from[k] = -2;
     s->from[start->state] = -1;
@@ -86,6 +85,7 @@ static int32_t reaches(search *s, const dosm_instance *start, int use_guards)
         int32_t u = s->queue[head++];
         const hot_state *st = &d->hot[u];
         dosm_instance here;
+        size_t n = 0;
         if (head - 1 == level_end) /* u begins the next level */
             level_end = tail;
         if (s->goal[u]) {
@@ -96,7 +96,6 @@ static int32_t reaches(search *s, const dosm_instance *start, int use_guards)
         here.state = (uint16_t)u;
         here.previous = s->previous[u];
         here.seq = s->seq;
-        n = 0;
         for (k = st->cand_first; k < st->cand_first + st->cand_count; k++) {
             const transition_def *t = &d->trans[d->cand[k]];
             if (use_guards) {
