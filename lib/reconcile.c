@@ -185,6 +185,16 @@ static long find(search *s, const dosm_instance *inst, const goal *g,
     return n;
 }
 
+/* What every search checks first: the instance, then the host. */
+static int search_begin(const dosm_def *d, const dosm_host *h,
+                        const dosm_instance *inst, dosm_outcome *out)
+{
+    int rc = outcome_begin(d, inst, out);
+    if (rc == DOSM_OK && !host_fits(d, h))
+        rc = dosm__outcome_host(d, h, out);
+    return rc;
+}
+
 static int no_memory(const dosm_def *d, dosm_outcome *out)
 {
     return dosm__outcome_fail(out, DOSM_E_NOMEM,
@@ -239,10 +249,8 @@ int dosm_path(const dosm_def *d, const dosm_host *h, const dosm_instance *inst,
         outcome = &local;
     if (length)
         *length = 0;
-    if ((rc = outcome_begin(d, inst, outcome)) != DOSM_OK)
+    if ((rc = search_begin(d, h, inst, outcome)) != DOSM_OK)
         return rc;
-    if (!host_fits(d, h))
-        return dosm__outcome_host(d, h, outcome);
     if (!length || (capacity && !steps))
         return dosm__outcome_fail(outcome, DOSM_E_ARG, "%s",
                                   !length ? "no length was given"
@@ -381,10 +389,8 @@ int dosm_reconcile(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
     int rc;
     if (!outcome)
         outcome = &local;
-    if ((rc = outcome_begin(d, inst, outcome)) != DOSM_OK)
+    if ((rc = search_begin(d, h, inst, outcome)) != DOSM_OK)
         return rc;
-    if (!host_fits(d, h))
-        return dosm__outcome_host(d, h, outcome);
     target = dosm_state_find(d, observed);
     if (target < 0)
         return dosm__outcome_fail(outcome, DOSM_E_NAME,
@@ -414,10 +420,8 @@ int dosm_reconcile_external(const dosm_def *d, const dosm_host *h,
     int rc;
     if (!outcome)
         outcome = &local;
-    if ((rc = outcome_begin(d, inst, outcome)) != DOSM_OK)
+    if ((rc = search_begin(d, h, inst, outcome)) != DOSM_OK)
         return rc;
-    if (!host_fits(d, h))
-        return dosm__outcome_host(d, h, outcome);
     if ((rc = dosm__vocab_targets(d, vocabulary, observed, &g.first, &g.end,
                                   outcome)) != DOSM_OK)
         return rc;
