@@ -374,8 +374,20 @@ static void check_fire(run *r, const dosm_instance *before, int rc,
                    dosm_code_name(rc));
         FUZZ_CHECK(out->text[0] != '\0', "%s: %s without a sentence",
                    r->w->file, dosm_code_name(rc));
-        FUZZ_CHECK(out->transition == -1, "%s: a rejection names transition "
-                   "%d", r->w->file, out->transition);
+        if (rc == DOSM_R_NO_HISTORY || rc == DOSM_R_PAYLOAD ||
+            rc == DOSM_R_SEQ_LIMIT) {
+            /* refused after the choice: the transition it would take */
+            dosm_transition_info ti;
+            FUZZ_CHECK(dosm_transition_get(def, out->transition, &ti) ==
+                               DOSM_OK &&
+                           ti.event == event,
+                       "%s: %s names transition %d, not one of the event's",
+                       r->w->file, dosm_code_name(rc), out->transition);
+        } else {
+            FUZZ_CHECK(out->transition == -1, "%s: a rejection (%s) names "
+                       "transition %d", r->w->file, dosm_code_name(rc),
+                       out->transition);
+        }
         if (event < 0 || event >= (int)dosm_event_count(def))
             FUZZ_CHECK(rc == DOSM_R_UNKNOWN_EVENT, "%s: an unknown event "
                        "gives %s", r->w->file, dosm_code_name(rc));
