@@ -425,14 +425,12 @@ int dosm__outcome_check(const dosm_def *d, const dosm_instance *inst,
         return dosm__outcome_fail(
             out, code, "the order is busy: its callbacks or named guards are "
                        "running, and they may not fire on it or move it");
-    if (code == DOSM_E_STATE)
-        return dosm__outcome_fail(
-            out, code, "the instance (state %u, previous %d) is not one "
-                       "workflow %s can hold: its states must be states of "
-                       "the workflow that are not parents",
-            (unsigned)inst->state, (int)inst->previous, d->name);
-    outcome_clear(out);
-    return out->code = code;
+    /* DOSM_E_STATE: instance_check's only other failure */
+    return dosm__outcome_fail(
+        out, code, "the instance (state %u, previous %d) is not one "
+                   "workflow %s can hold: its states must be states of "
+                   "the workflow that are not parents",
+        (unsigned)inst->state, (int)inst->previous, d->name);
 }
 
 static int check_payload(const event_def *e,
@@ -449,20 +447,22 @@ static int check_payload(const event_def *e,
              j++)
             ;
         if (j == e->payload_count)
-            return dosm__outcome_fail(out, DOSM_R_PAYLOAD, "%s carries no field '%s'",
-                          e->name, p->pairs[i].name);
+            return dosm__outcome_fail(out, DOSM_R_PAYLOAD,
+                                      "%s carries no field '%s'", e->name,
+                                      p->pairs[i].name);
     }
     for (i = 0; i < e->payload_count; i++) {
         const field *f = &e->payload[i];
         const char *text = dosm__values_get(p, f->name);
         if (!text && f->required)
             return dosm__outcome_fail(out, DOSM_R_PAYLOAD,
-                          "%s needs the payload field %s", e->name, f->name);
+                                      "%s needs the payload field %s",
+                                      e->name, f->name);
         if (text && !dosm__value_read(f, text, &v))
             return dosm__outcome_fail(out, DOSM_R_PAYLOAD,
-                          "the payload field %s of %s is '%s', which does not "
-                          "read as its type",
-                          f->name, e->name, text);
+                                      "the payload field %s of %s is '%s', "
+                                      "which does not read as its type",
+                                      f->name, e->name, text);
     }
     return DOSM_OK;
 }
