@@ -1020,7 +1020,7 @@ DOSM_API int dosm_host_on(dosm_host *host, dosm_hook hook, dosm_callback fn,
  *  @param user handed to @p fn
  *  @return DOSM_OK, DOSM_E_ARG or DOSM_E_NAME */
 DOSM_API int dosm_host_bind_effect(dosm_host *host, const char *name,
-                                 dosm_callback fn, void *user);
+                                   dosm_callback fn, void *user);
 /** Binds the named guard @p name. Returns DOSM_OK, DOSM_E_ARG, or
  *  DOSM_E_NAME when the definition declares no such guard.
  *  @param host the host
@@ -1029,7 +1029,7 @@ DOSM_API int dosm_host_bind_effect(dosm_host *host, const char *name,
  *  @param user handed to @p fn
  *  @return DOSM_OK, DOSM_E_ARG or DOSM_E_NAME */
 DOSM_API int dosm_host_bind_guard(dosm_host *host, const char *name,
-                             dosm_guard_fn fn, void *user);
+                                  dosm_guard_fn fn, void *user);
 /** Reports the first effect or named guard of the definition that is not
  *  bound: DOSM_OK when all are, else DOSM_E_UNBOUND with its name in
  *  @p error. Call it once after binding; an unbound guard is false and an

@@ -56,7 +56,7 @@ static int32_t declared(const dosm_host *h, const name_index *ix,
 }
 
 int dosm_host_bind_effect(dosm_host *h, const char *name, dosm_callback fn,
-                        void *user)
+                          void *user)
 {
     int32_t i = h ? declared(h, &h->def->effect_ix,
                              dosm__table_of_effects(h->def), name)
@@ -69,7 +69,7 @@ int dosm_host_bind_effect(dosm_host *h, const char *name, dosm_callback fn,
 }
 
 int dosm_host_bind_guard(dosm_host *h, const char *name, dosm_guard_fn fn,
-                    void *user)
+                         void *user)
 {
     int32_t i = h ? declared(h, &h->def->guard_ix, dosm__table_of_guards(h->def),
                              name)
