@@ -267,7 +267,15 @@ typedef struct dosm_load_options {
     void (*on_diagnostic)(void *user, const dosm_diagnostic *diagnostic);
     /** Handed to @c on_diagnostic as its @c user. */
     void *diagnostic_user;
+    /** DOSM_LOAD_* bits; 0 by default. */
+    unsigned flags;
 } dosm_load_options;
+
+/** A dosm_load_options::flags bit: also run the checks meant for writing
+ *  a workflow, which cost more than a host's load should (states x
+ *  (states + transitions) steps, up to 2^24): DOSM_W_PATH_TIE. `dosm
+ *  lint` sets it. */
+#define DOSM_LOAD_LINT 1u
 
 /** Fills @p options with the defaults (all limits set, no callback).
  *  @param options the options to fill; NULL does nothing */

@@ -394,7 +394,7 @@ static void warn_unused(const dosm_def *d, diag_sink *sink, arena *scratch)
 }
 
 void dosm__checker_run(const dosm_def *d, arena *scratch, diag_sink *sink,
-                       unsigned sound, int clean)
+                       unsigned sound, int clean, int lint)
 {
     check_state_roles(d, sink);
     check_graph(d, sink, sound & SOUND_EDGES);
@@ -402,6 +402,7 @@ void dosm__checker_run(const dosm_def *d, arena *scratch, diag_sink *sink,
         check_overlaps(d, sink, scratch);
     if (clean) {
         warn_unused(d, sink, scratch);
-        dosm__ties_check(d, scratch, sink);
+        if (lint)
+            dosm__ties_check(d, scratch, sink);
     }
 }

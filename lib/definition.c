@@ -32,6 +32,7 @@ static void effective_options(const dosm_load_options *given, dosm_load_options 
         if (given->max_states) o->max_states = given->max_states;
         if (given->max_transitions) o->max_transitions = given->max_transitions;
         if (given->max_errors) o->max_errors = given->max_errors;
+        o->flags = given->flags;
     }
     /* States are 15-bit indexes in an instance (the 16th is the busy bit);
      * the reader keeps a stack as deep as max_depth. */
@@ -89,7 +90,8 @@ int dosm_load(const char *yaml, size_t length, const char *source,
     clean = !sink.errors;
     if ((sound & SOUND_CORE) && !dosm__diag_full(&sink) &&
         dosm__compiler_build(d, &scratch, &sink) == DOSM_OK)
-        dosm__checker_run(d, &scratch, &sink, sound, clean);
+        dosm__checker_run(d, &scratch, &sink, sound, clean,
+                          (o.flags & DOSM_LOAD_LINT) != 0);
     if (!sink.errors)
         dosm__vocab_build(d, &sink); /* a failure is in the sink */
     dosm__arena_free(&scratch);

@@ -349,9 +349,10 @@ guard_expr *dosm__guard_parse(dosm_def *d, const char *text, mark at,
 #define DOSM_GUARD_TOKENS_ALL (UINT32_C(1) << 18)
 int dosm__compiler_build(dosm_def *d, arena *scratch, diag_sink *sink);
 /* Runs the checks that sound (SOUND_*) allows; the warnings only when
- * clean (nothing was wrong before). */
+ * clean (nothing was wrong before), and the authoring ones (path ties)
+ * only when lint asks for them (DOSM_LOAD_LINT). */
 void dosm__checker_run(const dosm_def *d, arena *scratch, diag_sink *sink,
-                       unsigned sound, int clean);
+                       unsigned sound, int clean, int lint);
 /* ties.c: warns where two shortest paths between two states fire
  * different effects. Skipped when states x (2 states + candidates) is over
  * the budget: 2,048 states with 4,096 candidates take it (about 200 ms,

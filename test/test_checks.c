@@ -60,6 +60,7 @@ static void expect_findings(const char *yaml, const want *w, int n)
     dosm_load_options_init(&opt);
     opt.on_diagnostic = collect;
     opt.diagnostic_user = &got;
+    opt.flags = DOSM_LOAD_LINT; /* every finding, as dosm lint asks */
     rc = dosm_load(yaml, strlen(yaml), "t.yaml", &opt, &def, &err);
     for (i = 0; i < n && i < got.n; i++) {
         assert_string_equal(dosm_code_name(got.f[i].code),
@@ -437,8 +438,20 @@ static void test_tie_diamond(void **state)
          "through line 23 (notify, bill) is taken, not the one through line "
          "26 (bill)"},
     };
+    findings got;
+    dosm_load_options opt;
+    dosm_def *def = NULL;
     (void)state;
     expect_findings(yaml, w, 1);
+    /* a host's load (no DOSM_LOAD_LINT) does not pay for the check */
+    memset(&got, 0, sizeof got);
+    dosm_load_options_init(&opt);
+    opt.on_diagnostic = collect;
+    opt.diagnostic_user = &got;
+    assert_int_equal(dosm_load(yaml, strlen(yaml), "t.yaml", &opt, &def, NULL),
+                     DOSM_OK);
+    assert_int_equal(got.n, 0);
+    dosm_def_free(def);
 }
 
 /* The same effects, or one event's transitions (chosen by guards): no

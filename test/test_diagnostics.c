@@ -111,6 +111,7 @@ static void check_case(void **state)
     parse_listed(path, &want, &opt);
     opt.on_diagnostic = collect;
     opt.diagnostic_user = &got;
+    opt.flags = DOSM_LOAD_LINT; /* every finding, as dosm lint asks */
     rc = dosm_load(text, len, path, &opt, &def, &err);
     for (i = 0; i < want.n && i < got.n; i++) {
         assert_string_equal(got.f[i].code, want.f[i].code);

@@ -51,6 +51,7 @@ static outcome load_yaml(const char *yaml, size_t len)
     opt.allocator = &a;
     opt.on_diagnostic = count_diagnostics;
     opt.diagnostic_user = &o;
+    opt.flags = DOSM_LOAD_LINT; /* the authoring checks' bounds too */
     o.rc = dosm_load(yaml, len, "worst", &opt, &o.def, &o.err);
     o.peak = heap.peak;
     if (o.rc != DOSM_OK)

@@ -151,6 +151,8 @@ static dosm_def *load(const char *path, report *r, int warnings)
     dosm_load_options_init(&opt);
     opt.on_diagnostic = warnings ? report_on_diagnostic : errors_only;
     opt.diagnostic_user = r;
+    if (warnings) /* lint: the authoring checks too */
+        opt.flags = DOSM_LOAD_LINT;
     if (dosm_load(buf, len, path, &opt, &def, &err) == DOSM_E_NOMEM)
         report_diagnostic(r, path, 0, 0, 0, "DOSM_E_NOMEM", err.text);
     free(buf);

@@ -112,6 +112,7 @@ static void small_limits(dosm_load_options *o)
     o->max_states = 256;
     o->max_transitions = 1024;
     o->max_errors = 8;
+    o->flags = DOSM_LOAD_LINT; /* the authoring checks are fuzzed too */
 }
 
 /* ---- what a loaded definition must satisfy ---- */
