@@ -469,9 +469,9 @@ static inline int32_t state_arg(const dosm_def *d, int s)
 
 /* Clears out and sets its code and sentence; returns the code. */
 int dosm__outcome_fail(dosm_outcome *out, int code, const char *fmt, ...);
-/* instance_check's verdict in out, with its sentence; returns it. */
-int dosm__outcome_check(const dosm_def *d, const dosm_instance *inst,
-                        dosm_outcome *out);
+/* instance_check's failure `code` in out, with its sentence. */
+void dosm__outcome_refuse(const dosm_def *d, const dosm_instance *inst,
+                          int code, dosm_outcome *out);
 
 /* Clears an outcome and records instance_check's verdict in it. */
 static inline int outcome_begin(const dosm_def *d, const dosm_instance *inst,
@@ -484,7 +484,7 @@ static inline int outcome_begin(const dosm_def *d, const dosm_instance *inst,
     }
     /* the code inline, so that callers (and the analysers) see that
      * DOSM_OK means both pointers are set */
-    dosm__outcome_check(d, inst, out);
+    dosm__outcome_refuse(d, inst, code, out);
     return code;
 }
 /* The leaf state with exactly this id, or (renamed) one that had it in an

@@ -413,24 +413,23 @@ int dosm__outcome_host(const dosm_def *d, const dosm_host *h,
                               d ? d->name : "(none)");
 }
 
-int dosm__outcome_check(const dosm_def *d, const dosm_instance *inst,
-                        dosm_outcome *out)
+void dosm__outcome_refuse(const dosm_def *d, const dosm_instance *inst,
+                          int code, dosm_outcome *out)
 {
-    int code = instance_check(d, inst);
     if (code == DOSM_E_ARG)
-        return dosm__outcome_fail(out, code, "%s",
-                                  d ? "no instance was given"
-                                    : "no definition was given");
-    if (code == DOSM_E_REENTRANT)
-        return dosm__outcome_fail(
+        dosm__outcome_fail(out, code, "%s",
+                           d ? "no instance was given"
+                             : "no definition was given");
+    else if (code == DOSM_E_REENTRANT)
+        dosm__outcome_fail(
             out, code, "the order is busy: its callbacks or named guards are "
                        "running, and they may not fire on it or move it");
-    /* DOSM_E_STATE: instance_check's only other failure */
-    return dosm__outcome_fail(
-        out, code, "the instance (state %u, previous %d) is not one "
-                   "workflow %s can hold: its states must be states of "
-                   "the workflow that are not parents",
-        (unsigned)inst->state, (int)inst->previous, d->name);
+    else /* DOSM_E_STATE: instance_check's only other failure */
+        dosm__outcome_fail(
+            out, code, "the instance (state %u, previous %d) is not one "
+                       "workflow %s can hold: its states must be states "
+                       "of the workflow that are not parents",
+            (unsigned)inst->state, (int)inst->previous, d->name);
 }
 
 static int check_payload(const event_def *e,
