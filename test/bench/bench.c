@@ -444,6 +444,42 @@ static double replay_ns(const workload *w)
     return median(t, runs);
 }
 
+/* dosm_encode and dosm_decode of an instance in each leaf state (the
+ * previous state set), ns per call: *decode_ns gets decode's. */
+static double snapshot_ns(const workload *w, double *decode_ns)
+{
+    enum { REPS = 200000 };
+    double te[MAX_RUNS], td[MAX_RUNS];
+    dosm_instance inst[64], back;
+    char text[64][DOSM_SNAPSHOT_MAX];
+    int n = 0, s, r, k;
+    for (s = 0; s < (int)dosm_state_count(w->def) && n < 64; s++) {
+        dosm_state_info si;
+        dosm_state_get(w->def, s, &si);
+        if (si.is_parent)
+            continue;
+        inst[n] = dosm_instance_initial(w->def);
+        inst[n].previous = (int16_t)inst[n].state;
+        inst[n].state = (uint16_t)s;
+        inst[n].seq = 1000u + (uint32_t)s;
+        n++;
+    }
+    for (r = 0; r < runs; r++) {
+        double t0 = now();
+        for (k = 0; k < REPS; k++)
+            if (dosm_encode(w->def, &inst[k % n], text[k % n], sizeof text[0]) != DOSM_OK)
+                die("encode failed");
+        te[r] = (now() - t0) * 1e9 / REPS;
+        t0 = now();
+        for (k = 0; k < REPS; k++)
+            if (dosm_decode(w->def, text[k % n], &back, NULL) != DOSM_OK)
+                die("decode of %s failed", text[k % n]);
+        td[r] = (now() - t0) * 1e9 / REPS;
+    }
+    *decode_ns = median(td, runs);
+    return median(te, runs);
+}
+
 /* ---- worst cases (issue 15) and name lookups (issue 18) ---- */
 
 /* Loads each generated worst case `runs` times with the default limits,
@@ -670,29 +706,36 @@ int main(int argc, char **argv)
                    (double)mem / trans, (double)w[i].heap.peak / (double)w[i].len,
                    sizeof(dosm_instance));
     }
-    if (only && itero.by_switch > 0 && !json) /* profiling the iTero walk */
-        printf("\nfire, iTero: by name %.2fx, by index %.2fx the switch (%.2f ns)\n",
-               itero.name_ratio, itero.index_ratio, itero.by_switch);
+    if (only && itero.by_switch > 0 && !json) { /* profiling the iTero walk */
+        double dec, enc = snapshot_ns(&w[3], &dec);
+        printf("\nfire, iTero: by name %.2fx, by index %.2fx the switch (%.2f ns)\n"
+               "replay, iTero: %.1f ns per record\n"
+               "snapshot, iTero: encode %.1f ns, decode %.1f ns\n",
+               itero.name_ratio, itero.index_ratio, itero.by_switch,
+               replay_ns(&w[3]), enc, dec);
+    }
     if (!only) {
         workload *it = &w[3];
-        double replay = replay_ns(it);
+        double replay = replay_ns(it), dec, enc = snapshot_ns(it, &dec);
         if (json)
             printf("  ],\n  \"itero_fire_ns\": %.1f,\n  \"itero_fire_index_ns\": %.1f,\n"
                    "  \"itero_switch_ns\": %.2f,\n"
                    "  \"fire_ratio_vs_switch\": %.2f,\n  \"fire_index_ratio_vs_switch\": %.2f,\n"
                    "  \"fire_10000_vs_10\": %.2f,\n  \"fire_index_10000_vs_10\": %.2f,\n"
-                   "  \"replay_ns_per_record\": %.1f,\n  \"replay_records_per_s\": %.0f\n}\n",
+                   "  \"replay_ns_per_record\": %.1f,\n  \"replay_records_per_s\": %.0f,\n"
+                   "  \"encode_ns\": %.1f,\n  \"decode_ns\": %.1f\n}\n",
                    itero.by_name, itero.by_index, itero.by_switch, itero.name_ratio,
                    itero.index_ratio, fire10k / fire10, index10k / index10,
-                   replay, 1e9 / replay);
+                   replay, 1e9 / replay, enc, dec);
         else
             printf("\nfire, iTero: by name %.1f ns, by index %.1f ns, hand-written "
                    "switch %.2f ns: ratios %.2f and %.2f\n"
                    "fire, 10,000 states vs 10 states: by name %.2f, by index %.2f\n"
-                   "replay, iTero, %d records: %.1f ns per record, %.0f records/s\n",
+                   "replay, iTero, %d records: %.1f ns per record, %.0f records/s\n"
+                   "snapshot, iTero: encode %.1f ns, decode %.1f ns\n",
                    itero.by_name, itero.by_index, itero.by_switch, itero.name_ratio,
                    itero.index_ratio, fire10k / fire10, index10k / index10,
-                   WALK, replay, 1e9 / replay);
+                   WALK, replay, 1e9 / replay, enc, dec);
     }
     for (i = 0; i < n; i++) {
         dosm_def_free(w[i].def);
