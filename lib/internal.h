@@ -48,6 +48,7 @@ void dosm__arena_free(arena *ar);
 size_t dosm__text_format(char *buf, size_t size, const char *fmt, ...);
 size_t dosm__text_vformat(char *buf, size_t size, const char *fmt, va_list ap);
 int dosm__text_casecmp(const char *a, const char *b);
+int dosm__text_ncasecmp(const char *a, const char *b, size_t n);
 unsigned dosm__text_distance(const char *a, const char *b); /* edit distance */
 /* Known names for "did you mean" hints: name_of(list, i) for i < count
  * (NULL entries are skipped). dosm__text_hint_prepare counts the letters
@@ -85,7 +86,8 @@ int dosm__text_parse_duration(const char *s, int64_t *seconds);
 
 typedef struct name_slot {
     uint32_t hash;  /* of the name, folded to lower case when the index is */
-    int32_t entry;  /* element index + 1, 0 = empty (sorted: see names.c) */
+    uint32_t len;   /* of the name, in bytes */
+    int32_t entry;  /* which name, + 1 in the table (0 = empty): names.c */
 } name_slot;
 
 typedef struct name_index {
@@ -113,6 +115,9 @@ typedef struct name_clash {
 int dosm__names_build(name_index *ix, arena *ar, const name_table *t, size_t count,
                 int fold_case, const name_clash *clash);
 int32_t dosm__names_find(const name_index *ix, const name_table *t, const char *name);
+/* The same for the first len bytes of name (which need no NUL). */
+int32_t dosm__names_find_n(const name_index *ix, const name_table *t,
+                           const char *name, size_t len);
 /* The index's hash of a name (len bytes); the benchmark aims at it. */
 uint32_t dosm__names_hash(const char *name, size_t len, int fold_case);
 /* The name at byte offset `off` of element i of a table. */

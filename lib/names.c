@@ -2,12 +2,13 @@
  * serves every named table (states by id and label, events, attributes,
  * guards, effects) so lookups cost the same whatever the table's size.
  *
- * Each slot keeps the hash of its name, so a probe compares integers and
- * reads a name only when the hashes agree. The table is at most half full
- * and a build that meets a long run of taken slots (names chosen to
- * collide: the hash is fixed, so a hostile file can aim at it) gives the
- * table up for a sorted array searched by (hash, name): lookups are then
- * O(log n) compares whatever the names, and loading is never quadratic. */
+ * Each slot keeps the hash and the length of its name, so a probe compares
+ * integers and reads a name only when both agree. The table is at most
+ * half full and a build that meets a long run of taken slots (names chosen
+ * to collide: the hash is fixed, so a hostile file can aim at it) gives
+ * the table up for a sorted array searched by (hash, length, name):
+ * lookups are then O(log n) compares whatever the names, and loading is
+ * never quadratic. */
 #include "internal.h"
 
 #include <string.h>
@@ -88,35 +89,56 @@ uint32_t dosm__names_hash(const char *name, size_t len, int fold_case)
     return hash_name(name, len, fold_case);
 }
 
-static int same(const name_index *ix, const char *a, const char *b)
+/* Entries, in the table and the sorted array alike, are element * 2 +
+ * which name (0: offset, 1: offset2); the table stores them plus 1, so
+ * that 0 marks an empty slot. Ties in the sorted array go to the lower
+ * entry: the order names were met in, so the first wins. */
+static const char *entry_name(const name_table *t, int32_t entry)
 {
-    return ix->fold_case ? dosm__text_casecmp(a, b) == 0 : strcmp(a, b) == 0;
+    return dosm__name_at(t, entry / 2, entry % 2 ? t->offset2 : t->offset);
 }
 
-/* Whether element e is called `name` (by either of its names). */
-static int called(const name_index *ix, const name_table *t, int32_t e,
-                  const char *name)
+/* Whether a and b, len bytes each, are the same (ignoring ASCII case when
+ * fold_case). A name of 8 to 16 bytes is compared in two words that may
+ * overlap, as hash_name reads it. */
+static ALWAYS_INLINE int same(const char *a, const char *b, size_t len,
+                              int fold_case)
 {
-    return same(ix, dosm__name_at(t, e, t->offset), name) ||
-           (t->offset2 != (size_t)-1 &&
-            same(ix, dosm__name_at(t, e, t->offset2), name));
+    uint64_t a0, a1, b0, b1;
+    if (len < 8 || len > 16) {
+        if (memcmp(a, b, len) == 0)
+            return 1;
+    } else {
+        memcpy(&a0, a, 8);
+        memcpy(&b0, b, 8);
+        memcpy(&a1, a + len - 8, 8);
+        memcpy(&b1, b + len - 8, 8);
+        if (((a0 ^ b0) | (a1 ^ b1)) == 0)
+            return 1;
+    }
+    return fold_case && dosm__text_ncasecmp(a, b, len) == 0;
 }
 
 /* ---- the hash table ---- */
 
-/* The slot holding `name`, or the empty slot where it would go; *owner
- * receives the element found there (or -1). UINT32_MAX when the probe is
- * longer than MAX_RUN: a build gives the table up then. */
-static ALWAYS_INLINE uint32_t probe(const name_index *ix, const name_table *t,
-                                    const char *name, uint32_t hash,
-                                    int32_t *owner)
+/* The slot holding `name` (len bytes, hash `hash`), or the empty slot
+ * where it would go; *owner receives the element found there (or -1).
+ * UINT32_MAX when the probe is longer than MAX_RUN: a build gives the
+ * table up then. */
+static uint32_t probe(const name_index *ix, const name_table *t,
+                      const char *name, size_t len, uint32_t hash,
+                      int32_t *owner)
 {
     uint32_t i = hash & ix->mask, steps;
     for (steps = 0; steps <= MAX_RUN; steps++, i = (i + 1) & ix->mask) {
         const name_slot *s = &ix->slots[i];
-        *owner = s->entry - 1;
-        if (s->entry == 0 ||
-            (s->hash == hash && called(ix, t, s->entry - 1, name)))
+        *owner = (s->entry - 1) / 2;
+        if (s->entry == 0) {
+            *owner = -1;
+            return i;
+        }
+        if (s->hash == hash && s->len == len &&
+            same(entry_name(t, s->entry - 1), name, len, ix->fold_case))
             return i;
     }
     *owner = -1;
@@ -145,16 +167,17 @@ static int fill_table(name_index *ix, const name_table *t, size_t count)
     size_t i, k, names = t->offset2 != (size_t)-1 ? 2 : 1;
     for (i = 0; i < count; i++)
         for (k = 0; k < names; k++) {
-            const char *name =
-                dosm__name_at(t, (int32_t)i, k ? t->offset2 : t->offset);
-            uint32_t hash = hash_name(name, strlen(name), ix->fold_case);
-            int32_t owner;
-            uint32_t slot = probe(ix, t, name, hash, &owner);
+            int32_t entry = (int32_t)(i * 2 + k), owner;
+            const char *name = entry_name(t, entry);
+            size_t len = strlen(name);
+            uint32_t hash = hash_name(name, len, ix->fold_case);
+            uint32_t slot = probe(ix, t, name, len, hash, &owner);
             if (slot == UINT32_MAX)
                 return 0;
             if (owner < 0) {
                 ix->slots[slot].hash = hash;
-                ix->slots[slot].entry = (int32_t)i + 1;
+                ix->slots[slot].len = (uint32_t)len;
+                ix->slots[slot].entry = entry + 1;
             }
         }
     return longest_run(ix) <= MAX_RUN;
@@ -162,25 +185,30 @@ static int fill_table(name_index *ix, const name_table *t, size_t count)
 
 /* ---- the sorted array, for names that collide ---- */
 
-/* Sorted entries hold element * 2 + which name (0: offset, 1: offset2):
- * the order names were met in, which breaks ties so the first wins. */
-static const char *entry_name(const name_table *t, int32_t entry)
+/* Orders names of len bytes: bytes, or (fold_case) bytes in lower case. */
+static int compare_bytes(const char *a, const char *b, size_t len,
+                         int fold_case)
 {
-    return dosm__name_at(t, entry / 2, entry % 2 ? t->offset2 : t->offset);
+    return fold_case ? dosm__text_ncasecmp(a, b, len) : memcmp(a, b, len);
 }
 
-static int compare_name(const name_index *ix, const char *a, const char *b)
+/* Orders (hash, length, name): names the same ignoring case (fold_case)
+ * are neighbours. */
+static int compare_key(const name_index *ix, const name_table *t,
+                       const name_slot *s, const char *name, size_t len,
+                       uint32_t hash)
 {
-    return ix->fold_case ? dosm__text_casecmp(a, b) : strcmp(a, b);
+    if (s->hash != hash)
+        return s->hash < hash ? -1 : 1;
+    if (s->len != len)
+        return s->len < len ? -1 : 1;
+    return compare_bytes(entry_name(t, s->entry), name, len, ix->fold_case);
 }
 
 static int entry_order(const name_index *ix, const name_table *t,
                        const name_slot *a, const name_slot *b)
 {
-    int c;
-    if (a->hash != b->hash)
-        return a->hash < b->hash ? -1 : 1;
-    c = compare_name(ix, entry_name(t, a->entry), entry_name(t, b->entry));
+    int c = compare_key(ix, t, a, entry_name(t, b->entry), b->len, b->hash);
     if (c)
         return c;
     return a->entry < b->entry ? -1 : a->entry > b->entry;
@@ -223,35 +251,34 @@ static void sort_entries(const name_index *ix, const name_table *t,
 
 static void fill_sorted(name_index *ix, const name_table *t, size_t count)
 {
-    size_t i, k, n = 0, names = t->offset2 != (size_t)-1 ? 2 : 1;
-    for (i = 0; i < count; i++)
-        for (k = 0; k < names; k++) {
-            const char *name =
-                dosm__name_at(t, (int32_t)i, k ? t->offset2 : t->offset);
-            ix->slots[n].hash = hash_name(name, strlen(name), ix->fold_case);
-            ix->slots[n++].entry = (int32_t)(i * 2 + k);
-        }
+    size_t i, n = count * (t->offset2 != (size_t)-1 ? 2 : 1);
+    for (i = 0; i < n; i++) {
+        int32_t entry = t->offset2 != (size_t)-1 ? (int32_t)i : (int32_t)i * 2;
+        const char *name = entry_name(t, entry);
+        size_t len = strlen(name);
+        ix->slots[i].hash = hash_name(name, len, ix->fold_case);
+        ix->slots[i].len = (uint32_t)len;
+        ix->slots[i].entry = entry;
+    }
     sort_entries(ix, t, ix->slots, n);
     ix->sorted = (uint32_t)n;
 }
 
 /* The first entry called `name`, by binary search; -1 when none. */
 static NOINLINE int32_t find_sorted(const name_index *ix, const name_table *t,
-                           const char *name, uint32_t hash)
+                                    const char *name, size_t len,
+                                    uint32_t hash)
 {
     uint32_t lo = 0, hi = ix->sorted;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        const name_slot *s = &ix->slots[mid];
-        int c = s->hash != hash ? (s->hash < hash ? -1 : 1)
-                                : compare_name(ix, entry_name(t, s->entry), name);
-        if (c < 0)
+        if (compare_key(ix, t, &ix->slots[mid], name, len, hash) < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
-    if (lo < ix->sorted && ix->slots[lo].hash == hash &&
-        same(ix, entry_name(t, ix->slots[lo].entry), name))
+    if (lo < ix->sorted &&
+        compare_key(ix, t, &ix->slots[lo], name, len, hash) == 0)
         return ix->slots[lo].entry / 2;
     return -1;
 }
@@ -289,21 +316,44 @@ int dosm__names_build(name_index *ix, arena *ar, const name_table *t, size_t cou
     return DOSM_OK;
 }
 
-/* Firing by name starts here: the probe of a built table needs no bound
- * (it is at most half full, its runs at most MAX_RUN long). */
-int32_t dosm__names_find(const name_index *ix, const name_table *t, const char *name)
+/* The probe of a built table needs no bound: it is at most half full, its
+ * runs at most MAX_RUN long. Inline twice, so that each case's hash and
+ * compare are straight-line code. */
+static ALWAYS_INLINE int32_t find(const name_index *ix, const name_table *t,
+                                  const char *name, size_t len, int fold_case)
 {
-    uint32_t hash, i;
-    if (!ix->slots || !name) /* defensive: indexes exist before lookups */
-        return -1;
-    hash = hash_name(name, strlen(name), ix->fold_case);
+    uint32_t hash = hash_name(name, len, fold_case), i;
     if (ix->sorted)
-        return find_sorted(ix, t, name, hash);
+        return find_sorted(ix, t, name, len, hash);
     for (i = hash & ix->mask;; i = (i + 1) & ix->mask) {
         const name_slot *s = &ix->slots[i];
         if (s->entry == 0)
             return -1;
-        if (s->hash == hash && called(ix, t, s->entry - 1, name))
-            return s->entry - 1;
+        if (s->hash == hash && s->len == len &&
+            same(entry_name(t, s->entry - 1), name, len, fold_case))
+            return (s->entry - 1) / 2;
     }
+}
+
+/* Indexes of states fold case: their lookups are out of line, so that an
+ * event's (firing by name) stays small enough to inline. */
+static NOINLINE int32_t find_folded(const name_index *ix, const name_table *t,
+                                    const char *name, size_t len)
+{
+    return find(ix, t, name, len, 1);
+}
+
+int32_t dosm__names_find_n(const name_index *ix, const name_table *t,
+                           const char *name, size_t len)
+{
+    if (!ix->slots || !name) /* defensive: indexes exist before lookups */
+        return -1;
+    return ix->fold_case ? find_folded(ix, t, name, len)
+                         : find(ix, t, name, len, 0);
+}
+
+/* Firing by name starts here. */
+int32_t dosm__names_find(const name_index *ix, const name_table *t, const char *name)
+{
+    return name ? dosm__names_find_n(ix, t, name, strlen(name)) : -1;
 }

@@ -52,24 +52,27 @@ int dosm_state_find(const dosm_def *d, const char *name)
     return dosm__names_find(&d->state_ix, &t, name);
 }
 
+/* Whether text is exactly the len bytes at id. */
+static int is_text(const char *text, const char *id, size_t len)
+{
+    return strncmp(text, id, len) == 0 && text[len] == '\0';
+}
+
 int32_t dosm__state_by_id(const dosm_def *d, const char *id, size_t len,
                     int renamed)
 {
     uint32_t i, j;
-    char name[65];
+    name_table t = dosm__table_of_states(d);
     int32_t s;
     if (!id || len == 0 || len > 64)
         return -1;
-    memcpy(name, id, len);
-    name[len] = '\0';
-    s = dosm_state_find(d, name);
-    if (s >= 0 && strcmp(d->states[s].id, name) == 0 &&
-        !d->states[s].is_parent)
+    s = dosm__names_find_n(&d->state_ix, &t, id, len);
+    if (s >= 0 && is_text(d->states[s].id, id, len) && !d->states[s].is_parent)
         return s;
     for (i = 0; renamed && i < d->state_count; i++)
         for (j = 0; !d->states[i].is_parent && j < d->states[i].renamed_count;
              j++)
-            if (strcmp(d->states[i].renamed[j], name) == 0)
+            if (is_text(d->states[i].renamed[j], id, len))
                 return (int32_t)i;
     return -1;
 }

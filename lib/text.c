@@ -106,6 +106,16 @@ int dosm__text_casecmp(const char *a, const char *b)
     return lower((unsigned char)*a) - lower((unsigned char)*b);
 }
 
+/* As dosm__text_casecmp over n bytes, NULs included. */
+int dosm__text_ncasecmp(const char *a, const char *b, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
+            return lower((unsigned char)a[i]) - lower((unsigned char)b[i]);
+    return 0;
+}
+
 /* Edit distance counting a swap of neighbours as one edit (optimal string
  * alignment), for "did you mean" hints: "og" is one edit from "go". It is
  * the distance when at most k, else k + 1: a path of cost k stays within k

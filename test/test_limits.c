@@ -317,6 +317,99 @@ static void names_old_collisions_spread(void **state)
     dosm_def_free(o.def);
 }
 
+/* Event names that are prefixes of one another or differ only in their
+ * last byte, at every length the hash and the compare read differently
+ * (1 to 40 bytes), and state ids and labels found ignoring case: each
+ * finds itself, and a name one byte longer or shorter finds nothing. */
+static void names_prefixes(void **state)
+{
+    char *yaml = malloc(16384), name[48];
+    size_t n = 0;
+    int k;
+    dosm_def *d;
+    (void)state;
+    assert_non_null(yaml);
+    n += (size_t)sprintf(yaml + n, "dosm: 1\nname: prefixes\ntitle: Prefixes\n"
+                         "revision: 1\ninitial: AAAAAAAAA\nstates:\n"
+                         "  AAAAAAAAA: { label: Nine a }\n"
+                         "  AAAAAAAAB: { label: Nine a b, final: true }\n"
+                         "events:\n");
+    for (k = 1; k <= 40; k++) {
+        memset(name, 'a', (size_t)k);
+        name[k] = '\0';
+        n += (size_t)sprintf(yaml + n, "  %s:\n", name);
+        name[k - 1] = 'b';
+        n += (size_t)sprintf(yaml + n, "  %s:\n", name);
+    }
+    n += (size_t)sprintf(yaml + n, "transitions:\n");
+    for (k = 1; k <= 40; k++) {
+        memset(name, 'a', (size_t)k);
+        name[k] = '\0';
+        n += (size_t)sprintf(yaml + n, "  - { event: %s, from: AAAAAAAAA, to: AAAAAAAAB }\n", name);
+        name[k - 1] = 'b';
+        n += (size_t)sprintf(yaml + n, "  - { event: %s, from: AAAAAAAAA, to: AAAAAAAAB }\n", name);
+    }
+    assert_true(n < 16384);
+    d = load_text(yaml);
+    free(yaml);
+    assert_non_null(d);
+    for (k = 1; k <= 40; k++) {
+        int e;
+        memset(name, 'a', (size_t)k + 1);
+        name[k] = '\0';
+        e = dosm_event_find(d, name);
+        assert_true(e >= 0);
+        assert_string_equal(dosm_event_name(d, e), name);
+        name[k - 1] = 'b';
+        e = dosm_event_find(d, name);
+        assert_true(e >= 0);
+        assert_string_equal(dosm_event_name(d, e), name);
+        name[k - 1] = 'a';
+        name[k] = 'a'; /* one longer: declared unless k is 40 */
+        name[k + 1] = '\0';
+        assert_int_equal(dosm_event_find(d, name) >= 0, k < 40);
+        name[k] = 'b';
+        assert_int_equal(dosm_event_find(d, name) >= 0, k < 40);
+        name[k] = 'c';
+        assert_int_equal(dosm_event_find(d, name), -1);
+    }
+    assert_int_equal(dosm_event_find(d, ""), -1);
+    assert_int_equal(dosm_state_find(d, "AAAAAAAAA"), 0);
+    assert_int_equal(dosm_state_find(d, "aaaaaaaaa"), 0);
+    assert_int_equal(dosm_state_find(d, "AaAaAaAaB"), 1);
+    assert_int_equal(dosm_state_find(d, "NINE A B"), 1);
+    assert_int_equal(dosm_state_find(d, "nine a"), 0);
+    assert_int_equal(dosm_state_find(d, "nine a "), -1);
+    assert_int_equal(dosm_state_find(d, "AAAAAAAA"), -1);
+    assert_int_equal(dosm_state_find(d, "AAAAAAAAAA"), -1);
+    dosm_def_free(d);
+}
+
+/* The hash mixes every byte into the slot: ids S00001 to S10000, which
+ * differ in their last bytes only, spread over 32,768 slots (the size of
+ * a table of their ids and labels) as random keys would: about 8,600
+ * slots taken (m (1 - e^(-n/m))), none by more than a few. */
+static void names_hash_spreads(void **state)
+{
+    enum { N = 10000, SLOTS = 32768 };
+    unsigned char *count = calloc(SLOTS, 1);
+    char id[8];
+    int i, taken = 0, most = 0;
+    (void)state;
+    assert_non_null(count);
+    for (i = 1; i <= N; i++) {
+        uint32_t slot;
+        sprintf(id, "S%05d", i);
+        slot = dosm__names_hash(id, 6, 1) & (SLOTS - 1);
+        taken += count[slot] == 0;
+        count[slot]++;
+        most = count[slot] > most ? count[slot] : most;
+    }
+    free(count);
+    assert_true(taken > 8400);
+    assert_true(most <= 6);
+}
+
 /* Ids chosen to collide in this index: it gives the table up for the
  * sorted array, and finds every id and label all the same. */
 static void names_collisions_sorted(void **state)
@@ -514,6 +607,8 @@ int main(void)
         cmocka_unit_test(hint_nearest_first),
         cmocka_unit_test(dense_table_bounded),
         cmocka_unit_test(names_old_collisions_spread),
+        cmocka_unit_test(names_prefixes),
+        cmocka_unit_test(names_hash_spreads),
         cmocka_unit_test(names_collisions_sorted),
         cmocka_unit_test(names_clash_when_sorted),
         cmocka_unit_test(names_ids_and_labels),
