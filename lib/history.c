@@ -50,12 +50,58 @@ static int legal_step(const dosm_def *d, const dosm_instance *inst,
     return found;
 }
 
+/* Whether the record names, by the definition's own strings (its
+ * state ids and transitions' event names, which fire's records point at),
+ * a transition from inst's state, taken with the record's effects (for
+ * this revision), and leaving inst there; *to receives its target. A
+ * record of copied strings, a restart, or one that is wrong gets 0: the
+ * lookups of check_step then decide, and say why. */
+static int named_by_pointer(const dosm_def *d, const dosm_instance *inst,
+                            const dosm_record *r, int32_t *to)
+{
+    const hot_state *h = &d->hot[inst->state];
+    uint32_t k;
+    if (r->from != h->id)
+        return 0;
+    for (k = h->cand_first; k < h->cand_first + h->cand_count; k++) {
+        const transition_def *t = &d->trans[d->cand[k]];
+        int32_t target = t->to == TO_PREVIOUS ? inst->previous : t->to;
+        if (t->event_name == r->event && target >= 0 &&
+            d->hot[target].id == r->to &&
+            !(d->hot[target].flags & HOT_PARENT) &&
+            (r->revision != d->revision ||
+             same_effects(r, t->effect_names, t->effect_count))) {
+            *to = target;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* What is wrong with the record's step from inst (NULL: nothing), found
+ * by name; *to receives its target. */
+static const char *check_step(const dosm_def *d, const dosm_instance *inst,
+                              const dosm_record *r, int32_t *to)
+{
+    int legal;
+    if (dosm__state_by_id(d, r->from, r->from ? strlen(r->from) : 0,
+                          r->revision < d->revision) != (int32_t)inst->state)
+        return "does not start where the previous step left the order";
+    if ((*to = dosm__state_by_id(d, r->to, r->to ? strlen(r->to) : 0,
+                                 r->revision < d->revision)) < 0)
+        return "leads to an unknown state";
+    if ((legal = legal_step(d, inst, r, *to)) <= 0)
+        return legal == 0 ? "is not a transition of the workflow"
+                          : "asks for other effects than its transition does";
+    return NULL;
+}
+
 static int check_record(const dosm_def *d, const dosm_instance *inst,
                         const dosm_record *r, int32_t *to, dosm_error *error)
 {
     const char *what = NULL;
-    int legal;
-    if (!r->workflow || strcmp(r->workflow, d->name) != 0)
+    if (r->workflow != d->name &&
+        (!r->workflow || strcmp(r->workflow, d->name) != 0))
         what = "is of another workflow";
     else if (r->revision == 0)
         what = "is of revision 0 (revisions start at 1)";
@@ -63,15 +109,8 @@ static int check_record(const dosm_def *d, const dosm_instance *inst,
         what = "is of a newer revision";
     else if (inst->seq == UINT32_MAX || r->seq != inst->seq + 1)
         what = "breaks the sequence";
-    else if (dosm__state_by_id(d, r->from, r->from ? strlen(r->from) : 0,
-                                 r->revision < d->revision) != (int32_t)inst->state)
-        what = "does not start where the previous step left the order";
-    else if ((*to = dosm__state_by_id(d, r->to, r->to ? strlen(r->to) : 0,
-                                     r->revision < d->revision)) < 0)
-        what = "leads to an unknown state";
-    else if ((legal = legal_step(d, inst, r, *to)) <= 0)
-        what = legal == 0 ? "is not a transition of the workflow"
-                          : "asks for other effects than its transition does";
+    else if (!named_by_pointer(d, inst, r, to))
+        what = check_step(d, inst, r, to);
     if (!what)
         return 1;
     dosm__error_set(error, DOSM_E_HISTORY, "record seq %u (%s --%s--> %s) %s",

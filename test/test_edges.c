@@ -1047,6 +1047,84 @@ static void test_replay_edges(void **state)
     assert_int_equal(out.state, S("H"));
 }
 
+/* Fires e7 (effect fx), hold and back from A, keeping the records: they
+ * point at the definition's own strings. */
+static void own_records(dosm_record *r)
+{
+    static const char *const events[] = {"e7", "hold", "back"};
+    dosm_instance inst = at("A");
+    dosm_request req;
+    dosm_outcome out;
+    int i;
+    memset(&req, 0, sizeof req);
+    for (i = 0; i < 3; i++) {
+        req.event = events[i];
+        assert_int_equal(dosm_fire(edge, NULL, &inst, &req, &out), DOSM_OK);
+        r[i] = out.record;
+    }
+}
+
+/* Records of the definition's own strings and records of copies of them
+ * replay alike, and are refused alike, with the same sentences. */
+static void test_replay_own_and_copied_strings(void **state)
+{
+    dosm_record r[3], copy[3];
+    char text[3][4][32];
+    const char *fx = "fx", *other_fx[1];
+    dosm_instance out;
+    dosm_error err;
+    size_t bad = 99;
+    int i;
+    (void)state;
+    own_records(r);
+    assert_ptr_equal(r[0].to, dosm_state_id(edge, S("B")));
+    for (i = 0; i < 3; i++) {
+        copy[i] = r[i];
+        copy[i].workflow = strcpy(text[i][0], r[i].workflow);
+        copy[i].from = strcpy(text[i][1], r[i].from);
+        copy[i].event = strcpy(text[i][2], r[i].event);
+        copy[i].to = strcpy(text[i][3], r[i].to);
+    }
+    copy[0].effects = &fx;
+    assert_int_equal(dosm_replay(edge, NULL, r, 3, &out, &bad, &err), DOSM_OK);
+    assert_int_equal(out.state, S("B"));
+    assert_int_equal(out.previous, S("H"));
+    assert_int_equal(out.seq, 3);
+    assert_int_equal(dosm_replay(edge, NULL, copy, 3, &out, &bad, &err), DOSM_OK);
+    assert_int_equal(out.state, S("B"));
+    assert_int_equal(out.previous, S("H"));
+    /* the definition's own ids, but not the step's */
+    r[2].to = dosm_state_id(edge, S("C"));
+    replay_fails(r, 3, 2, "record seq 3 (H --back--> C) is not a transition of the workflow");
+    own_records(r);
+    r[1].from = dosm_state_id(edge, S("C"));
+    replay_fails(r, 3, 1, "record seq 2 (C --hold--> H) does not start where the previous step left the order");
+    own_records(r);
+    r[0].event = dosm_event_name(edge, dosm_event_find(edge, "e6"));
+    replay_fails(r, 3, 0, "record seq 1 (A --e6--> B) asks for other effects than its transition does");
+    own_records(r);
+    r[0].effect_count = 0;
+    replay_fails(r, 3, 0, "record seq 1 (A --e7--> B) asks for other effects than its transition does");
+    own_records(r);
+    other_fx[0] = "fy";
+    r[0].effects = other_fx;
+    replay_fails(r, 3, 0, "record seq 1 (A --e7--> B) asks for other effects than its transition does");
+    own_records(r);
+    r[1].seq = 5;
+    replay_fails(r, 3, 1, "record seq 5 (B --hold--> H) breaks the sequence");
+    /* an older revision's record: effects are not compared */
+    own_records(r);
+    r[0].revision = 1;
+    r[0].effect_count = 0;
+    assert_int_equal(dosm_replay(edge, NULL, r, 3, &out, &bad, &err), DOSM_OK);
+    /* own strings mixed with copies */
+    own_records(r);
+    r[1].to = copy[1].to;
+    r[2].event = copy[2].event;
+    assert_int_equal(dosm_replay(edge, NULL, r, 3, &out, &bad, &err), DOSM_OK);
+    assert_int_equal(out.state, S("B"));
+}
+
 /* ------------------------------------------------------------------ */
 /* Regressions: library bugs these tests found, now fixed              */
 /* ------------------------------------------------------------------ */
@@ -1201,6 +1279,7 @@ int main(void)
         cmocka_unit_test(test_decode_edges),
         cmocka_unit_test(test_restart_argument_checks),
         cmocka_unit_test(test_replay_edges),
+        cmocka_unit_test(test_replay_own_and_copied_strings),
         cmocka_unit_test(test_bug_where_an_event_applies_names_each_state_once),
         cmocka_unit_test(test_bug_bad_declared_names_are_reported),
         cmocka_unit_test(test_bug_allocation_failure_at_every_alignment),
