@@ -335,25 +335,21 @@ static ALWAYS_INLINE int32_t find(const name_index *ix, const name_table *t,
     }
 }
 
-/* Indexes of states fold case: their lookups are out of line, so that an
- * event's (firing by name) stays small enough to inline. */
-static NOINLINE int32_t find_folded(const name_index *ix, const name_table *t,
-                                    const char *name, size_t len)
-{
-    return find(ix, t, name, len, 1);
-}
-
 int32_t dosm__names_find_n(const name_index *ix, const name_table *t,
                            const char *name, size_t len)
 {
     if (!ix->slots || !name) /* defensive: indexes exist before lookups */
         return -1;
-    return ix->fold_case ? find_folded(ix, t, name, len)
+    return ix->fold_case ? find(ix, t, name, len, 1)
                          : find(ix, t, name, len, 0);
 }
 
-/* Firing by name starts here. */
+/* Firing by name starts here: an index that folds case (states) is one
+ * call further, so that this stays small enough to inline. */
 int32_t dosm__names_find(const name_index *ix, const name_table *t, const char *name)
 {
-    return name ? dosm__names_find_n(ix, t, name, strlen(name)) : -1;
+    if (!ix->slots || !name)
+        return -1;
+    return ix->fold_case ? dosm__names_find_n(ix, t, name, strlen(name))
+                         : find(ix, t, name, strlen(name), 0);
 }

@@ -4,32 +4,73 @@
 
 #include <string.h>
 
+static size_t decimal_len(uint32_t v)
+{
+    size_t n = 1;
+    for (; v >= 10; v /= 10)
+        n++;
+    return n;
+}
+
+/* Writes the n (decimal_len) digits of v at p; returns their end. */
+static char *put_decimal(char *p, uint32_t v, size_t n)
+{
+    char *digit = p + n;
+    do {
+        *--digit = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return p + n;
+}
+
+static char *put_text(char *p, const char *text, size_t len)
+{
+    memcpy(p, text, len);
+    return p + len;
+}
+
+/* NAME@REV.HASH:STATE[<PREVIOUS]#SEQ, written in place once its length is
+ * known to fit. */
 int dosm_encode(const dosm_def *d, const dosm_instance *inst, char *buf,
                 size_t size)
 {
     static const char hex[] = "0123456789abcdef";
-    char hash[9];
-    size_t n;
+    size_t name_len, id_len, prev_len = 0, rev_len, seq_len;
+    const char *prev = NULL;
+    char *p = buf;
     int i, rc;
     if (!buf || !size)
         return DOSM_E_ARG;
     buf[0] = '\0';
     if ((rc = instance_check(d, inst)) != DOSM_OK)
         return rc;
-    for (i = 0; i < 8; i++)
-        hash[i] = hex[(d->hash >> (28 - 4 * i)) & 0xF];
-    hash[8] = '\0';
-    n = dosm__text_format(buf, size, "%s@%u.%s:%s%s%s#%u", d->name, d->revision,
-                    hash, d->states[inst->state].id,
-                    inst->previous == DOSM_NO_STATE ? "" : "<",
-                    inst->previous == DOSM_NO_STATE
-                        ? ""
-                        : d->states[inst->previous].id,
-                    inst->seq);
-    if (n >= size) {
-        buf[0] = '\0';
-        return DOSM_E_BUFFER;
+    name_len = strlen(d->name);
+    id_len = strlen(d->hot[inst->state].id);
+    if (inst->previous != DOSM_NO_STATE) {
+        prev = d->hot[inst->previous].id;
+        prev_len = strlen(prev);
     }
+    rev_len = decimal_len(d->revision);
+    seq_len = decimal_len(inst->seq);
+    /* "@", ".", 8 hex digits, ":", "#", the NUL, and "<" with a previous */
+    if (name_len + rev_len + id_len + (prev ? prev_len + 1 : 0) + seq_len +
+            13 > size)
+        return DOSM_E_BUFFER;
+    p = put_text(p, d->name, name_len);
+    *p++ = '@';
+    p = put_decimal(p, d->revision, rev_len);
+    *p++ = '.';
+    for (i = 0; i < 8; i++)
+        *p++ = hex[(d->hash >> (28 - 4 * i)) & 0xF];
+    *p++ = ':';
+    p = put_text(p, d->hot[inst->state].id, id_len);
+    if (prev) {
+        *p++ = '<';
+        p = put_text(p, prev, prev_len);
+    }
+    *p++ = '#';
+    p = put_decimal(p, inst->seq, seq_len);
+    *p = '\0';
     return DOSM_OK;
 }
 
@@ -38,34 +79,50 @@ typedef struct scan {
     const char *p;
 } scan;
 
-static size_t span(scan *s, int (*ok)(char))
+/* The classes of the characters of a snapshot, by byte (NUL and any byte
+ * not listed are in none). */
+enum { NAME_CHAR = 1, STATE_CHAR = 2, DIGIT = 4, HEX = 8 };
+#define C_DIGIT (NAME_CHAR | STATE_CHAR | DIGIT | HEX)
+#define C_AF (NAME_CHAR | HEX)
+static const unsigned char char_class[256] = {
+    ['-'] = NAME_CHAR, ['_'] = STATE_CHAR,
+    ['0'] = C_DIGIT, ['1'] = C_DIGIT, ['2'] = C_DIGIT, ['3'] = C_DIGIT,
+    ['4'] = C_DIGIT, ['5'] = C_DIGIT, ['6'] = C_DIGIT, ['7'] = C_DIGIT,
+    ['8'] = C_DIGIT, ['9'] = C_DIGIT,
+    ['a'] = C_AF, ['b'] = C_AF, ['c'] = C_AF, ['d'] = C_AF, ['e'] = C_AF,
+    ['f'] = C_AF, ['g'] = NAME_CHAR, ['h'] = NAME_CHAR, ['i'] = NAME_CHAR,
+    ['j'] = NAME_CHAR, ['k'] = NAME_CHAR, ['l'] = NAME_CHAR, ['m'] = NAME_CHAR,
+    ['n'] = NAME_CHAR, ['o'] = NAME_CHAR, ['p'] = NAME_CHAR, ['q'] = NAME_CHAR,
+    ['r'] = NAME_CHAR, ['s'] = NAME_CHAR, ['t'] = NAME_CHAR, ['u'] = NAME_CHAR,
+    ['v'] = NAME_CHAR, ['w'] = NAME_CHAR, ['x'] = NAME_CHAR, ['y'] = NAME_CHAR,
+    ['z'] = NAME_CHAR,
+    ['A'] = STATE_CHAR, ['B'] = STATE_CHAR, ['C'] = STATE_CHAR,
+    ['D'] = STATE_CHAR, ['E'] = STATE_CHAR, ['F'] = STATE_CHAR,
+    ['G'] = STATE_CHAR, ['H'] = STATE_CHAR, ['I'] = STATE_CHAR,
+    ['J'] = STATE_CHAR, ['K'] = STATE_CHAR, ['L'] = STATE_CHAR,
+    ['M'] = STATE_CHAR, ['N'] = STATE_CHAR, ['O'] = STATE_CHAR,
+    ['P'] = STATE_CHAR, ['Q'] = STATE_CHAR, ['R'] = STATE_CHAR,
+    ['S'] = STATE_CHAR, ['T'] = STATE_CHAR, ['U'] = STATE_CHAR,
+    ['V'] = STATE_CHAR, ['W'] = STATE_CHAR, ['X'] = STATE_CHAR,
+    ['Y'] = STATE_CHAR, ['Z'] = STATE_CHAR};
+
+static ALWAYS_INLINE int is_a(char c, unsigned cls)
+{
+    return (char_class[(unsigned char)c] & cls) != 0;
+}
+
+/* The number of characters of class cls from the cursor on. */
+static ALWAYS_INLINE size_t span(const scan *s, unsigned cls)
 {
     size_t n = 0;
-    while (s->p[n] && ok(s->p[n]))
+    while (is_a(s->p[n], cls))
         n++;
     return n;
 }
 
-static int is_name_char(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-}
-static int is_state_char(char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-static int is_hex(char c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'f');
-}
-
 static int number(scan *s, uint32_t *out, size_t max_digits)
 {
-    size_t n = span(s, is_digit), i;
+    size_t n = span(s, DIGIT), i;
     uint64_t v = 0;
     /* No leading zeros: one snapshot, one string, so hosts may compare. */
     if (n == 0 || n > max_digits || (n > 1 && s->p[0] == '0'))
@@ -103,29 +160,33 @@ int dosm_decode(const dosm_def *d, const char *text, dosm_instance *inst,
         return DOSM_E_ARG;
     }
     s.p = text;
-    n = span(&s, is_name_char);
-    if (n == 0 || s.p[n] != '@')
-        goto malformed;
-    if (n != strlen(d->name) || memcmp(text, d->name, n) != 0) {
+    /* The workflow's name and '@' are the usual start; any other start is
+     * malformed or another workflow's (a name is all name characters: the
+     * loader checked it). */
+    n = strlen(d->name);
+    if (strncmp(text, d->name, n) != 0 || text[n] != '@') {
+        n = span(&s, NAME_CHAR);
+        if (n == 0 || s.p[n] != '@')
+            goto malformed;
         dosm__error_set(error, DOSM_E_WORKFLOW,
                   "the snapshot is of another workflow, not %s", d->name);
         return DOSM_E_WORKFLOW;
     }
     s.p += n + 1;
-    if (!number(&s, &rev, 10) || !expect(&s, '.') || span(&s, is_hex) != 8)
+    if (!number(&s, &rev, 10) || !expect(&s, '.') || span(&s, HEX) != 8)
         goto malformed;
     for (k = 0; k < 8; k++) {
         char c = *s.p++;
-        hash = hash * 16 + (uint32_t)(is_digit(c) ? c - '0' : c - 'a' + 10);
+        hash = hash * 16 + (uint32_t)(is_a(c, DIGIT) ? c - '0' : c - 'a' + 10);
     }
     if (!expect(&s, ':'))
         goto malformed;
     state_id = s.p;
-    state_len = span(&s, is_state_char);
+    state_len = span(&s, STATE_CHAR);
     s.p += state_len;
     if (expect(&s, '<')) {
         prev_id = s.p;
-        prev_len = span(&s, is_state_char);
+        prev_len = span(&s, STATE_CHAR);
         s.p += prev_len;
         if (prev_len == 0)
             goto malformed;
