@@ -500,9 +500,9 @@ typedef struct choice {
     int32_t trans, target;
     int code;
 } choice;
-choice dosm__runtime_choose(const dosm_def *d, const dosm_host *h,
-                      const dosm_instance *inst, dosm_instance *order,
-                      int32_t event, const dosm_request *req, eval_ctx *ctx);
+choice dosm__choose(const dosm_def *d, const dosm_host *h,
+                    const dosm_instance *inst, dosm_instance *order,
+                    int32_t event, const dosm_request *req, eval_ctx *ctx);
 /* The deadline of inst's state for a step taken at `since`: 1 and *out
  * when the state has a timeout, else 0 and a zero *out. */
 static inline int dosm__deadline(const dosm_def *d, const dosm_instance *inst,
@@ -534,15 +534,20 @@ static inline dosm_instance instance_next(const dosm_instance *before,
     after.seq = before->seq + 1;
     return after;
 }
-void dosm__runtime_record(const dosm_def *d, const dosm_instance *before,
-                    const dosm_instance *after, int32_t trans,
-                    const dosm_request *req, dosm_outcome *out);
-int dosm__runtime_apply(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
-                  int32_t trans, int32_t target, const dosm_request *req,
-                  dosm_outcome *out);
-void dosm__runtime_explain(const dosm_def *d, const dosm_instance *inst,
-                     int32_t event, const char *event_name, choice c,
-                     const eval_ctx *ctx, dosm_outcome *out);
+/* The one path of a step (runtime.c): fire, fire_index and try inline it,
+ * reconcile and restart call it. It moves *inst by the event with index
+ * `event` (or its fallback: STEP_FALLBACK), refusing a choice other than
+ * transition `expect` when that is not -1, and fills out unless it is
+ * NULL; flags say what else it does. */
+#define STEP_SCREEN 1u  /* check the request's timer and payload */
+#define STEP_REPORT 2u  /* hand a refusal to the host's reject callback */
+#define STEP_BY_NAME 4u /* resolve the request's event name first */
+#define STEP_FIRE (STEP_SCREEN | STEP_REPORT)
+#define STEP_MISSING (-2)  /* event: the call named none */
+#define STEP_FALLBACK (-3) /* event: the state's fallback (a restart) */
+int dosm__step(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
+               int32_t event, int32_t expect, const dosm_request *req,
+               dosm_outcome *out, unsigned flags);
 /* A host: its definition (which every call checks), callbacks and named
  * guards. */
 typedef struct callback_slot {
