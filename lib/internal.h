@@ -347,6 +347,21 @@ int dosm__loader_build(dosm_def *d, const node *root, const limits *lim,
 guard_expr *dosm__guard_parse(dosm_def *d, const char *text, mark at,
                               diag_sink *sink, uint32_t *tokens_left);
 #define DOSM_GUARD_TOKENS_ALL (UINT32_C(1) << 18)
+/* checker.c: the semantic checks. The loader runs these as it resolves
+ * each reference, so that diagnostics come in file order: */
+void dosm__check_guard_names(const dosm_def *d, diag_sink *sink);
+/* t's from list names a state and its parent; seen[s] == generation marks
+ * the states of that list. */
+void dosm__check_from_parents(const dosm_def *d, const transition_def *t,
+                              const uint32_t *seen, uint32_t generation,
+                              mark at, diag_sink *sink);
+void dosm__check_target(const dosm_def *d, int32_t to, mark at,
+                        diag_sink *sink);
+void dosm__check_mixed(const dosm_def *d, mark at, diag_sink *sink);
+void dosm__check_initial(const dosm_def *d, mark at, diag_sink *sink);
+/* Every parent chain ends within DOSM_MAX_NESTING levels; 0 after
+ * reporting one that does not. The compiler relies on it. */
+int dosm__check_parents(const dosm_def *d, diag_sink *sink);
 int dosm__compiler_build(dosm_def *d, arena *scratch, diag_sink *sink);
 /* Runs the checks that sound (SOUND_*) allows; the warnings only when
  * clean (nothing was wrong before), and the authoring ones (path ties)
