@@ -208,7 +208,7 @@ static void check_graph(const dosm_def *d, diag_sink *sink, int edges)
  * scanning `from` lists per pair); a group of transitions already compared
  * at another state is not compared again (thousands of states often share
  * one `from` list, and pairs do not depend on the state); guards are
- * summarised once (guard.c); and the check stops once the errors are
+ * summarised once (guard_overlap.c); and the check stops once the errors are
  * full. */
 
 /* A run of one event longer than this is refused rather than compared

@@ -329,7 +329,7 @@ name_table dosm__table_of_guards(const dosm_def *d);
 name_table dosm__table_of_effects(const dosm_def *d);
 name_table dosm__table_of_vocabs(const dosm_def *d);
 
-/* ---- pipeline: loader.c, guard.c, compiler.c, checker.c ---- */
+/* ---- pipeline: loader.c, guard_parse.c, compiler.c, checker.c ---- */
 
 /* What a load with errors lets the compiler and checker read: the
  * states, events and sound transitions (those whose event, from or to is
@@ -384,7 +384,7 @@ int dosm__vocab_targets(const dosm_def *d, const char *vocabulary,
                         dosm_outcome *out);
 const external_def *dosm__vocab_entry(const dosm_def *d, uint32_t i);
 
-/* Guard evaluation and static analysis (guard.c). */
+/* Guard evaluation (guard_eval.c) and static analysis (guard_overlap.c). */
 typedef struct eval_ctx {
     const dosm_def *def;
     const dosm_host *host;
@@ -425,8 +425,18 @@ int32_t dosm__guard_never(const guard_overlap *o, uint32_t t);
  * and units < 3", into buf (cut to size); returns how many there are. */
 uint32_t dosm__guard_tests_text(const dosm_def *d, const guard_expr *g,
                                 int32_t attr, char *buf, size_t size);
+
+/* ---- value.c: typed values ---- */
+
+/* Reads text as f's type into out; 0 when it does not fit. */
 int dosm__value_read(const field *f, const char *text, value *out);
+/* The value named `name` in v (its pairs, then its lookup), or NULL. */
 const char *dosm__values_get(const dosm_values *v, const char *name);
+/* Integers and versions: the types whose values have an order. */
+static inline int value_ordered(value_type t)
+{
+    return t == TYPE_INTEGER || t == TYPE_VERSION;
+}
 
 /* ---- runtime helpers shared by runtime.c, reconcile.c, history.c ---- */
 
