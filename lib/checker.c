@@ -5,7 +5,7 @@
  * need the whole compiled graph: parents used as real states, final states
  * with a way out, states with none, states nobody reaches, transitions
  * that can never be taken, and what is declared but never used. */
-#include "internal.h"
+#include "load.h"
 
 #include <string.h>
 

@@ -3,7 +3,7 @@
  * sorted by event so that firing is a binary search within one state's
  * slice, whatever the size of the definition; and, where it stays small, a
  * state x event table that holds most steps outright (see build_cells). */
-#include "internal.h"
+#include "load.h"
 
 #include <stdlib.h>
 #include <string.h>

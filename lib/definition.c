@@ -1,6 +1,6 @@
 /* dosm_load: the pipeline read YAML -> load -> compile -> check, and the
  * definition's lifetime. */
-#include "internal.h"
+#include "load.h"
 
 #include <string.h>
 

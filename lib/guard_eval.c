@@ -1,6 +1,6 @@
 /* Guard evaluation at fire time, without allocating: an attribute read
  * from the request, compared with the guard's literals. */
-#include "internal.h"
+#include "model.h"
 
 #include <string.h>
 

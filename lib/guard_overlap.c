@@ -1,7 +1,7 @@
 /* Static analysis of guards for the checker: whether two transitions'
  * guards can both hold, whether one alone never can, and its tests as
  * text for the checker's messages. */
-#include "internal.h"
+#include "load.h"
 
 #include <stdlib.h>
 #include <string.h>

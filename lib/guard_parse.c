@@ -1,7 +1,7 @@
 /* Guard expressions parsed and type-checked at load time into a small
  * tree (gnode, postfix order): the tokenizer, the recursive-descent parser
  * and dosm__guard_parse. */
-#include "internal.h"
+#include "load.h"
 
 #include <string.h>
 

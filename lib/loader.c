@@ -4,7 +4,7 @@
  * a resolved name means (a parent where a leaf must be, a guard name that
  * is a guard word) is checker.c's: the loader calls those checks where it
  * resolves the name, so diagnostics come in file order. */
-#include "internal.h"
+#include "load.h"
 
 #include <stddef.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* Firing events: choose the transition (own state, parents, `any`), check
  * guards and payload, apply it and dispatch callbacks. Nothing here
  * allocates; the cost depends on the state's own transitions only. */
-#include "internal.h"
+#include "model.h"
 
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /* Typed values: an attribute's or payload field's text read as its
  * field's type, and a value looked up by name in a host's dosm_values.
  * The guard parser reads literals with it, evaluation reads requests. */
-#include "internal.h"
+#include "model.h"
 
 #include <string.h>
 

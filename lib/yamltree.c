@@ -3,7 +3,7 @@
  * cannot make us build more than allowed: size, depth, node count. Anchors
  * and aliases are refused outright (no alias bombs), and so are duplicate
  * keys, which libyaml itself accepts. */
-#include "internal.h"
+#include "load.h"
 
 #include <stdlib.h>
 #include <string.h>
