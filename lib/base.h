@@ -115,7 +115,8 @@ typedef struct name_clash {
 int dosm__names_build(name_index *ix, arena *ar, const name_table *t, size_t count,
                 int fold_case, const name_clash *clash);
 int32_t dosm__names_find(const name_index *ix, const name_table *t, const char *name);
-/* The index's hash of a name (len bytes); the benchmark aims at it. */
+/* The index's hash of a name (len bytes). Fixed, so a file can aim at it:
+ * test/bench/worst.c builds colliding names with it. */
 uint32_t dosm__names_hash(const char *name, size_t len, int fold_case);
 /* The name at byte offset `off` of element i of a table. */
 const char *dosm__name_at(const name_table *t, int32_t i, size_t off);

@@ -99,9 +99,9 @@ static void fill_candidates(dosm_def *d, const from_lists *fl, uint32_t s,
     }
 }
 
-/* The most cells a dense table may have: 8 MiB. 16,000 states x 1,023
- * events with 256 `from: any` transitions pass the test of cells per
- * candidate below, and made a 131 MB table. */
+/* The most cells a dense table may have: 8 MiB. The test of cells per
+ * candidate below does not bound the table alone: 16,000 states x 1,023
+ * events with 256 `from: any` transitions pass it, and would take 131 MB. */
 #define DENSE_MAX_CELLS (UINT32_C(1) << 20)
 
 /* A dense state x event table of where each pair's candidates start and,

@@ -424,7 +424,8 @@ guard_expr *dosm__guard_parse(dosm_def *d, const char *text, mark at,
                     (unsigned)MAX_GUARD_TOKENS);
         return NULL;
     }
-    /* A node per token costs 104 bytes: 4 MiB of guards made 145 MB. */
+    /* A node per token costs 104 bytes, so the tokens of all distinct
+     * guards are bounded: 4 MiB of guards would otherwise take 145 MB. */
     if (tokens > *tokens_left) {
         dosm__diag_report(sink, DOSM_ERROR, DOSM_D_LIMIT, at,
                     "the guards have more than %u tokens in all (the limit)",

@@ -86,8 +86,9 @@ void dosm__checker_run(const dosm_def *d, arena *scratch, diag_sink *sink,
                        unsigned sound, int clean, int lint);
 /* ties.c: warns where two shortest paths between two states fire
  * different effects. Skipped when states x (2 states + candidates) is over
- * the budget: 2,048 states with 4,096 candidates take it (about 200 ms,
- * the worst case "ties"), 1,000 with 14,000 too. */
+ * the budget, which bounds the check at about 200 ms: 2,048 states with
+ * 4,096 candidates take it all (test/bench's worst case "ties"), 1,000
+ * with 14,000 too. */
 #define DOSM_TIE_BUDGET ((uint64_t)1 << 24)
 void dosm__ties_check(const dosm_def *d, arena *scratch, diag_sink *sink);
 /* vocab.c: warns of unused vocabularies and builds the reverse index. */

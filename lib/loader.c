@@ -32,9 +32,10 @@ typedef struct ld {
  * vocabulary's values of a state). */
 #define MAX_NAME_LIST 256
 
-/* The texts of one list so far, to find repeats by hash: comparing each
- * with all before it made 700 lists of 256 values of one state (each
- * compared with the state's earlier values) take 12 s. */
+/* The texts of one list so far, to find repeats by hash, so that finding
+ * them costs the length of the list: pairwise, 700 lists of 256 values of
+ * one state (each compared with the state's earlier values) would take
+ * 12 s. */
 typedef struct text_set {
     const char *slot[2 * MAX_NAME_LIST];
     uint32_t mask;
