@@ -8,7 +8,7 @@
  * collide: the hash is fixed, so a hostile file can aim at it) gives the
  * table up for a sorted array searched by (hash, name): lookups are then
  * O(log n) compares whatever the names, and loading is never quadratic. */
-#include "internal.h"
+#include "base.h"
 
 #include <string.h>
 

@@ -10,7 +10,7 @@
  * fallback last, so of equally short paths the search keeps the one whose
  * transitions come first in the file, step by step: the order of the
  * `events:` list never decides. */
-#include "internal.h"
+#include "model.h"
 
 #include <stdlib.h>
 #include <string.h>

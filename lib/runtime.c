@@ -4,7 +4,7 @@
  * it. fire, fire_index, try, the reconciles and restart differ by flags.
  * Nothing here allocates; the cost depends on the state's own transitions
  * only. */
-#include "internal.h"
+#include "model.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* Instances as printable strings, "NAME@REV.HASH:STATE[<PREVIOUS]#SEQ",
  * for any text column; and the restart fallback of transient states. */
-#include "internal.h"
+#include "model.h"
 
 #include <string.h>
 
