@@ -122,9 +122,10 @@ typedef struct named { const char *name, *description; mark at; } named;
  * stays in cache; the rest of state_def is for queries and messages. */
 #define HOT_FINAL 1u
 #define HOT_PARENT 2u
-#define HOT_TIMEOUT 4u
 typedef struct hot_state {
     const char *id;
+    const char *timeout_event;       /* its name; NULL: no timeout */
+    int64_t timeout;
     uint32_t cand_first, cand_count; /* slice of def->cand, cand_event */
     uint32_t flags;                  /* HOT_* */
 } hot_state;
@@ -323,15 +324,14 @@ choice dosm__choose(const dosm_def *d, const dosm_host *h,
 static inline int dosm__deadline(const dosm_def *d, const dosm_instance *inst,
                                  int64_t since, dosm_deadline *out)
 {
-    const state_def *s = &d->states[inst->state];
-    if (!(d->hot[inst->state].flags & HOT_TIMEOUT)) {
+    const hot_state *s = &d->hot[inst->state];
+    out->event = s->timeout_event;
+    if (!s->timeout_event) {
         out->at = 0;
-        out->event = NULL;
         out->seq = 0;
         return 0;
     }
     out->at = since > INT64_MAX - s->timeout ? INT64_MAX : since + s->timeout;
-    out->event = d->events[s->timeout_event].name;
     out->seq = inst->seq;
     return 1;
 }

@@ -216,20 +216,22 @@ static int explain(const dosm_def *d, const dosm_instance *inst,
 
 /* ---- applying a step ---- */
 
-static inline void record(const dosm_def *d, const dosm_instance *before,
-                          const dosm_instance *after, int32_t trans,
-                          const dosm_request *req, dosm_outcome *out)
+/* The outcome of the step from before to after by transition trans (-1: a
+ * fallback). Every field is written; out aliases nothing the definition
+ * holds, so the loads need not wait for the stores. */
+static inline void record(const dosm_def *d, dosm_instance before,
+                          dosm_instance after, int32_t trans,
+                          const dosm_request *req, dosm_outcome *restrict out)
 {
     dosm_record *r = &out->record;
-    const hot_state *to = &d->hot[after->state];
     out->code = DOSM_OK;
     out->text[0] = '\0';
     out->transition = trans;
     r->workflow = d->name;
     r->revision = d->revision;
-    r->seq = after->seq;
-    r->from = d->hot[before->state].id;
-    r->to = to->id;
+    r->seq = after.seq;
+    r->from = d->hot[before.state].id;
+    r->to = d->hot[after.state].id;
     r->time = req ? req->now : 0;
     if (trans >= 0) {
         const transition_def *t = &d->trans[trans];
@@ -245,7 +247,7 @@ static inline void record(const dosm_def *d, const dosm_instance *before,
      * one too: it moved seq on, which makes the pending timer stale. The
      * deadline is meaningful only when has_deadline says so. */
     out->other_paths = 0;
-    out->has_deadline = dosm__deadline(d, after, r->time, &out->deadline);
+    out->has_deadline = dosm__deadline(d, &after, r->time, &out->deadline);
 }
 
 /* Is a an ancestor of s, or s itself? */
@@ -595,7 +597,7 @@ static NOINLINE int notify_unrecorded(const dosm_def *d, const dosm_host *h,
                                       const dosm_request *req)
 {
     dosm_outcome out;
-    record(d, &before, order, trans, req, &out);
+    record(d, before, *order, trans, req, &out);
     return notify(d, h, order, before, req, &out);
 }
 
@@ -609,10 +611,10 @@ static ALWAYS_INLINE int take(const dosm_def *d, const dosm_host *h,
                               dosm_outcome *out)
 {
     dosm_instance before = *inst, after = instance_next(&before, target);
+    if (out)
+        record(d, before, after, trans, req, out);
     if (order)
         *order = after;
-    if (out)
-        record(d, &before, &after, trans, req, out);
     if (!order || !h)
         return DOSM_OK;
     return out ? notify(d, h, order, before, req, out)
