@@ -1,13 +1,125 @@
-/* Checks what only the whole compiled graph shows: parents used as real
- * states, final states with a way out, states with none, states nobody
- * reaches, transitions that can never be taken, and what is declared but
- * never used. */
-#include "internal.h"
+/* The semantic checks of a definition: what its names and references
+ * mean, beyond the form the loader reads. The reading checks run as the
+ * loader resolves each reference, so that diagnostics come in file order;
+ * the parent check runs before the compiler walks parent chains; the rest
+ * need the whole compiled graph: parents used as real states, final states
+ * with a way out, states with none, states nobody reaches, transitions
+ * that can never be taken, and what is declared but never used. */
+#include "load.h"
 
 #include <string.h>
 
 #define ERR(sink, code, at, ...) dosm__diag_report(sink, DOSM_ERROR, code, at, __VA_ARGS__)
 #define WARN(sink, code, at, ...) dosm__diag_report(sink, DOSM_WARNING, code, at, __VA_ARGS__)
+
+/* ---- checks the loader runs as it resolves references ---- */
+
+/* Guards name attributes and named guards: those names must not be words
+ * of the guard language, nor one both. */
+static const char *const guard_words[] = {"and", "or", "not", "in",
+                                          "true", "false", NULL};
+
+static void check_guard_word(diag_sink *sink, const char *what,
+                             const char *name, mark at)
+{
+    size_t i;
+    for (i = 0; guard_words[i]; i++)
+        if (strcmp(guard_words[i], name) == 0) {
+            ERR(sink, DOSM_D_IDENT, at,
+                "%s '%s' is a word of the guard language; choose another "
+                "name",
+                what, name);
+            return;
+        }
+}
+
+void dosm__check_guard_names(const dosm_def *d, diag_sink *sink)
+{
+    name_table attrs = dosm__table_of_attrs(d);
+    uint32_t i;
+    for (i = 0; i < d->attr_count; i++)
+        check_guard_word(sink, "attribute", d->attrs[i].name, d->attrs[i].at);
+    for (i = 0; i < d->guard_count; i++) {
+        const named *g = &d->guards[i];
+        check_guard_word(sink, "guard", g->name, g->at);
+        if (dosm__names_find(&d->attr_ix, &attrs, g->name) >= 0)
+            ERR(sink, DOSM_D_CLASH, g->at,
+                "guard '%s' has the name of an attribute", g->name);
+    }
+}
+
+void dosm__check_from_parents(const dosm_def *d, const transition_def *t,
+                              const uint32_t *seen, uint32_t generation,
+                              mark at, diag_sink *sink)
+{
+    uint32_t j;
+    /* A state and its parent both listed would make one transition apply
+     * twice to the child. Parent chains are not yet checked for loops
+     * (dosm__check_parents runs after the load), so walk at most
+     * DOSM_MAX_NESTING + 1 steps. */
+    for (j = 0; j < t->from_count; j++) {
+        int32_t p = d->states[t->from[j]].parent;
+        int steps;
+        for (steps = 0; p >= 0 && steps <= (int)DOSM_MAX_NESTING; steps++) {
+            if (seen[p] == generation) {
+                ERR(sink, DOSM_D_VALUE, at,
+                    "'from' lists %s and its parent %s; the parent covers it",
+                    d->states[t->from[j]].id, d->states[p].id);
+                break;
+            }
+            p = d->states[p].parent;
+        }
+    }
+}
+
+void dosm__check_target(const dosm_def *d, int32_t to, mark at,
+                        diag_sink *sink)
+{
+    if (d->states[to].is_parent)
+        ERR(sink, DOSM_D_PARENT, at,
+            "%s is a parent state; a transition must lead to one of its "
+            "children",
+            d->states[to].id);
+}
+
+void dosm__check_mixed(const dosm_def *d, mark at, diag_sink *sink)
+{
+    if (d->states[d->mixed].is_parent)
+        ERR(sink, DOSM_D_PARENT, at, "rollup.mixed cannot be a parent state");
+}
+
+void dosm__check_initial(const dosm_def *d, mark at, diag_sink *sink)
+{
+    if (d->states[d->initial].is_parent)
+        ERR(sink, DOSM_D_INITIAL, at,
+            "the initial state %s is a parent state; name one of its children",
+            d->states[d->initial].id);
+}
+
+/* ---- the parent check, before anything walks parent chains ---- */
+
+/* Parent chains must end, and be short: the runtime walks them on every
+ * transition with a fixed-size stack. */
+int dosm__check_parents(const dosm_def *d, diag_sink *sink)
+{
+    uint32_t i, depth;
+    int ok = 1;
+    for (i = 0; i < d->state_count; i++) {
+        int32_t p = d->states[i].parent;
+        for (depth = 0; p >= 0 && depth <= DOSM_MAX_NESTING; depth++)
+            p = d->states[p].parent;
+        if (depth > DOSM_MAX_NESTING) {
+            dosm__diag_report(sink, DOSM_ERROR, DOSM_D_PARENT, d->states[i].at,
+                        "the parents of state %s go round in a circle or "
+                        "nest deeper than %u levels",
+                        d->states[i].id, (unsigned)DOSM_MAX_NESTING);
+            ok = 0;
+        }
+    }
+    return ok;
+}
+
+/* ---- checks of the compiled graph ---- */
 
 static void check_state_roles(const dosm_def *d, diag_sink *sink)
 {
@@ -96,7 +208,7 @@ static void check_graph(const dosm_def *d, diag_sink *sink, int edges)
  * scanning `from` lists per pair); a group of transitions already compared
  * at another state is not compared again (thousands of states often share
  * one `from` list, and pairs do not depend on the state); guards are
- * summarised once (guard.c); and the check stops once the errors are
+ * summarised once (guard_overlap.c); and the check stops once the errors are
  * full. */
 
 /* A run of one event longer than this is refused rather than compared

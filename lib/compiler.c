@@ -3,7 +3,7 @@
  * sorted by event so that firing is a binary search within one state's
  * slice, whatever the size of the definition; and, where it stays small, a
  * state x event table that holds most steps outright (see build_cells). */
-#include "internal.h"
+#include "load.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -61,27 +61,6 @@ static int build_from_lists(const dosm_def *d, arena *scratch, from_lists *fl)
     return 1;
 }
 
-/* Parent chains must end, and be short: the runtime walks them on every
- * transition with a fixed-size stack. */
-static int parents_acyclic(const dosm_def *d, diag_sink *sink)
-{
-    uint32_t i, depth;
-    int ok = 1;
-    for (i = 0; i < d->state_count; i++) {
-        int32_t p = d->states[i].parent;
-        for (depth = 0; p >= 0 && depth <= DOSM_MAX_NESTING; depth++)
-            p = d->states[p].parent;
-        if (depth > DOSM_MAX_NESTING) {
-            dosm__diag_report(sink, DOSM_ERROR, DOSM_D_PARENT, d->states[i].at,
-                        "the parents of state %s go round in a circle or "
-                        "nest deeper than %u levels",
-                        d->states[i].id, (unsigned)DOSM_MAX_NESTING);
-            ok = 0;
-        }
-    }
-    return ok;
-}
-
 /* The transitions that apply in state s: its own, its parents', then
  * `any`, in file order within each; none in a final state (no step leaves
  * it) or a parent (no order is in one). Counts them, and writes them to
@@ -120,9 +99,9 @@ static void fill_candidates(dosm_def *d, const from_lists *fl, uint32_t s,
     }
 }
 
-/* The most cells a dense table may have: 8 MiB. 16,000 states x 1,023
- * events with 256 `from: any` transitions pass the test of cells per
- * candidate below, and made a 131 MB table. */
+/* The most cells a dense table may have: 8 MiB. The test of cells per
+ * candidate below does not bound the table alone: 16,000 states x 1,023
+ * events with 256 `from: any` transitions pass it, and would take 131 MB. */
 #define DENSE_MAX_CELLS (UINT32_C(1) << 20)
 
 /* A dense state x event table of where each pair's candidates start and,
@@ -173,8 +152,11 @@ static int build_candidates(dosm_def *d, arena *scratch, diag_sink *sink)
         hot_state *h = &d->hot[s];
         h->id = d->states[s].id;
         h->flags = (d->states[s].final ? HOT_FINAL : 0) |
-                   (d->states[s].is_parent ? HOT_PARENT : 0) |
-                   (d->states[s].timeout > 0 ? HOT_TIMEOUT : 0);
+                   (d->states[s].is_parent ? HOT_PARENT : 0);
+        if (d->states[s].timeout > 0 && d->states[s].timeout_event >= 0) {
+            h->timeout = d->states[s].timeout;
+            h->timeout_event = d->events[d->states[s].timeout_event].name;
+        }
         h->cand_first = total;
         h->cand_count = n;
         if (n > MAX_CANDIDATES - total) {
@@ -376,8 +358,6 @@ static uint32_t definition_hash(const dosm_def *d, int delimit)
 int dosm__compiler_build(dosm_def *d, arena *scratch, diag_sink *sink)
 {
     int rc;
-    if (!parents_acyclic(d, sink))
-        return DOSM_D_PARENT;
     if ((rc = build_candidates(d, scratch, sink)) != DOSM_OK ||
         (rc = build_event_lists(d, scratch)) != DOSM_OK ||
         (rc = build_distances(d, scratch)) != DOSM_OK ||

@@ -1,6 +1,6 @@
 /* dosm_load: the pipeline read YAML -> load -> compile -> check, and the
  * definition's lifetime. */
-#include "internal.h"
+#include "load.h"
 
 #include <string.h>
 
@@ -88,7 +88,12 @@ int dosm_load(const char *yaml, size_t length, const char *source,
     if (rc == DOSM_OK)
         dosm__loader_build(d, root, &lim, &scratch, &sink, &sound);
     clean = !sink.errors;
+    /* The compiler walks parent chains (candidates, ranking) with no bound
+     * of its own, so it runs only after dosm__check_parents found every
+     * chain ending within DOSM_MAX_NESTING levels; the graph checks read
+     * the compiler's tables, so they run last. */
     if ((sound & SOUND_CORE) && !dosm__diag_full(&sink) &&
+        dosm__check_parents(d, &sink) &&
         dosm__compiler_build(d, &scratch, &sink) == DOSM_OK)
         dosm__checker_run(d, &scratch, &sink, sound, clean,
                           (o.flags & DOSM_LOAD_LINT) != 0);

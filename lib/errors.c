@@ -1,6 +1,6 @@
 /* Result codes, the caller's error struct, and the diagnostic sink that
  * collects a load's findings. */
-#include "internal.h"
+#include "load.h"
 
 #include <string.h>
 

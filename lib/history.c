@@ -1,6 +1,6 @@
 /* Replaying a host's log of transition records: every step must be one the
  * workflow allows from where the previous step left the order. */
-#include "internal.h"
+#include "model.h"
 
 #include <string.h>
 

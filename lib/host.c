@@ -1,6 +1,6 @@
 /* The host's callbacks and named guards, kept apart from the immutable
  * definition so one definition serves many hosts and threads. */
-#include "internal.h"
+#include "model.h"
 
 #include <string.h>
 

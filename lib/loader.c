@@ -1,7 +1,10 @@
 /* Turns the YAML tree into a definition: every key known, every value of
  * the right type and form, every name resolved to an index. Reports each
- * mistake with its position and goes on, so one run shows them all. */
-#include "internal.h"
+ * mistake with its position and goes on, so one run shows them all. What
+ * a resolved name means (a parent where a leaf must be, a guard name that
+ * is a guard word) is checker.c's: the loader calls those checks where it
+ * resolves the name, so diagnostics come in file order. */
+#include "load.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -29,9 +32,10 @@ typedef struct ld {
  * vocabulary's values of a state). */
 #define MAX_NAME_LIST 256
 
-/* The texts of one list so far, to find repeats by hash: comparing each
- * with all before it made 700 lists of 256 values of one state (each
- * compared with the state's earlier values) take 12 s. */
+/* The texts of one list so far, to find repeats by hash, so that finding
+ * them costs the length of the list: pairwise, 700 lists of 256 values of
+ * one state (each compared with the state's earlier values) would take
+ * 12 s. */
 typedef struct text_set {
     const char *slot[2 * MAX_NAME_LIST];
     uint32_t mask;
@@ -872,7 +876,6 @@ static int load_events(ld *l, const node *map)
 static void load_from(ld *l, const node *n, transition_def *t)
 {
     const node *item;
-    uint32_t j;
     if (n->kind == NODE_SCALAR && strcmp(n->text, "any") == 0 && n->plain) {
         t->from_any = 1;
         return;
@@ -905,22 +908,7 @@ static void load_from(ld *l, const node *n, transition_def *t)
             t->from[t->from_count++] = s;
         l->seen[s] = l->generation;
     }
-    /* A state and its parent both listed would make one transition apply
-     * twice to the child. Parent chains are at most a few levels here and
-     * checked for loops by the compiler, so walk at most 17 steps. */
-    for (j = 0; j < t->from_count; j++) {
-        int32_t p = l->d->states[t->from[j]].parent;
-        int steps;
-        for (steps = 0; p >= 0 && steps <= (int)DOSM_MAX_NESTING; steps++) {
-            if (l->seen[p] == l->generation) {
-                ERR(l, DOSM_D_VALUE, n->at,
-                    "'from' lists %s and its parent %s; the parent covers it",
-                    l->d->states[t->from[j]].id, l->d->states[p].id);
-                break;
-            }
-            p = l->d->states[p].parent;
-        }
-    }
+    dosm__check_from_parents(l->d, t, l->seen, l->generation, n->at, l->sink);
     if (n->kind == NODE_SEQ && n->count == 0)
         ERR(l, DOSM_D_VALUE, n->at, "'from' lists no state");
 }
@@ -1028,11 +1016,8 @@ static int load_transition(ld *l, const node *spec, transition_def *t)
     else if (n->kind == NODE_SCALAR && n->plain &&
              strcmp(n->text, "previous") == 0)
         t->to = TO_PREVIOUS;
-    else if ((t->to = state_ref(l, n)) >= 0 && l->d->states[t->to].is_parent)
-        ERR(l, DOSM_D_PARENT, n->at,
-            "%s is a parent state; a transition must lead to one of its "
-            "children",
-            l->d->states[t->to].id);
+    else if ((t->to = state_ref(l, n)) >= 0)
+        dosm__check_target(l->d, t->to, n->at, l->sink);
     edge = sound_since(l, before, SOUND_EDGES);
     before = l->sink->errors;
     if ((n = map_get(spec, "guard")) != NULL && !dosm__node_is_null(n) &&
@@ -1124,38 +1109,8 @@ static void load_rollup(ld *l, const node *n)
         return;
     check_known(l, n, "rollup", rollup_keys);
     if ((m = map_get(n, "mixed")) != NULL &&
-        (l->d->mixed = state_ref(l, m)) >= 0 && l->d->states[l->d->mixed].is_parent)
-        ERR(l, DOSM_D_PARENT, m->at, "rollup.mixed cannot be a parent state");
-}
-
-/* Guards name attributes and named guards: those names must not be words
- * of the guard language, nor one both. */
-static const char *const guard_words[] = {"and", "or", "not", "in",
-                                          "true", "false", NULL};
-
-static void check_guard_word(ld *l, const char *what, const char *name,
-                             mark at)
-{
-    if (word_index(guard_words, name) >= 0)
-        ERR(l, DOSM_D_IDENT, at,
-            "%s '%s' is a word of the guard language; choose another name",
-            what, name);
-}
-
-static void check_guard_names(ld *l)
-{
-    name_table attrs = dosm__table_of_attrs(l->d);
-    uint32_t i;
-    for (i = 0; i < l->d->attr_count; i++)
-        check_guard_word(l, "attribute", l->d->attrs[i].name,
-                         l->d->attrs[i].at);
-    for (i = 0; i < l->d->guard_count; i++) {
-        const named *g = &l->d->guards[i];
-        check_guard_word(l, "guard", g->name, g->at);
-        if (dosm__names_find(&l->d->attr_ix, &attrs, g->name) >= 0)
-            ERR(l, DOSM_D_CLASH, g->at,
-                "guard '%s' has the name of an attribute", g->name);
-    }
+        (l->d->mixed = state_ref(l, m)) >= 0)
+        dosm__check_mixed(l->d, m->at, l->sink);
 }
 
 int dosm__loader_build(dosm_def *d, const node *root, const limits *lim,
@@ -1202,7 +1157,7 @@ int dosm__loader_build(dosm_def *d, const node *root, const limits *lim,
                      0, NULL))
         return DOSM_E_NOMEM;
     before = sink->errors;
-    check_guard_names(&l);
+    dosm__check_guard_names(d, sink);
     sound_since(&l, before, SOUND_GUARDS);
     if (!load_vocabularies(&l, map_get(root, "vocabularies")))
         return DOSM_E_NOMEM;
@@ -1236,10 +1191,8 @@ int dosm__loader_build(dosm_def *d, const node *root, const limits *lim,
         ERR(&l, DOSM_D_INITIAL, n->at,
             "the initial state '%s' is not a state of this workflow",
             n->kind == NODE_SCALAR ? n->text : "?");
-    else if (d->states[d->initial].is_parent)
-        ERR(&l, DOSM_D_INITIAL, n->at,
-            "the initial state %s is a parent state; name one of its children",
-            d->states[d->initial].id);
+    else
+        dosm__check_initial(d, n->at, sink);
     if (!sound_since(&l, before, SOUND_EDGES))
         d->initial = -1; /* no distances to compute */
     before = sink->errors;

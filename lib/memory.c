@@ -1,5 +1,5 @@
 /* Allocation through the host's hooks, and arenas freed all at once. */
-#include "internal.h"
+#include "base.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -9,7 +9,7 @@
  * the table up for a sorted array searched by (hash, length, name):
  * lookups are then O(log n) compares whatever the names, and loading is
  * never quadratic. */
-#include "internal.h"
+#include "base.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* Reading a compiled definition: states, events, transitions, tags, ranks,
  * sort keys and rollups. None of these allocate. */
-#include "internal.h"
+#include "model.h"
 
 #include <stddef.h>
 #include <string.h>

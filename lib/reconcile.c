@@ -10,7 +10,7 @@
  * fallback last, so of equally short paths the search keeps the one whose
  * transitions come first in the file, step by step: the order of the
  * `events:` list never decides. */
-#include "internal.h"
+#include "model.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -103,8 +103,8 @@ static int32_t reaches(search *s, const dosm_instance *start, int use_guards)
                 choice c;
                 if (k > st->cand_first && d->cand_event[k - 1] == t->event)
                     continue; /* one choice per event_def */
-                c = dosm__runtime_choose(d, s->h, &here, NULL, t->event, s->req,
-                                         &ctx);
+                c = dosm__choose(d, s->h, &here, NULL, t->event, s->req,
+                                 &ctx);
                 if (c.code != DOSM_OK)
                     continue;
                 s->hops[n].trans = c.trans;
@@ -315,9 +315,7 @@ static int reconcile(search *s, const dosm_host *h, dosm_instance *inst,
     for (i = 0; i < n; i++) {
         /* Fire each step as fire would: a host guard may have changed its
          * mind since the search, and then we stop where we are. */
-        eval_ctx ctx;
         const dosm_step *st = &s->steps[i];
-        choice c;
         if (inst->state != (uint32_t)st->from ||
             inst->seq != start.seq + (uint32_t)i) {
             outcome_clear(outcome); /* a callback decoded into the order */
@@ -329,27 +327,11 @@ static int reconcile(search *s, const dosm_host *h, dosm_instance *inst,
             outcome->code = DOSM_E_REENTRANT;
             break;
         }
-        if (st->transition < 0) { /* a transient state's fallback */
-            dosm__runtime_apply(d, h, inst, -1, st->to, req, outcome);
-            continue;
-        }
-        c = dosm__runtime_choose(d, h, inst, inst, st->event, req, &ctx);
-        if (c.code == DOSM_OK && c.trans != st->transition) {
-            outcome_clear(outcome); /* a rejection, as dosm__runtime_explain's */
-            dosm__text_format(outcome->text, sizeof outcome->text,
-                        "%s in %s now leads to %s, not %s: the host's guards "
-                        "changed while reconciling",
-                        d->events[st->event].name, d->states[inst->state].id,
-                        d->states[c.target].id, d->states[st->to].id);
-            outcome->code = DOSM_R_GUARD;
+        if (dosm__step(d, h, inst,
+                       st->transition < 0 ? STEP_FALLBACK : st->event,
+                       st->transition, dosm__request_or_empty(req), outcome,
+                       0) != DOSM_OK)
             break;
-        }
-        if (c.code != DOSM_OK) {
-            dosm__runtime_explain(d, inst, st->event, d->events[st->event].name, c,
-                            &ctx, outcome);
-            break;
-        }
-        dosm__runtime_apply(d, h, inst, c.trans, c.target, req, outcome);
     }
     if (outcome->code == DOSM_OK)
         outcome->other_paths = tie; /* the steps' records cleared it */

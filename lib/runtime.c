@@ -1,7 +1,10 @@
-/* Firing events: choose the transition (own state, parents, `any`), check
- * guards and payload, apply it and dispatch callbacks. Nothing here
- * allocates; the cost depends on the state's own transitions only. */
-#include "internal.h"
+/* Firing events, through one path (dosm__step): resolve the event, screen
+ * the request (timer, payload), choose the transition (own state, parents,
+ * `any`, guards), then apply the step and dispatch callbacks, or describe
+ * it. fire, fire_index, try, the reconciles and restart differ by flags.
+ * Nothing here allocates; the cost depends on the state's own transitions
+ * only. */
+#include "model.h"
 
 #include <string.h>
 
@@ -85,9 +88,9 @@ static ALWAYS_INLINE choice choose_busy(const dosm_def *d, const dosm_host *h,
     return c;
 }
 
-choice dosm__runtime_choose(const dosm_def *d, const dosm_host *h,
-                      const dosm_instance *inst, dosm_instance *order,
-                      int32_t event, const dosm_request *req, eval_ctx *ctx)
+choice dosm__choose(const dosm_def *d, const dosm_host *h,
+                    const dosm_instance *inst, dosm_instance *order,
+                    int32_t event, const dosm_request *req, eval_ctx *ctx)
 {
     return choose_busy(d, h, inst, order, event, req, ctx);
 }
@@ -196,9 +199,10 @@ static void explain_text(const dosm_def *d, const dosm_instance *inst,
     }
 }
 
-void dosm__runtime_explain(const dosm_def *d, const dosm_instance *inst,
-                     int32_t event, const char *event_name, choice c,
-                     const eval_ctx *ctx, dosm_outcome *out)
+/* A refusal of the choice c into out; returns its code. */
+static int explain(const dosm_def *d, const dosm_instance *inst,
+                   int32_t event, const char *event_name, choice c,
+                   const eval_ctx *ctx, dosm_outcome *out)
 {
     outcome_clear(out);
     out->code = c.code;
@@ -207,24 +211,27 @@ void dosm__runtime_explain(const dosm_def *d, const dosm_instance *inst,
         out->transition = c.trans;
     explain_text(d, inst, event, event_name, c, ctx, out->text,
                  sizeof out->text);
+    return c.code;
 }
 
 /* ---- applying a step ---- */
 
-static inline void record(const dosm_def *d, const dosm_instance *before,
-                          const dosm_instance *after, int32_t trans,
-                          const dosm_request *req, dosm_outcome *out)
+/* The outcome of the step from before to after by transition trans (-1: a
+ * fallback). Every field is written; out aliases nothing the definition
+ * holds, so the loads need not wait for the stores. */
+static inline void record(const dosm_def *d, dosm_instance before,
+                          dosm_instance after, int32_t trans,
+                          const dosm_request *req, dosm_outcome *restrict out)
 {
     dosm_record *r = &out->record;
-    const hot_state *to = &d->hot[after->state];
     out->code = DOSM_OK;
     out->text[0] = '\0';
     out->transition = trans;
     r->workflow = d->name;
     r->revision = d->revision;
-    r->seq = after->seq;
-    r->from = d->hot[before->state].id;
-    r->to = to->id;
+    r->seq = after.seq;
+    r->from = d->hot[before.state].id;
+    r->to = d->hot[after.state].id;
     r->time = req ? req->now : 0;
     if (trans >= 0) {
         const transition_def *t = &d->trans[trans];
@@ -240,14 +247,7 @@ static inline void record(const dosm_def *d, const dosm_instance *before,
      * one too: it moved seq on, which makes the pending timer stale. The
      * deadline is meaningful only when has_deadline says so. */
     out->other_paths = 0;
-    out->has_deadline = dosm__deadline(d, after, r->time, &out->deadline);
-}
-
-void dosm__runtime_record(const dosm_def *d, const dosm_instance *before,
-                    const dosm_instance *after, int32_t trans,
-                    const dosm_request *req, dosm_outcome *out)
-{
-    record(d, before, after, trans, req, out);
+    out->has_deadline = dosm__deadline(d, &after, r->time, &out->deadline);
 }
 
 /* Is a an ancestor of s, or s itself? */
@@ -350,23 +350,6 @@ static NOINLINE int notify(const dosm_def *d, const dosm_host *h,
              &info, &b);
     busy_end(&b, after);
     return DOSM_OK;
-}
-
-static inline int apply(const dosm_def *d, const dosm_host *h,
-                        dosm_instance *inst, int32_t trans, int32_t target,
-                        const dosm_request *req, dosm_outcome *out)
-{
-    dosm_instance before = *inst;
-    *inst = instance_next(&before, target);
-    record(d, &before, inst, trans, req, out);
-    return h ? notify(d, h, inst, before, req, out) : DOSM_OK;
-}
-
-int dosm__runtime_apply(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
-                  int32_t trans, int32_t target, const dosm_request *req,
-                  dosm_outcome *out)
-{
-    return apply(d, h, inst, trans, target, req, out);
 }
 
 static NOINLINE int reject(const dosm_def *d, const dosm_host *h,
@@ -498,20 +481,7 @@ static int timer_is_current(const dosm_def *d, const dosm_instance *inst,
     return 0;
 }
 
-/* Chooses the step firing `event` takes, and explains a refusal in out.
- * Returns c's code. */
-static ALWAYS_INLINE int choose_step(const dosm_def *d, const dosm_host *h,
-                                      const dosm_instance *inst,
-                                      dosm_instance *order, int32_t event,
-                                      const dosm_request *req, choice *c,
-                                      dosm_outcome *out)
-{
-    eval_ctx ctx;
-    *c = choose_busy(d, h, inst, order, event, req, &ctx);
-    if (c->code != DOSM_OK)
-        dosm__runtime_explain(d, inst, event, d->events[event].name, *c, &ctx, out);
-    return c->code;
-}
+/* ---- the one path ---- */
 
 /* The name of an event the workflow does not have: the request's, or "?"
  * (dosm_fire_index with an index out of range). */
@@ -520,205 +490,239 @@ static const char *unknown_name(const dosm_request *req)
     return req->event ? req->event : "?";
 }
 
-/* Screens the request and chooses the step: see decide. One order of
- * reasons for every call: an unknown event, a stale timer, a final state,
- * an event not allowed here, a guard that does not hold (or an attribute
- * it lacks, or no previous state), the payload, the seq limit. */
-static int screen(const dosm_def *d, const dosm_host *h,
-                  const dosm_instance *inst, int32_t event,
-                  const dosm_request *req, choice *c, dosm_outcome *out)
+/* A call without a definition, request or event. */
+static int missing_event(const dosm_def *d, const dosm_request *req,
+                         dosm_outcome *out)
 {
+    return dosm__outcome_fail(out, DOSM_E_ARG, "%s",
+                              !d     ? "no definition was given"
+                              : !req ? "no request was given"
+                                     : "the request names no event");
+}
+
+/* The state's fallback as a step (restart, and reconcile through a
+ * transient state): its target in c, or a refusal in out. */
+static int fallback(const dosm_def *d, const dosm_instance *inst, choice *c,
+                    dosm_outcome *out)
+{
+    const state_def *st = &d->states[inst->state];
+    c->trans = -1;
+    c->target = st->fallback;
+    if (st->fallback < 0)
+        return c->code = dosm__outcome_fail(
+                   out, DOSM_R_NOT_ALLOWED,
+                   "%s is not transient: a restart leaves the order where it "
+                   "is",
+                   st->id);
+    if (inst->seq == UINT32_MAX)
+        return c->code = dosm__outcome_fail(
+                   out, DOSM_R_SEQ_LIMIT,
+                   "the restart of %s would be step %u of the order, one "
+                   "more than its seq can count",
+                   st->id, inst->seq);
+    return c->code = DOSM_OK;
+}
+
+/* Screens the request and chooses the step, for an instance the
+ * definition can hold. One order of reasons for every call: an unknown
+ * event, a stale timer, a final state, an event not allowed here, a guard
+ * that does not hold (or an attribute it lacks, or no previous state), the
+ * payload, the seq limit; then, for a reconcile (expect >= 0), a choice
+ * other than the one its search found. Returns c's code; unless it is
+ * DOSM_OK, out says why. */
+static int screen(const dosm_def *d, const dosm_host *h,
+                  const dosm_instance *inst, int32_t event, int32_t expect,
+                  const dosm_request *req, unsigned flags, choice *c,
+                  dosm_outcome *out)
+{
+    eval_ctx ctx;
+    const event_def *e;
     c->trans = c->target = -1;
+    if (event == STEP_FALLBACK)
+        return fallback(d, inst, c, out);
     if (event < 0 || (uint32_t)event >= d->event_count) {
         c->code = DOSM_R_UNKNOWN_EVENT;
-        dosm__runtime_explain(d, inst, -1, unknown_name(req), *c, NULL, out);
-        return out->code;
+        return explain(d, inst, -1, unknown_name(req), *c, NULL, out);
     }
-    if (req->timer && !timer_is_current(d, inst, event, req, out))
-        return out->code;
-    if (choose_step(d, h, inst, NULL, event, req, c, out) != DOSM_OK)
-        return c->code;
+    e = &d->events[event];
+    if ((flags & STEP_SCREEN) && req->timer &&
+        !timer_is_current(d, inst, event, req, out))
+        return c->code = out->code;
+    *c = choose(d, h, inst, event, req, &ctx);
+    if (c->code != DOSM_OK)
+        return explain(d, inst, event, e->name, *c, &ctx, out);
     /* most events carry no payload: skip the check without a call */
-    if ((d->events[event].payload_count || req->payload) &&
-        check_payload(&d->events[event], req, out) != DOSM_OK) {
+    if ((flags & STEP_SCREEN) && (e->payload_count || req->payload) &&
+        check_payload(e, req, out) != DOSM_OK) {
         out->transition = c->trans;
         return c->code = out->code;
     }
     if (inst->seq == UINT32_MAX) {
         c->code = DOSM_R_SEQ_LIMIT;
-        dosm__runtime_explain(d, inst, event, d->events[event].name, *c, NULL,
-                              out);
+        return explain(d, inst, event, e->name, *c, NULL, out);
     }
-    return c->code;
+    if (expect >= 0 && c->trans != expect)
+        return c->code = dosm__outcome_fail(
+                   out, DOSM_R_GUARD,
+                   "%s in %s now leads to %s, not %s: the host's guards "
+                   "changed while reconciling",
+                   e->name, d->states[inst->state].id,
+                   d->states[c->target].id,
+                   d->states[d->trans[expect].to].id);
+    return DOSM_OK;
 }
 
-/* Decides what firing `event` (an index; -1 when its name is unknown)
- * would do and returns its code, for an instance the definition can hold
- * and a request (run_event checks both). Unless it is DOSM_OK, out says
- * why; an accepted step's outcome is left for the record to fill. order
- * is the host's instance when firing: busy while the host's code runs
- * (payload and attribute lookups, named guards), then as it was. */
-static NOINLINE int decide(const dosm_def *d, const dosm_host *h,
-                           const dosm_instance *inst, dosm_instance *order,
-                           int32_t event, const dosm_request *req, choice *c,
-                           dosm_outcome *out)
+/* screen, with the host's order (when applying) busy while the host's
+ * code runs (payload and attribute lookups, named guards), then as it
+ * was. */
+static int decide(const dosm_def *d, const dosm_host *h,
+                  const dosm_instance *inst, dosm_instance *order,
+                  int32_t event, int32_t expect, const dosm_request *req,
+                  unsigned flags, choice *c, dosm_outcome *out)
 {
     dosm_instance here = *inst;
     int code;
     if (order)
         order->state |= BUSY;
-    code = screen(d, h, &here, event, req, c, out);
+    code = screen(d, h, &here, event, expect, req, flags, c, out);
     if (order)
         *order = here;
     return code;
 }
 
-/* A call without a definition, request or event. */
-static int missing_event(const dosm_def *d, const dosm_request *req,
-                         dosm_outcome *outcome)
+/* Runs the callbacks of a step the host asked no outcome of. */
+static NOINLINE int notify_unrecorded(const dosm_def *d, const dosm_host *h,
+                                      dosm_instance *order,
+                                      dosm_instance before, int32_t trans,
+                                      const dosm_request *req)
 {
-    if (outcome)
-        dosm__outcome_fail(outcome, DOSM_E_ARG, "%s",
-                           !d     ? "no definition was given"
-                           : !req ? "no request was given"
-                                  : "the request names no event");
-    return DOSM_E_ARG;
+    dosm_outcome out;
+    record(d, before, *order, trans, req, &out);
+    return notify(d, h, order, before, req, &out);
 }
 
-/* The cell of the instance's state and the event when neither needs the
- * checks decide makes first, or NULL: a dense table, a known event, a
- * request without timer or payload, an instance whose states are in the
- * definition, whose previous state is a leaf and whose seq can count one
- * more step. The cell itself says
- * whether its event carries a payload or its state is a parent
- * (CELL_SCREEN, compiler.c). */
-static inline const cell *clean_cell(const dosm_def *d,
-                                     const dosm_instance *inst,
-                                     int32_t event, const dosm_request *req)
+/* Takes the chosen step from inst: moves the order there and runs its
+ * callbacks or, without an order, only describes the step. The outcome is
+ * filled when there is one. */
+static ALWAYS_INLINE int take(const dosm_def *d, const dosm_host *h,
+                              const dosm_instance *inst,
+                              dosm_instance *order, int32_t trans,
+                              int32_t target, const dosm_request *req,
+                              dosm_outcome *out)
 {
-    if (!d || !d->cell || !inst || !req || req->timer || req->payload ||
-        (uint32_t)event >= d->event_count ||
-        inst->state >= d->state_count || !previous_fits(d, inst) ||
-        inst->seq == UINT32_MAX)
-        return NULL;
-    return &d->cell[(size_t)inst->state * d->event_count + (uint32_t)event];
+    dosm_instance before = *inst, after = instance_next(&before, target);
+    if (out)
+        record(d, before, after, trans, req, out);
+    if (order)
+        *order = after;
+    if (!order || !h)
+        return DOSM_OK;
+    return out ? notify(d, h, order, before, req, out)
+               : notify_unrecorded(d, h, order, before, trans, req);
 }
 
-/* The transition of a plain cell's step. */
-static inline int32_t plain_trans(const dosm_def *d, const cell *cl)
-{
-    return (int32_t)d->cand[cl->first - 1];
-}
-
-/* Fire and try share everything but the end: fire applies the step (or
- * reports the rejection to the host), try only describes it. A plain
- * cell's step is taken on sight. */
-static ALWAYS_INLINE int run_event(const dosm_def *d, const dosm_host *h,
-                                   const dosm_instance *inst,
-                                   dosm_instance *apply_to, int32_t event,
-                                   const dosm_request *req,
-                                   dosm_outcome *outcome)
+/* Everything but a plain step: the call's arguments (the definition, the
+ * host, the instance, the request), then decide, then the step or the
+ * host's reject callback. */
+static NOINLINE int step_checked(const dosm_def *d, const dosm_host *h,
+                                 const dosm_instance *inst,
+                                 dosm_instance *order, int32_t event,
+                                 int32_t expect, const dosm_request *req,
+                                 dosm_outcome *out, unsigned flags)
 {
     dosm_outcome local;
-    /* clean_cell checks inst too; tested here, the static analysers see
-     * that a cell means an instance */
-    const cell *cl = inst ? clean_cell(d, inst, event, req) : NULL;
     choice c;
-    int code = DOSM_OK;
-    if (!outcome)
-        outcome = &local;
+    int code;
+    if (!out)
+        out = &local;
+    if (event == STEP_MISSING)
+        return missing_event(d, req, out);
     if (!host_fits(d, h))
-        return dosm__outcome_host(d, h, outcome);
-    if (cl && cl->to >= 0) {
-        c.trans = plain_trans(d, cl);
-        c.target = cl->to;
-    } else if (cl && cl->to == CELL_CHOOSE) {
-        code = choose_step(d, h, inst, apply_to, event, req, &c, outcome);
-    } else if ((code = outcome_begin(d, inst, outcome)) == DOSM_OK) {
-        code = req ? decide(d, h, inst, apply_to, event, req, &c, outcome)
-                   : missing_event(d, req, outcome);
-    }
-    if (code == DOSM_OK && apply_to)
-        return apply(d, h, apply_to, c.trans, c.target, req, outcome);
-    if (code == DOSM_OK) {
-        dosm_instance after = instance_next(inst, c.target);
-        record(d, inst, &after, c.trans, req, outcome);
-    } else if (apply_to && DOSM_IS_REJECTION(code)) {
-        return reject(d, h, apply_to,
+        return dosm__outcome_host(d, h, out);
+    if ((code = outcome_begin(d, inst, out)) != DOSM_OK)
+        return code;
+    if (!req)
+        return missing_event(d, req, out);
+    code = decide(d, h, inst, order, event, expect, req, flags, &c, out);
+    if (code == DOSM_OK)
+        return take(d, h, inst, order, c.trans, c.target, req, out);
+    if (order && (flags & STEP_REPORT) && DOSM_IS_REJECTION(code))
+        return reject(d, h, order,
                       event >= 0 && (uint32_t)event < d->event_count
                           ? d->events[event].name
                           : unknown_name(req),
-                      req, outcome);
-    }
+                      req, out);
     return code;
 }
 
-/* Fire's general case: run_event for everything but a plain step. */
-static NOINLINE int fire_general(const dosm_def *d, const dosm_host *h,
-                                 dosm_instance *inst, int32_t event,
-                                 const dosm_request *req,
-                                 dosm_outcome *outcome)
+/* The cell of a plain step from inst: a dense table, a host made for d, a
+ * known event, a request without timer or payload, an instance whose
+ * states are in the definition (previous a leaf) and whose seq can count
+ * one more step, and a cell that holds its step (compiler.c: the event's
+ * first candidate there has no guard and a fixed target, the event no
+ * payload, the state is no parent). NULL otherwise. */
+static inline const cell *plain_cell(const dosm_def *d, const dosm_host *h,
+                                     const dosm_instance *inst,
+                                     int32_t event, const dosm_request *req)
 {
-    return run_event(d, h, inst, inst, event, req, outcome);
+    const cell *cl;
+    if (!d || !d->cell || !host_fits(d, h) || !inst || !req || req->timer ||
+        req->payload || (uint32_t)event >= d->event_count ||
+        inst->state >= d->state_count || !previous_fits(d, inst) ||
+        inst->seq == UINT32_MAX)
+        return NULL;
+    cl = &d->cell[(size_t)inst->state * d->event_count + (uint32_t)event];
+    return cl->to >= 0 ? cl : NULL;
 }
 
-/* Fire's second case: a clean cell with guards to evaluate. */
-static NOINLINE int fire_chosen(const dosm_def *d, const dosm_host *h,
-                                dosm_instance *inst, int32_t event,
-                                const dosm_request *req, dosm_outcome *outcome)
+/* The path every step takes. order is the host's instance to move (inst
+ * itself), or NULL to describe the step only (try); a plain cell's step is
+ * taken on sight, everything else is checked out of line. */
+static ALWAYS_INLINE int step(const dosm_def *d, const dosm_host *h,
+                              const dosm_instance *inst,
+                              dosm_instance *order, int32_t event,
+                              int32_t expect, const dosm_request *req,
+                              dosm_outcome *out, unsigned flags)
 {
-    choice c;
-    if (choose_step(d, h, inst, inst, event, req, &c, outcome) == DOSM_OK)
-        return apply(d, h, inst, c.trans, c.target, req, outcome);
-    return reject(d, h, inst, d->events[event].name, req, outcome);
+    const cell *cl;
+    if (flags & STEP_BY_NAME)
+        event = d && req && req->event ? dosm_event_find(d, req->event)
+                                       : STEP_MISSING;
+    cl = plain_cell(d, h, inst, event, req);
+    if (cl && (expect < 0 || expect == (int32_t)d->cand[cl->first - 1]))
+        return take(d, h, inst, order, (int32_t)d->cand[cl->first - 1],
+                    cl->to, req, out);
+    return step_checked(d, h, inst, order, event, expect, req, out, flags);
 }
 
-/* dosm_fire and dosm_fire_index. A plain cell's step into the host's
- * outcome, fire's usual case, ends in tail calls only, so it keeps no
- * stack frame: the general path's (a local outcome, a guard context) is
- * out of line. That saved more time than instructions (RESULTS.md). */
-static ALWAYS_INLINE int fire(const dosm_def *d, const dosm_host *h,
-                              dosm_instance *inst, int32_t event,
-                              const dosm_request *req, dosm_outcome *outcome)
+int dosm__step(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
+               int32_t event, int32_t expect, const dosm_request *req,
+               dosm_outcome *out, unsigned flags)
 {
-    const cell *cl = host_fits(d, h) ? clean_cell(d, inst, event, req) : NULL;
-    if (cl && cl->to >= 0 && outcome)
-        return apply(d, h, inst, plain_trans(d, cl), cl->to, req, outcome);
-    if (cl && cl->to == CELL_CHOOSE && outcome)
-        return fire_chosen(d, h, inst, event, req, outcome);
-    return fire_general(d, h, inst, event, req, outcome);
+    return step(d, h, inst, inst, event, expect, req, out, flags);
 }
-
-/* The index of the request's event: -1 when unknown, -2 when missing. */
-static int32_t event_of(const dosm_def *d, const dosm_request *req)
-{
-    if (!d || !req || !req->event)
-        return -2;
-    return dosm_event_find(d, req->event);
-}
-
 
 int dosm_fire(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
               const dosm_request *req, dosm_outcome *outcome)
 {
-    int32_t e = event_of(d, req);
-    return e == -2 ? missing_event(d, req, outcome)
-                   : fire(d, h, inst, e, req, outcome);
+    return step(d, h, inst, inst, STEP_MISSING, -1, req, outcome,
+                STEP_FIRE | STEP_BY_NAME);
 }
 
 int dosm_fire_index(const dosm_def *d, const dosm_host *h,
                     dosm_instance *inst, int event, const dosm_request *req,
                     dosm_outcome *outcome)
 {
-    return fire(d, h, inst, event, req, outcome);
+    /* an index below -1 is unknown, not missing */
+    return step(d, h, inst, inst, event < 0 ? -1 : event, -1, req, outcome,
+                STEP_FIRE);
 }
 
 int dosm_try(const dosm_def *d, const dosm_host *h, const dosm_instance *inst,
              const dosm_request *req, dosm_outcome *outcome)
 {
-    int32_t e = event_of(d, req);
-    return e == -2 ? missing_event(d, req, outcome)
-                   : run_event(d, h, inst, NULL, e, req, outcome);
+    return step(d, h, inst, NULL, STEP_MISSING, -1, req, outcome,
+                STEP_SCREEN | STEP_BY_NAME);
 }
 
 size_t dosm_choices(const dosm_def *d, const dosm_host *h,

@@ -1,6 +1,6 @@
 /* Instances as printable strings, "NAME@REV.HASH:STATE[<PREVIOUS]#SEQ",
  * for any text column; and the restart fallback of transient states. */
-#include "internal.h"
+#include "model.h"
 
 #include <string.h>
 
@@ -244,29 +244,8 @@ malformed:
 int dosm_restart(const dosm_def *d, dosm_instance *inst, int64_t now,
                  dosm_outcome *outcome)
 {
-    dosm_outcome local;
-    dosm_instance before;
     dosm_request req;
-    int32_t to;
-    if (!outcome)
-        outcome = &local;
-    if (outcome_begin(d, inst, outcome) != DOSM_OK)
-        return outcome->code;
-    to = d->states[inst->state].fallback;
-    if (to < 0)
-        return dosm__outcome_fail(outcome, DOSM_R_NOT_ALLOWED,
-                                  "%s is not transient: a restart leaves the "
-                                  "order where it is",
-                                  d->states[inst->state].id);
-    if (inst->seq == UINT32_MAX)
-        return dosm__outcome_fail(outcome, DOSM_R_SEQ_LIMIT,
-                                  "the restart of %s would be step %u of the "
-                                  "order, one more than its seq can count",
-                                  d->states[inst->state].id, inst->seq);
     memset(&req, 0, sizeof req);
     req.now = now;
-    before = *inst;
-    *inst = instance_next(&before, to);
-    dosm__runtime_record(d, &before, inst, -1, &req, outcome);
-    return DOSM_OK;
+    return dosm__step(d, NULL, inst, STEP_FALLBACK, -1, &req, outcome, 0);
 }

@@ -1,5 +1,5 @@
 /* Strings without stdio or locale: formatting, comparing, parsing. */
-#include "internal.h"
+#include "base.h"
 
 #include <string.h>
 

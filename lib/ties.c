@@ -24,7 +24,7 @@
  * part walks back along them, which a guarded split followed by long
  * paths makes cost states x candidates x distance: those walks have a
  * budget of their own, and the check stops once it is spent. */
-#include "internal.h"
+#include "load.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -5,7 +5,7 @@
  * allocates nothing. And the projection check: a vocabulary bound to a
  * workflow must name its states, and every transition must map onto a
  * path that workflow allows. */
-#include "internal.h"
+#include "load.h"
 
 #include <stddef.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  * cannot make us build more than allowed: size, depth, node count. Anchors
  * and aliases are refused outright (no alias bombs), and so are duplicate
  * keys, which libyaml itself accepts. */
-#include "internal.h"
+#include "load.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +34,8 @@ typedef struct reader {
 } reader;
 
 /* Holds a finding. The sink reports max_errors of them, so no more are
- * kept: a list of 199,000 texts holding a NUL held 45 MB of findings. */
+ * kept: memory for findings is bounded whatever the file (a list of
+ * 199,000 texts holding a NUL would otherwise hold 45 MB of them). */
 static int defer(reader *r, int code, mark at, const char *fmt, ...)
 {
     va_list ap;

@@ -6,7 +6,7 @@
  * table given up, the memory held. */
 #include "support.h"
 #include "bench/worst.h"
-#include "internal.h" /* white box: which index a definition got */
+#include "model.h" /* white box: which index a definition got */
 
 #include <stdarg.h>
 #include <setjmp.h>

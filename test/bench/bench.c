@@ -19,9 +19,15 @@
 #include <yaml.h>
 
 #define WALK 1000000
+
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
 #define MAX_RUNS 32
 
-static int runs = 5, json = 0;
+static int runs = 5, json = 0, walk_len = WALK;
 static const char *only; /* --only NAME: one workload, for profiling */
 
 static double now(void)
@@ -140,8 +146,8 @@ static void make_walk(workload *w)
 {
     dosm_instance inst = dosm_instance_initial(w->def);
     int i;
-    w->walk = malloc(WALK * sizeof *w->walk);
-    for (i = 0; i < WALK; i++) {
+    w->walk = malloc((size_t)walk_len * sizeof *w->walk);
+    for (i = 0; i < walk_len; i++) {
         dosm_choice opts[64];
         dosm_request req = request(NULL);
         size_t n = dosm_choices(w->def, NULL, &inst, &req, opts, 64), k, ok = 0;
@@ -177,73 +183,95 @@ static void load_workload(workload *w)
 
 /* ---- measurements ---- */
 
-/* One pass of the walk by event name; ns per fire. Which steps carry a
- * payload is chosen outside the timing, as in the other walks. */
-static double fire_pass(workload *w, const unsigned char *ships)
+/* The walks, each one pass over walk_len steps that returns how many
+ * fires it made; timed by the runs below, counted in instructions by
+ * --op (instructions.sh). Which steps carry a payload is chosen outside
+ * them, as the switch's events are. */
+typedef struct walk_input {
+    workload *w;
+    const int *events;          /* by index; -1: back to the initial */
+    const unsigned char *ships; /* steps that carry a payload */
+    int with_outcome;
+} walk_input;
+
+static NOINLINE long pass_by_name(const walk_input *in)
 {
+    workload *w = in->w;
     dosm_instance inst = dosm_instance_initial(w->def);
     dosm_outcome out;
     dosm_values payload = {payload_pairs, 1, NULL, NULL};
-    double t0 = now();
+    long fires = 0;
     int i;
-    for (i = 0; i < WALK; i++) {
+    for (i = 0; i < walk_len; i++) {
         dosm_request req = request(w->walk[i]);
         if (!w->walk[i]) {
             inst = dosm_instance_initial(w->def);
             continue;
         }
-        req.payload = ships[i] ? &payload : NULL;
-        if (dosm_fire(w->def, NULL, &inst, &req, &out) != DOSM_OK)
-            die("%s: step %d (%s) rejected: %s", w->name, i, w->walk[i], out.text);
+        req.payload = in->ships[i] ? &payload : NULL;
+        if (dosm_fire(w->def, NULL, &inst, &req,
+                      in->with_outcome ? &out : NULL) != DOSM_OK)
+            die("%s: step %d (%s) rejected", w->name, i, w->walk[i]);
+        fires++;
     }
-    return (now() - t0) * 1e9 / WALK;
+    return fires;
 }
 
-/* The same walk, events resolved to indexes once, as a busy host would;
- * the payload is chosen outside the timing, as the switch's events are. */
-static double fire_index_pass(workload *w, const int *events,
-                              const unsigned char *ships)
+/* The same walk, events resolved to indexes once, as a busy host would. */
+static NOINLINE long pass_by_index(const walk_input *in)
 {
+    workload *w = in->w;
     dosm_instance inst = dosm_instance_initial(w->def);
     dosm_outcome out;
     dosm_request req = request(NULL);
     dosm_values payload = {payload_pairs, 1, NULL, NULL};
-    double t0 = now();
+    long fires = 0;
     int i;
-    for (i = 0; i < WALK; i++) {
-        if (events[i] < 0) {
+    for (i = 0; i < walk_len; i++) {
+        if (in->events[i] < 0) {
             inst = dosm_instance_initial(w->def);
             continue;
         }
-        req.payload = ships[i] ? &payload : NULL;
-        if (dosm_fire_index(w->def, NULL, &inst, events[i], &req, &out) != DOSM_OK)
-            die("%s: step %d rejected: %s", w->name, i, out.text);
+        req.payload = in->ships[i] ? &payload : NULL;
+        if (dosm_fire_index(w->def, NULL, &inst, in->events[i], &req,
+                            in->with_outcome ? &out : NULL) != DOSM_OK)
+            die("%s: step %d rejected", w->name, i);
+        fires++;
     }
-    return (now() - t0) * 1e9 / WALK;
+    return fires;
 }
 
 static volatile int sink;
 
 /* The same walk through the hand-written switch (iTero only). */
-static double switch_pass(const int *events)
+static NOINLINE long pass_switch(const walk_input *in)
 {
     int state = IT_SCANNING, i;
     uint32_t seq = 0;
-    double t0 = now();
-    for (i = 0; i < WALK; i++) {
+    long fires = 0;
+    for (i = 0; i < walk_len; i++) {
         int to;
-        if (events[i] < 0) {
+        if (in->events[i] < 0) {
             state = IT_SCANNING;
             continue;
         }
-        to = itero_switch_fire(state, events[i], 1);
+        to = itero_switch_fire(state, in->events[i], 1);
         if (to < 0)
             die("switch rejected step %d", i);
         state = to;
         seq++;
+        fires++;
     }
     sink = state + (int)seq;
-    return (now() - t0) * 1e9 / WALK;
+    return fires;
+}
+
+/* ns per fire of one pass. */
+static double timed(long (*pass)(const walk_input *), const walk_input *in)
+{
+    double t0 = now();
+    long fires = pass(in);
+    return (now() - t0) * 1e9 / (double)(fires ? fires : 1);
 }
 
 typedef struct fire_times {
@@ -254,17 +282,15 @@ typedef struct fire_times {
 /* One run: the three walks back to back, so a machine that slows down
  * slows all three. */
 typedef struct walks {
-    workload *w;
-    const int *events, *sw_events;
-    const unsigned char *ships;
-    double name, index, sw;
+    walk_input fire, sw;
+    double name, index, by_switch;
 } walks;
 
 static void run_walks(walks *k)
 {
-    k->name = fire_pass(k->w, k->ships);
-    k->index = fire_index_pass(k->w, k->events, k->ships);
-    k->sw = k->sw_events ? switch_pass(k->sw_events) : 1;
+    k->name = timed(pass_by_name, &k->fire);
+    k->index = timed(pass_by_index, &k->fire);
+    k->by_switch = k->sw.events ? timed(pass_switch, &k->sw) : 1;
 }
 
 /* Runs the walks with the stack `steps` times 512 bytes deeper. Where the
@@ -280,40 +306,57 @@ static void run_walks_at(int steps, walks *k)
         run_walks_at(steps - 1, k);
     else
         run_walks(k);
-    k->sw += pad[0] * 0.0; /* keeps pad, and this frame, alive */
+    k->by_switch += pad[0] * 0.0; /* keeps pad, and this frame, alive */
 }
 
-static fire_times measure_fire(workload *w)
+/* The walk's inputs: its events by index, which steps ship, and for iTero
+ * the switch's own event numbers. */
+static void walk_inputs(workload *w, walk_input *fire, walk_input *sw)
 {
-    double name[MAX_RUNS], index[MAX_RUNS], sw[MAX_RUNS], rn[MAX_RUNS],
-        ri[MAX_RUNS];
-    int *events = malloc(WALK * sizeof *events), *sw_events = NULL, r, i, e;
-    unsigned char *ships = malloc(WALK);
-    long before = w->heap.count;
-    fire_times ft = {0, 0, 0, 0, 0};
-    walks k;
-    for (i = 0; i < WALK; i++) {
+    int *events = malloc((size_t)walk_len * sizeof *events), *sw_events = NULL;
+    unsigned char *ships = malloc((size_t)walk_len);
+    int i, e;
+    for (i = 0; i < walk_len; i++) {
         events[i] = w->walk[i] ? dosm_event_find(w->def, w->walk[i]) : -1;
         ships[i] = w->walk[i] && strcmp(w->walk[i], "ship") == 0;
     }
     if (w->is_itero) {
-        sw_events = malloc(WALK * sizeof *sw_events);
-        for (i = 0; i < WALK; i++) {
+        sw_events = malloc((size_t)walk_len * sizeof *sw_events);
+        for (i = 0; i < walk_len; i++) {
             sw_events[i] = -1;
             for (e = 0; w->walk[i] && e < EV_COUNT; e++)
                 if (strcmp(w->walk[i], itero_event_names[e]) == 0)
                     sw_events[i] = e;
         }
     }
-    k.w = w;
-    k.events = events;
-    k.sw_events = sw_events;
-    k.ships = ships;
+    fire->w = sw->w = w;
+    fire->events = events;
+    fire->ships = sw->ships = ships;
+    fire->with_outcome = sw->with_outcome = 1;
+    sw->events = sw_events;
+}
+
+static void walk_inputs_free(walk_input *fire, walk_input *sw)
+{
+    free((void *)fire->events);
+    free((void *)fire->ships);
+    free((void *)sw->events);
+}
+
+static fire_times measure_fire(workload *w)
+{
+    double name[MAX_RUNS], index[MAX_RUNS], sw[MAX_RUNS], rn[MAX_RUNS],
+        ri[MAX_RUNS];
+    long before = w->heap.count;
+    fire_times ft = {0, 0, 0, 0, 0};
+    walks k;
+    int r;
+    walk_inputs(w, &k.fire, &k.sw);
     for (r = 0; r < runs; r++) {
         run_walks_at(r % 8, &k);
         name[r] = k.name;
         index[r] = k.index;
-        sw[r] = k.sw;
+        sw[r] = k.by_switch;
         rn[r] = name[r] / sw[r];
         ri[r] = index[r] / sw[r];
     }
@@ -321,14 +364,12 @@ static fire_times measure_fire(workload *w)
         die("FAIL: firing allocated %ld times in %s", w->heap.count - before, w->name);
     ft.by_name = median(name, runs);
     ft.by_index = median(index, runs);
-    if (sw_events) {
+    if (k.sw.events) {
         ft.by_switch = median(sw, runs);
         ft.name_ratio = median(rn, runs);
         ft.index_ratio = median(ri, runs);
     }
-    free(events);
-    free(ships);
-    free(sw_events);
+    walk_inputs_free(&k.fire, &k.sw);
     return ft;
 }
 
@@ -359,36 +400,44 @@ static void check_queries(workload *w)
         die("FAIL: a query allocated in %s", w->name);
 }
 
+static void libyaml_parse(const workload *w)
+{
+    yaml_parser_t p;
+    yaml_event_t ev;
+    int done = 0;
+    yaml_parser_initialize(&p);
+    yaml_parser_set_input_string(&p, (const unsigned char *)w->yaml, w->len);
+    while (!done && yaml_parser_parse(&p, &ev)) {
+        done = ev.type == YAML_STREAM_END_EVENT;
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&p);
+}
+
+static void load_once(const workload *w)
+{
+    dosm_load_options opt;
+    dosm_def *d;
+    dosm_load_options_init(&opt);
+    opt.max_input = w->len + 1;
+    opt.max_nodes = w->len;
+    if (dosm_load(w->yaml, w->len, w->name, &opt, &d, NULL) != DOSM_OK)
+        die("load failed");
+    dosm_def_free(d);
+}
+
 static double load_us(const workload *w, double *libyaml_us)
 {
     double t[MAX_RUNS], y[MAX_RUNS];
     int r, k, reps = w->len > 100000 ? 3 : 200;
     for (r = 0; r < runs; r++) {
         double t0 = now();
-        for (k = 0; k < reps; k++) {
-            yaml_parser_t p;
-            yaml_event_t ev;
-            int done = 0;
-            yaml_parser_initialize(&p);
-            yaml_parser_set_input_string(&p, (const unsigned char *)w->yaml, w->len);
-            while (!done && yaml_parser_parse(&p, &ev)) {
-                done = ev.type == YAML_STREAM_END_EVENT;
-                yaml_event_delete(&ev);
-            }
-            yaml_parser_delete(&p);
-        }
+        for (k = 0; k < reps; k++)
+            libyaml_parse(w);
         y[r] = (now() - t0) * 1e6 / reps;
         t0 = now();
-        for (k = 0; k < reps; k++) {
-            dosm_load_options opt;
-            dosm_def *d;
-            dosm_load_options_init(&opt);
-            opt.max_input = w->len + 1;
-            opt.max_nodes = w->len;
-            if (dosm_load(w->yaml, w->len, w->name, &opt, &d, NULL) != DOSM_OK)
-                die("load failed");
-            dosm_def_free(d);
-        }
+        for (k = 0; k < reps; k++)
+            load_once(w);
         t[r] = (now() - t0) * 1e6 / reps;
     }
     *libyaml_us = median(y, runs);
@@ -417,67 +466,85 @@ static double reconcile_us(const workload *w)
     return median(t, runs);
 }
 
-/* Replays a continuous history of WALK records (iTero never ends). */
-static double replay_ns(const workload *w)
+/* A continuous history of walk_len records (iTero never ends), and the
+ * instances it passes through, for replay and snapshots. */
+typedef struct history {
+    const workload *w;
+    dosm_record *log;
+    dosm_instance *seen;
+    int n;
+} history;
+
+static void history_make(const workload *w, history *h)
 {
-    dosm_record *log = malloc(WALK * sizeof *log);
-    dosm_instance inst = dosm_instance_initial(w->def), end;
-    double t[MAX_RUNS];
-    int i, n = 0, r;
-    for (i = 0; i < WALK && w->walk[i]; i++) {
+    dosm_instance inst = dosm_instance_initial(w->def);
+    int i;
+    h->w = w;
+    h->log = malloc((size_t)walk_len * sizeof *h->log);
+    h->seen = malloc((size_t)walk_len * sizeof *h->seen);
+    h->n = 0;
+    for (i = 0; i < walk_len && w->walk[i]; i++) {
         dosm_request req = request(w->walk[i]);
         dosm_outcome out;
         if (dosm_fire(w->def, NULL, &inst, &req, &out) != DOSM_OK)
             break;
-        log[n++] = out.record;
+        h->seen[h->n] = inst;
+        h->log[h->n++] = out.record;
     }
-    for (r = 0; r < runs; r++) {
-        size_t bad;
-        double t0 = now();
-        if (dosm_replay(w->def, NULL, log, (size_t)n, &end, &bad, NULL) != DOSM_OK)
-            die("replay failed at %zu", bad);
-        t[r] = (now() - t0) * 1e9 / n;
-    }
-    free(log);
-    if (n < WALK)
-        die("the replay history has only %d records", n);
-    return median(t, runs);
+    if (h->n < walk_len)
+        die("the replay history has only %d records", h->n);
 }
 
-/* dosm_encode and dosm_decode of an instance in each leaf state (the
- * previous state set), ns per call: *decode_ns gets decode's. */
-static double snapshot_ns(const workload *w, double *decode_ns)
+static void history_free(history *h)
 {
-    enum { REPS = 200000 };
-    double te[MAX_RUNS], td[MAX_RUNS];
-    dosm_instance inst[64], back;
-    char text[64][DOSM_SNAPSHOT_MAX];
-    int n = 0, s, r, k;
-    for (s = 0; s < (int)dosm_state_count(w->def) && n < 64; s++) {
-        dosm_state_info si;
-        dosm_state_get(w->def, s, &si);
-        if (si.is_parent)
-            continue;
-        inst[n] = dosm_instance_initial(w->def);
-        inst[n].previous = (int16_t)inst[n].state;
-        inst[n].state = (uint16_t)s;
-        inst[n].seq = 1000u + (uint32_t)s;
-        n++;
+    free(h->log);
+    free(h->seen);
+}
+
+/* Replays the history: records replayed. */
+static NOINLINE long pass_replay(const history *h)
+{
+    dosm_instance start = dosm_instance_initial(h->w->def), end;
+    size_t bad;
+    if (dosm_replay(h->w->def, &start, h->log, (size_t)h->n, &end, &bad,
+                    NULL) != DOSM_OK)
+        die("replay failed at %zu", bad);
+    return h->n;
+}
+
+/* Encodes and decodes each instance of the history: pairs made. */
+static NOINLINE long pass_codec(const history *h)
+{
+    char text[DOSM_SNAPSHOT_MAX];
+    dosm_instance back;
+    int i;
+    for (i = 0; i < h->n; i++) {
+        if (dosm_encode(h->w->def, &h->seen[i], text, sizeof text) != DOSM_OK ||
+            dosm_decode(h->w->def, text, &back, NULL) != DOSM_OK ||
+            back.seq != h->seen[i].seq)
+            die("snapshot %d does not round-trip", i);
     }
+    return h->n;
+}
+
+/* ns per record replayed, and per encode plus decode. */
+static void history_ns(const workload *w, double *replay, double *codec)
+{
+    double t[MAX_RUNS], c[MAX_RUNS];
+    history h;
+    int r;
+    history_make(w, &h);
     for (r = 0; r < runs; r++) {
         double t0 = now();
-        for (k = 0; k < REPS; k++)
-            if (dosm_encode(w->def, &inst[k % n], text[k % n], sizeof text[0]) != DOSM_OK)
-                die("encode failed");
-        te[r] = (now() - t0) * 1e9 / REPS;
+        long n = pass_replay(&h);
+        t[r] = (now() - t0) * 1e9 / (double)n;
         t0 = now();
-        for (k = 0; k < REPS; k++)
-            if (dosm_decode(w->def, text[k % n], &back, NULL) != DOSM_OK)
-                die("decode of %s failed", text[k % n]);
-        td[r] = (now() - t0) * 1e9 / REPS;
+        n = pass_codec(&h);
+        c[r] = (now() - t0) * 1e9 / (double)n;
     }
-    *decode_ns = median(td, runs);
-    return median(te, runs);
+    history_free(&h);
+    *replay = median(t, runs);
+    *codec = median(c, runs);
 }
 
 /* ---- worst cases (issue 15) and name lookups (issue 18) ---- */
@@ -584,6 +651,145 @@ static void lookups(void)
     }
 }
 
+/* ---- one operation, for instruction counts (instructions.sh) ---- */
+
+typedef enum op_kind {
+    OP_SWITCH, OP_INDEX, OP_INDEX_NULL, OP_NAME, OP_REPLAY, OP_CODEC,
+    OP_LOAD, OP_LIBYAML, OP_LOOKUP
+} op_kind;
+
+typedef struct op {
+    const char *name, *workload;
+    op_kind kind;
+} op;
+
+#define ITERO "itero-lab-connector"
+static const op ops[] = {
+    {"switch", ITERO, OP_SWITCH},
+    {"index", ITERO, OP_INDEX},
+    {"index-null", ITERO, OP_INDEX_NULL},
+    {"name", ITERO, OP_NAME},
+    {"index-10", "generated-10", OP_INDEX},
+    {"index-10000", "generated-10000", OP_INDEX},
+    {"name-10", "generated-10", OP_NAME},
+    {"name-10000", "generated-10000", OP_NAME},
+    {"vivo-index", "vivo", OP_INDEX},
+    {"replay", ITERO, OP_REPLAY},
+    {"codec", ITERO, OP_CODEC},
+    {"load-10", "generated-10", OP_LOAD},
+    {"libyaml-10", "generated-10", OP_LIBYAML},
+    {"load-100", "generated-100", OP_LOAD},
+    {"libyaml-100", "generated-100", OP_LIBYAML},
+    {"load-1000", "generated-1000", OP_LOAD},
+    {"libyaml-1000", "generated-1000", OP_LIBYAML},
+    {"load-10000", "generated-10000", OP_LOAD},
+    {"libyaml-10000", "generated-10000", OP_LIBYAML},
+    {"load-itero", ITERO, OP_LOAD},
+    {"libyaml-itero", ITERO, OP_LIBYAML},
+    {"lookup-10", "generated-10", OP_LOOKUP},
+    {"lookup-1000", "generated-1000", OP_LOOKUP},
+    {"lookup-10000", "generated-10000", OP_LOOKUP},
+};
+
+/* What an operation works on, made before it runs. */
+typedef struct op_input {
+    workload *w;
+    walk_input fire, sw;
+    history h;
+    char (*ids)[16];
+} op_input;
+
+/* The operation callgrind counts (--toggle-collect=op_run): how many
+ * fires, records, pairs, loads or lookups it made. */
+static NOINLINE long op_run(const op *o, op_input *in)
+{
+    long n = 0;
+    int s;
+    switch (o->kind) {
+    case OP_SWITCH: return pass_switch(&in->sw);
+    case OP_INDEX: return pass_by_index(&in->fire);
+    case OP_INDEX_NULL:
+        in->fire.with_outcome = 0;
+        return pass_by_index(&in->fire);
+    case OP_NAME: return pass_by_name(&in->fire);
+    case OP_REPLAY: return pass_replay(&in->h);
+    case OP_CODEC: return pass_codec(&in->h);
+    case OP_LOAD: load_once(in->w); return 1;
+    case OP_LIBYAML: libyaml_parse(in->w); return 1;
+    case OP_LOOKUP:
+        for (s = 0; s < (int)dosm_state_count(in->w->def); s++, n++)
+            sink += dosm_state_find(in->w->def, in->ids[s]);
+        return n;
+    }
+    return 0;
+}
+
+/* Opens a workload by name: a shipped workflow or generated-N. */
+static void workload_open(workload *w, const char *name)
+{
+    memset(w, 0, sizeof *w);
+    snprintf(w->name, sizeof w->name, "%s", name);
+    if (strncmp(name, "generated-", 10) == 0) {
+        w->yaml = generate(atoi(name + 10), &w->len);
+    } else {
+        char path[512];
+        snprintf(path, sizeof path, "%s/states/%s.yaml", DOSM_SOURCE_DIR, name);
+        w->yaml = read_all(path, &w->len);
+        w->is_itero = strcmp(name, ITERO) == 0;
+    }
+    load_workload(w);
+}
+
+/* Runs one operation and prints its name and count. */
+static int run_op(const char *name)
+{
+    const op *o = NULL;
+    op_input in;
+    workload w;
+    size_t i;
+    int s;
+    long n;
+    for (i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        if (strcmp(ops[i].name, name) == 0)
+            o = &ops[i];
+    if (!o)
+        die("no operation %s", name);
+    memset(&in, 0, sizeof in);
+    workload_open(&w, o->workload);
+    in.w = &w;
+    if (o->kind <= OP_NAME) {
+        make_walk(&w);
+        walk_inputs(&w, &in.fire, &in.sw);
+        if (o->kind == OP_SWITCH && !in.sw.events)
+            die("the switch is iTero's only");
+    } else if (o->kind <= OP_CODEC) {
+        make_walk(&w);
+        history_make(&w, &in.h);
+    } else if (o->kind == OP_LOOKUP) {
+        in.ids = malloc(dosm_state_count(w.def) * sizeof *in.ids);
+        for (s = 0; s < (int)dosm_state_count(w.def); s++)
+            snprintf(in.ids[s], sizeof in.ids[s], "%s", dosm_state_id(w.def, s));
+    }
+    n = op_run(o, &in);
+    printf("%s %ld\n", o->name, n);
+    if (o->kind <= OP_NAME)
+        walk_inputs_free(&in.fire, &in.sw);
+    else if (o->kind <= OP_CODEC)
+        history_free(&in.h);
+    free(in.ids);
+    dosm_def_free(w.def);
+    free(w.yaml);
+    free(w.walk);
+    return 0;
+}
+
+static void list_ops(void)
+{
+    size_t i;
+    for (i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        printf("%s\n", ops[i].name);
+}
+
 /* ---- report ---- */
 
 static void machine(char *out, size_t size)
@@ -628,10 +834,19 @@ int main(int argc, char **argv)
             mode = 1;
         else if (strcmp(argv[i], "--lookups") == 0)
             mode = 2;
+        else if (strcmp(argv[i], "--op") == 0 && i + 1 < argc)
+            mode = 3, only = argv[++i];
+        else if (strcmp(argv[i], "--ops") == 0)
+            mode = 4;
+        else if (strcmp(argv[i], "--steps") == 0 && i + 1 < argc)
+            walk_len = atoi(argv[++i]);
         else
             die("usage: dosm_bench [--json] [--runs N] [--only NAME]\n"
                 "       dosm_bench --worst [--runs N] [--only CASE]\n"
-                "       dosm_bench --lookups [--runs N]");
+                "       dosm_bench --lookups [--runs N]\n"
+                "       dosm_bench --op NAME [--steps N]   (one operation, for\n"
+                "                                           instructions.sh)\n"
+                "       dosm_bench --ops                   (their names)");
     }
     if (runs < 1 || runs > MAX_RUNS)
         die("--runs must be 1 to %d", MAX_RUNS);
@@ -643,6 +858,14 @@ int main(int argc, char **argv)
     }
     if (mode == 2) {
         lookups();
+        return 0;
+    }
+    if (walk_len < 1 || walk_len > WALK)
+        die("--steps must be 1 to %d", WALK);
+    if (mode == 3)
+        return run_op(only);
+    if (mode == 4) {
+        list_ops();
         return 0;
     }
     machine(host, sizeof host);
@@ -706,36 +929,32 @@ int main(int argc, char **argv)
                    (double)mem / trans, (double)w[i].heap.peak / (double)w[i].len,
                    sizeof(dosm_instance));
     }
-    if (only && itero.by_switch > 0 && !json) { /* profiling the iTero walk */
-        double dec, enc = snapshot_ns(&w[3], &dec);
-        printf("\nfire, iTero: by name %.2fx, by index %.2fx the switch (%.2f ns)\n"
-               "replay, iTero: %.1f ns per record\n"
-               "snapshot, iTero: encode %.1f ns, decode %.1f ns\n",
-               itero.name_ratio, itero.index_ratio, itero.by_switch,
-               replay_ns(&w[3]), enc, dec);
-    }
+    if (only && itero.by_switch > 0 && !json) /* profiling the iTero walk */
+        printf("\nfire, iTero: by name %.2fx, by index %.2fx the switch (%.2f ns)\n",
+               itero.name_ratio, itero.index_ratio, itero.by_switch);
     if (!only) {
         workload *it = &w[3];
-        double replay = replay_ns(it), dec, enc = snapshot_ns(it, &dec);
+        double replay, codec;
+        history_ns(it, &replay, &codec);
         if (json)
             printf("  ],\n  \"itero_fire_ns\": %.1f,\n  \"itero_fire_index_ns\": %.1f,\n"
                    "  \"itero_switch_ns\": %.2f,\n"
                    "  \"fire_ratio_vs_switch\": %.2f,\n  \"fire_index_ratio_vs_switch\": %.2f,\n"
                    "  \"fire_10000_vs_10\": %.2f,\n  \"fire_index_10000_vs_10\": %.2f,\n"
                    "  \"replay_ns_per_record\": %.1f,\n  \"replay_records_per_s\": %.0f,\n"
-                   "  \"encode_ns\": %.1f,\n  \"decode_ns\": %.1f\n}\n",
+                   "  \"encode_decode_ns\": %.1f\n}\n",
                    itero.by_name, itero.by_index, itero.by_switch, itero.name_ratio,
                    itero.index_ratio, fire10k / fire10, index10k / index10,
-                   replay, 1e9 / replay, enc, dec);
+                   replay, 1e9 / replay, codec);
         else
             printf("\nfire, iTero: by name %.1f ns, by index %.1f ns, hand-written "
                    "switch %.2f ns: ratios %.2f and %.2f\n"
                    "fire, 10,000 states vs 10 states: by name %.2f, by index %.2f\n"
                    "replay, iTero, %d records: %.1f ns per record, %.0f records/s\n"
-                   "snapshot, iTero: encode %.1f ns, decode %.1f ns\n",
+                   "snapshots, iTero: encode plus decode %.1f ns\n",
                    itero.by_name, itero.by_index, itero.by_switch, itero.name_ratio,
                    itero.index_ratio, fire10k / fire10, index10k / index10,
-                   WALK, replay, 1e9 / replay, enc, dec);
+                   walk_len, replay, 1e9 / replay, codec);
     }
     for (i = 0; i < n; i++) {
         dosm_def_free(w[i].def);

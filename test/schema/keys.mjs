@@ -1,13 +1,14 @@
-// The schema must know exactly the keys and words the loader knows:
-//   node keys.mjs lib/loader.c states/dosm.schema.json
-// Reads every file-scope word table of loader.c (top_keys, state_keys, ...,
-// attention_names, ...) and compares it with the schema place it maps to;
+// The schema must know exactly the keys and words the library knows:
+//   node keys.mjs states/dosm.schema.json lib/loader.c lib/checker.c
+// Reads every file-scope word table of those sources (top_keys, state_keys,
+// ..., attention_names, guard_words, ...) and compares it with the schema
+// place it maps to;
 // a table that maps nowhere is an error too, so a new one cannot be missed.
 // Also checks that every key of the schema has a description.
 import { readFileSync } from 'node:fs';
 
-const [loaderPath, schemaPath] = process.argv.slice(2);
-const loader = readFileSync(loaderPath, 'utf8');
+const [schemaPath, ...sourcePaths] = process.argv.slice(2);
+const sources = sourcePaths.map((path) => [path, readFileSync(path, 'utf8')]);
 const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
 
 // Table -> the schema object whose `properties` are its keys (*_keys), or
@@ -32,14 +33,15 @@ const words = {
 
 const at = (pointer) => pointer.split('/').slice(1)
   .reduce((node, part) => node?.[part], schema);
-const tables = new Map();
-for (const m of loader.matchAll(/^static const char \*const (\w+)\[\] = \{([^}]*)\}/gm))
-  tables.set(m[1], [...m[2].matchAll(/"([^"]*)"/g)].map((s) => s[1]));
+const tables = new Map(); // table -> [its words, the source that has it]
+for (const [path, text] of sources)
+  for (const m of text.matchAll(/^static const char \*const (\w+)\[\] = \{([^}]*)\}/gm))
+    tables.set(m[1], [[...m[2].matchAll(/"([^"]*)"/g)].map((s) => s[1]), path]);
 
 let failures = 0;
 const fail = (text) => { console.error(text); failures++; };
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-for (const [table, list] of tables) {
+for (const [table, [list, path]] of tables) {
   if (table in keys) {
     const object = at(keys[table]);
     const props = Object.keys(object?.properties ?? {});
@@ -52,11 +54,11 @@ for (const [table, list] of tables) {
     if (!same(values, list))
       fail(`${table} {${list}} but #${words[table]} has enum {${values}}`);
   } else {
-    fail(`${loaderPath}: table ${table} maps to no place in the schema (add it to ${process.argv[1]})`);
+    fail(`${path}: table ${table} maps to no place in the schema (add it to ${process.argv[1]})`);
   }
 }
 for (const table of [...Object.keys(keys), ...Object.keys(words)])
-  if (!tables.has(table)) fail(`${loaderPath} has no table ${table}`);
+  if (!tables.has(table)) fail(`no table ${table} in ${sourcePaths.join(', ')}`);
 // Editors show descriptions on hover: every key has one.
 const described = (node, path) => {
   if (Array.isArray(node)) return node.forEach((v, i) => described(v, `${path}/${i}`));
@@ -68,4 +70,4 @@ const described = (node, path) => {
 };
 described(schema, '');
 if (failures) process.exit(1);
-console.log(`${tables.size} loader tables match the schema; every key has a description`);
+console.log(`${tables.size} word tables match the schema; every key has a description`);

@@ -1,169 +1,12 @@
-/* Internal structures shared by the files of lib/. Not installed. */
-#ifndef DOSM_INTERNAL_H
-#define DOSM_INTERNAL_H
+/* The compiled definition and the runtime contract: what a loaded
+ * dosm_def holds, and what the files that use one (runtime.c, reconcile.c,
+ * history.c, snapshot.c, host.c, query.c, guard_eval.c) share. No
+ * load-time type (the YAML tree, the diagnostic sink) is visible here, so
+ * the runtime cannot depend on one. Not installed. */
+#ifndef DOSM_MODEL_H
+#define DOSM_MODEL_H
 
-#include "dosm.h"
-
-#include <stdarg.h>
-#include <stdint.h>
-#include <string.h>
-
-/* NOINLINE keeps a rare path out of a hot function, and out of its
- * registers; ALWAYS_INLINE puts fire's body in each public entry point. */
-#if defined(__GNUC__)
-#define NOINLINE __attribute__((noinline))
-#define ALWAYS_INLINE inline __attribute__((always_inline))
-#elif defined(_MSC_VER)
-#define NOINLINE __declspec(noinline)
-#define ALWAYS_INLINE __forceinline
-#else
-#define NOINLINE
-#define ALWAYS_INLINE inline
-#endif
-
-/* ---- memory.c: allocator hooks and arenas ---- */
-
-void *dosm__mem_alloc(const dosm_allocator *a, size_t size);
-void dosm__mem_free(const dosm_allocator *a, void *ptr);
-
-/* An arena hands out memory that is freed all at once; a definition lives
- * in one, and each load has a scratch one for the YAML tree. */
-typedef struct chunk chunk;
-typedef struct arena {
-    dosm_allocator alloc;
-    chunk *head;
-    size_t bytes; /* total held, for dosm_def_memory */
-} arena;
-
-void dosm__arena_init(arena *ar, const dosm_allocator *a);
-void *dosm__arena_alloc(arena *ar, size_t size); /* zeroed, NULL when out */
-void *dosm__arena_array(arena *ar, size_t count, size_t size);
-char *dosm__arena_strdup(arena *ar, const char *s, size_t len);
-void dosm__arena_free(arena *ar);
-
-/* ---- text.c: strings without stdio ---- */
-
-/* Formats into buf like a tiny snprintf: %s, %d (int), %u (unsigned),
- * %U (uint64_t), %L (int64_t), %c and %%. Always NUL-terminates. */
-size_t dosm__text_format(char *buf, size_t size, const char *fmt, ...);
-size_t dosm__text_vformat(char *buf, size_t size, const char *fmt, va_list ap);
-int dosm__text_casecmp(const char *a, const char *b);
-int dosm__text_ncasecmp(const char *a, const char *b, size_t n);
-unsigned dosm__text_distance(const char *a, const char *b); /* edit distance */
-/* Known names for "did you mean" hints: name_of(list, i) for i < count
- * (NULL entries are skipped). dosm__text_hint_prepare counts the letters
- * of each once, in scratch (0 when out of memory), for the hints of a big
- * table; without it each hint reads the names. */
-typedef struct hint_names {
-    const char *(*name_of)(const void *list, size_t i);
-    const void *list;
-    size_t count;
-    uint64_t *classes;      /* per name, or NULL */
-    unsigned char *lengths;
-} hint_names;
-int dosm__text_hint_prepare(hint_names *h, arena *scratch);
-/* The known name nearest to a typo, or NULL. Looking at a name costs 1 of
- * *budget (unless budget is NULL), measuring one exactly 1,024; once it is
- * spent, the search stops where it is. */
-const char *dosm__text_nearest(const char *typed, const hint_names *h,
-                               size_t *budget);
-/* The budget of a load's hints: 50 errors (the default) over 16,384
- * states, with the most measures each, take 14 Mi; this bounds a host's
- * higher max_errors (about 40 ms of hints). */
-#define DOSM_HINT_BUDGET ((size_t)1 << 24)
-/* FNV-1a: the definition hash in snapshots, so it must never change. */
-uint32_t dosm__text_hash(uint32_t h, const char *s);
-#define TEXT_HASH_SEED 2166136261u
-
-typedef enum ident_kind { IDENT_STATE, IDENT_NAME, IDENT_WORKFLOW } ident_kind;
-int dosm__text_is_ident(const char *s, ident_kind kind);
-
-int dosm__text_parse_int(const char *s, int64_t *out);
-int dosm__text_parse_version(const char *s, uint64_t *out);
-int dosm__text_parse_duration(const char *s, int64_t *seconds);
-
-/* ---- names.c: hash index from names to indexes ---- */
-
-typedef struct name_slot {
-    uint32_t hash;  /* of the name, folded to lower case when the index is */
-    uint32_t len;   /* of the name, in bytes */
-    int32_t entry;  /* which name, + 1 in the table (0 = empty): names.c */
-} name_slot;
-
-typedef struct name_index {
-    name_slot *slots;
-    uint32_t mask;
-    uint32_t sorted; /* 0: a hash table; else the slots are this many
-                        entries sorted by hash and name (colliding names) */
-    int fold_case;
-} name_index;
-
-/* A keyed table: names of element i are given by a callback, so one index
- * serves states (id and label) and plain named things alike. */
-typedef struct name_table {
-    const void *table;
-    size_t stride;      /* bytes between elements */
-    size_t offset;      /* offset of the `const char *` name */
-    size_t offset2;     /* second name (state labels) or (size_t)-1 */
-} name_table;
-
-typedef struct name_clash {
-    void (*fn)(void *user, int32_t first, int32_t second, const char *name);
-    void *user;
-} name_clash;
-
-int dosm__names_build(name_index *ix, arena *ar, const name_table *t, size_t count,
-                int fold_case, const name_clash *clash);
-int32_t dosm__names_find(const name_index *ix, const name_table *t, const char *name);
-/* The same for the first len bytes of name (which need no NUL). */
-int32_t dosm__names_find_n(const name_index *ix, const name_table *t,
-                           const char *name, size_t len);
-/* The index's hash of a name (len bytes); the benchmark aims at it. */
-uint32_t dosm__names_hash(const char *name, size_t len, int fold_case);
-/* The name at byte offset `off` of element i of a table. */
-const char *dosm__name_at(const name_table *t, int32_t i, size_t off);
-
-/* ---- diagnostics.c ---- */
-
-typedef struct mark { uint32_t line, col; } mark; /* 1-based; 0 = none */
-
-typedef struct diag_sink {
-    const char *source;
-    dosm_error *error;   /* first error, never NULL */
-    void (*on_diagnostic)(void *user, const dosm_diagnostic *d);
-    void *user;
-    unsigned errors, warnings, max_errors;
-    int nomem;           /* an allocation failed: stop everything */
-} diag_sink;
-
-void dosm__diag_init(diag_sink *s, const char *source, dosm_error *error,
-               const dosm_load_options *opt);
-void dosm__diag_report(diag_sink *s, dosm_severity sev, int code, mark at,
-                 const char *fmt, ...);
-int dosm__diag_full(const diag_sink *s); /* too many errors or out of memory */
-void dosm__error_set(dosm_error *e, int code, const char *fmt, ...);
-
-/* ---- yamltree.c: YAML bytes to a small tree, with limits ---- */
-
-typedef enum node_kind { NODE_SCALAR, NODE_MAP, NODE_SEQ } node_kind;
-typedef struct node {
-    node_kind kind;
-    int plain;           /* scalar written without quotes */
-    mark at;
-    const char *text;    /* scalars: NUL-terminated */
-    size_t len;
-    uint32_t count;      /* children; a map's are key, value, key, ... */
-    struct node *first, *next;
-} node;
-
-typedef struct limits {
-    size_t max_input, max_nodes;
-    unsigned max_depth, max_states, max_transitions, max_errors;
-} limits;
-
-int dosm__yamltree_read(const char *buf, size_t len, const limits *lim,
-                  arena *scratch, diag_sink *sink, node **root);
-int dosm__node_is_null(const node *n);
+#include "base.h"
 
 /* ---- the compiled definition ---- */
 
@@ -279,9 +122,10 @@ typedef struct named { const char *name, *description; mark at; } named;
  * stays in cache; the rest of state_def is for queries and messages. */
 #define HOT_FINAL 1u
 #define HOT_PARENT 2u
-#define HOT_TIMEOUT 4u
 typedef struct hot_state {
     const char *id;
+    const char *timeout_event;       /* its name; NULL: no timeout */
+    int64_t timeout;
     uint32_t cand_first, cand_count; /* slice of def->cand, cand_event */
     uint32_t flags;                  /* HOT_* */
 } hot_state;
@@ -334,38 +178,8 @@ name_table dosm__table_of_guards(const dosm_def *d);
 name_table dosm__table_of_effects(const dosm_def *d);
 name_table dosm__table_of_vocabs(const dosm_def *d);
 
-/* ---- pipeline: loader.c, guard.c, compiler.c, checker.c ---- */
+/* ---- vocab.c: the reverse index of external values ---- */
 
-/* What a load with errors lets the compiler and checker read: the
- * states, events and sound transitions (those whose event, from or to is
- * broken are left out); with SOUND_EDGES, every edge of the graph (so
- * dead ends and unreachable states are not consequences of an error);
- * with SOUND_GUARDS, every guard and what it reads. */
-#define SOUND_CORE 1u
-#define SOUND_EDGES 2u
-#define SOUND_GUARDS 4u
-int dosm__loader_build(dosm_def *d, const node *root, const limits *lim,
-                       arena *scratch, diag_sink *sink, unsigned *sound);
-/* Parses a guard; its tokens are taken from *tokens_left, which starts
- * at DOSM_GUARD_TOKENS_ALL for a definition (identical guards are parsed
- * once: loader.c). */
-guard_expr *dosm__guard_parse(dosm_def *d, const char *text, mark at,
-                              diag_sink *sink, uint32_t *tokens_left);
-#define DOSM_GUARD_TOKENS_ALL (UINT32_C(1) << 18)
-int dosm__compiler_build(dosm_def *d, arena *scratch, diag_sink *sink);
-/* Runs the checks that sound (SOUND_*) allows; the warnings only when
- * clean (nothing was wrong before), and the authoring ones (path ties)
- * only when lint asks for them (DOSM_LOAD_LINT). */
-void dosm__checker_run(const dosm_def *d, arena *scratch, diag_sink *sink,
-                       unsigned sound, int clean, int lint);
-/* ties.c: warns where two shortest paths between two states fire
- * different effects. Skipped when states x (2 states + candidates) is over
- * the budget: 2,048 states with 4,096 candidates take it (about 200 ms,
- * the worst case "ties"), 1,000 with 14,000 too. */
-#define DOSM_TIE_BUDGET ((uint64_t)1 << 24)
-void dosm__ties_check(const dosm_def *d, arena *scratch, diag_sink *sink);
-/* vocab.c: warns of unused vocabularies and builds the reverse index. */
-int dosm__vocab_build(dosm_def *d, diag_sink *sink);
 /* The index slice [*first, *end) of the states carrying `value` in
  * `vocabulary`; DOSM_E_NAME with a sentence in out when the vocabulary is
  * unknown or no leaf state carries the value. */
@@ -374,7 +188,8 @@ int dosm__vocab_targets(const dosm_def *d, const char *vocabulary,
                         dosm_outcome *out);
 const external_def *dosm__vocab_entry(const dosm_def *d, uint32_t i);
 
-/* Guard evaluation and static analysis (guard.c). */
+/* ---- guard_eval.c: guards evaluated at fire time ---- */
+
 typedef struct eval_ctx {
     const dosm_def *def;
     const dosm_host *host;
@@ -401,22 +216,18 @@ static inline void eval_begin(eval_ctx *ctx, const dosm_def *d,
 }
 /* Whether transition trans's guard holds (1 without a guard). */
 int dosm__guard_eval(eval_ctx *ctx, int32_t trans);
-/* Whether two transitions' guards can both hold, for the overlap check:
- * each guard is summarised once (in scratch; NULL when out of memory),
- * then a pair costs a merge of two short lists. */
-typedef struct guard_overlap guard_overlap;
-guard_overlap *dosm__overlap_prepare(const dosm_def *d, arena *scratch);
-int dosm__overlap_possible(const dosm_def *d, const guard_overlap *o,
-                           uint32_t ta, uint32_t tb);
-/* The attribute that transition t's guard holds to no value (its tests
- * joined by `and` exclude each other), or -1. */
-int32_t dosm__guard_never(const guard_overlap *o, uint32_t t);
-/* Writes g's tests on attribute attr, joined by " and " as in "units > 5
- * and units < 3", into buf (cut to size); returns how many there are. */
-uint32_t dosm__guard_tests_text(const dosm_def *d, const guard_expr *g,
-                                int32_t attr, char *buf, size_t size);
+
+/* ---- value.c: typed values ---- */
+
+/* Reads text as f's type into out; 0 when it does not fit. */
 int dosm__value_read(const field *f, const char *text, value *out);
+/* The value named `name` in v (its pairs, then its lookup), or NULL. */
 const char *dosm__values_get(const dosm_values *v, const char *name);
+/* Integers and versions: the types whose values have an order. */
+static inline int value_ordered(value_type t)
+{
+    return t == TYPE_INTEGER || t == TYPE_VERSION;
+}
 
 /* ---- runtime helpers shared by runtime.c, reconcile.c, history.c ---- */
 
@@ -505,23 +316,22 @@ typedef struct choice {
     int32_t trans, target;
     int code;
 } choice;
-choice dosm__runtime_choose(const dosm_def *d, const dosm_host *h,
-                      const dosm_instance *inst, dosm_instance *order,
-                      int32_t event, const dosm_request *req, eval_ctx *ctx);
+choice dosm__choose(const dosm_def *d, const dosm_host *h,
+                    const dosm_instance *inst, dosm_instance *order,
+                    int32_t event, const dosm_request *req, eval_ctx *ctx);
 /* The deadline of inst's state for a step taken at `since`: 1 and *out
  * when the state has a timeout, else 0 and a zero *out. */
 static inline int dosm__deadline(const dosm_def *d, const dosm_instance *inst,
                                  int64_t since, dosm_deadline *out)
 {
-    const state_def *s = &d->states[inst->state];
-    if (!(d->hot[inst->state].flags & HOT_TIMEOUT)) {
+    const hot_state *s = &d->hot[inst->state];
+    out->event = s->timeout_event;
+    if (!s->timeout_event) {
         out->at = 0;
-        out->event = NULL;
         out->seq = 0;
         return 0;
     }
     out->at = since > INT64_MAX - s->timeout ? INT64_MAX : since + s->timeout;
-    out->event = d->events[s->timeout_event].name;
     out->seq = inst->seq;
     return 1;
 }
@@ -539,15 +349,20 @@ static inline dosm_instance instance_next(const dosm_instance *before,
     after.seq = before->seq + 1;
     return after;
 }
-void dosm__runtime_record(const dosm_def *d, const dosm_instance *before,
-                    const dosm_instance *after, int32_t trans,
-                    const dosm_request *req, dosm_outcome *out);
-int dosm__runtime_apply(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
-                  int32_t trans, int32_t target, const dosm_request *req,
-                  dosm_outcome *out);
-void dosm__runtime_explain(const dosm_def *d, const dosm_instance *inst,
-                     int32_t event, const char *event_name, choice c,
-                     const eval_ctx *ctx, dosm_outcome *out);
+/* The one path of a step (runtime.c): fire, fire_index and try inline it,
+ * reconcile and restart call it. It moves *inst by the event with index
+ * `event` (or its fallback: STEP_FALLBACK), refusing a choice other than
+ * transition `expect` when that is not -1, and fills out unless it is
+ * NULL; flags say what else it does. */
+#define STEP_SCREEN 1u  /* check the request's timer and payload */
+#define STEP_REPORT 2u  /* hand a refusal to the host's reject callback */
+#define STEP_BY_NAME 4u /* resolve the request's event name first */
+#define STEP_FIRE (STEP_SCREEN | STEP_REPORT)
+#define STEP_MISSING (-2)  /* event: the call named none */
+#define STEP_FALLBACK (-3) /* event: the state's fallback (a restart) */
+int dosm__step(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
+               int32_t event, int32_t expect, const dosm_request *req,
+               dosm_outcome *out, unsigned flags);
 /* A host: its definition (which every call checks), callbacks and named
  * guards. */
 typedef struct callback_slot {
