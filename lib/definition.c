@@ -55,7 +55,7 @@ int dosm_load(const char *yaml, size_t length, const char *source,
     dosm_load_options o;
     limits lim;
     diag_sink sink;
-    arena scratch, mem;
+    arena tree, scratch, mem;
     dosm_def *d;
     node *root;
     unsigned sound = 0;
@@ -74,6 +74,7 @@ int dosm_load(const char *yaml, size_t length, const char *source,
     }
     *out = NULL;
     dosm__arena_init(&mem, o.allocator);
+    dosm__arena_init(&tree, o.allocator);
     dosm__arena_init(&scratch, o.allocator);
     d = dosm__arena_alloc(&mem, sizeof *d);
     if (!d) {
@@ -82,11 +83,14 @@ int dosm_load(const char *yaml, size_t length, const char *source,
         return DOSM_E_NOMEM;
     }
     d->mem = mem;
-    rc = dosm__yamltree_read(yaml, length, &lim, &scratch, &sink, &root);
+    rc = dosm__yamltree_read(yaml, length, &lim, &tree, &sink, &root);
     /* After errors, what parsed soundly is still compiled and checked, so
-     * one run shows the findings of every stage. */
+     * one run shows the findings of every stage. The definition keeps
+     * copies of what it reads from the tree, so the tree goes before the
+     * compiler and checker take their scratch memory. */
     if (rc == DOSM_OK)
         dosm__loader_build(d, root, &lim, &scratch, &sink, &sound);
+    dosm__arena_free(&tree);
     clean = !sink.errors;
     /* The compiler walks parent chains (candidates, ranking) with no bound
      * of its own, so it runs only after dosm__check_parents found every

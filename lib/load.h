@@ -27,12 +27,12 @@ int dosm__diag_full(const diag_sink *s); /* too many errors or out of memory */
 
 typedef enum node_kind { NODE_SCALAR, NODE_MAP, NODE_SEQ } node_kind;
 typedef struct node {
-    node_kind kind;
-    int plain;           /* scalar written without quotes */
     mark at;
+    uint32_t count;      /* children; a map's are key, value, key, ... */
+    unsigned char kind;  /* node_kind */
+    unsigned char plain; /* scalar written without quotes */
     const char *text;    /* scalars: NUL-terminated */
     size_t len;
-    uint32_t count;      /* children; a map's are key, value, key, ... */
     struct node *first, *next;
 } node;
 

@@ -65,32 +65,39 @@ void dosm__arena_init(arena *ar, const dosm_allocator *a)
     ar->bytes = 0;
 }
 
-void *dosm__arena_alloc(arena *ar, size_t size)
+/* size bytes at a multiple of align (1 or ALIGN) from the start of a
+ * chunk, not zeroed: texts take 1, so each costs its length and no more. */
+static void *take(arena *ar, size_t size, size_t align)
 {
-    size_t need = OWN_BLOCKS ? size : (size + ALIGN - 1) / ALIGN * ALIGN;
     chunk *c = ar->head;
-    unsigned char *p;
+    size_t start = c ? (c->used + align - 1) / align * align : 0;
 
     if (size > (size_t)-1 / 2) /* unreachable under the input limits */
         return NULL;
-    if (OWN_BLOCKS || !c || c->size - c->used < need) {
+    if (OWN_BLOCKS || !c || start > c->size || c->size - start < size) {
         size_t cap = c ? c->size * 2 : CHUNK_MIN;
         if (cap > 1u << 20)
             cap = 1u << 20;
-        if (OWN_BLOCKS || cap < need)
-            cap = need;
+        if (OWN_BLOCKS || cap < size)
+            cap = size;
         c = dosm__mem_alloc(&ar->alloc, CHUNK_HEADER + cap);
         if (!c)
             return NULL;
         c->next = ar->head;
-        c->used = 0;
         c->size = cap;
         ar->head = c;
         ar->bytes += CHUNK_HEADER + cap;
+        start = 0;
     }
-    p = (unsigned char *)c + CHUNK_HEADER + c->used;
-    c->used += need;
-    memset(p, 0, size);
+    c->used = start + size;
+    return (unsigned char *)c + CHUNK_HEADER + start;
+}
+
+void *dosm__arena_alloc(arena *ar, size_t size)
+{
+    void *p = take(ar, size, ALIGN);
+    if (p)
+        memset(p, 0, size);
     return p;
 }
 
@@ -103,9 +110,12 @@ void *dosm__arena_array(arena *ar, size_t count, size_t size)
 
 char *dosm__arena_strdup(arena *ar, const char *s, size_t len)
 {
-    char *p = dosm__arena_alloc(ar, len + 1);
-    if (p && len) /* s may be NULL when len is 0 */
+    char *p = take(ar, len + 1, 1);
+    if (!p)
+        return NULL;
+    if (len) /* s may be NULL when len is 0 */
         memcpy(p, s, len);
+    p[len] = '\0';
     return p;
 }
 

@@ -128,12 +128,15 @@ static int key_order(const void *a, const void *b)
 }
 
 /* Keys must be scalars and unique; sorting makes the check O(n log n) even
- * for a hostile mapping with a hundred thousand keys. */
+ * for a hostile mapping with a hundred thousand keys. A mapping of at most
+ * SMALL_MAP keys (almost every one) is sorted by insertion on the stack,
+ * into the same order, so it costs no memory. */
+#define SMALL_MAP 16u
 static int check_keys(reader *r, const node *map)
 {
-    node **keys;
+    node *small[SMALL_MAP], **keys = small;
     const node *k;
-    uint32_t n = 0, i;
+    uint32_t n = 0, i, j;
 
     for (k = map->first; k; k = k->next->next) {
         if (k->kind != NODE_SCALAR &&
@@ -141,13 +144,20 @@ static int check_keys(reader *r, const node *map)
                    k->kind == NODE_MAP ? "mapping" : "list"))
             return DOSM_E_NOMEM;
     }
-    keys = dosm__arena_array(r->ar, map->count / 2 + 1, sizeof *keys);
-    if (!keys)
+    if (map->count / 2 > SMALL_MAP &&
+        !(keys = dosm__arena_array(r->ar, map->count / 2, sizeof *keys)))
         return DOSM_E_NOMEM;
     for (k = map->first; k; k = k->next->next)
         if (k->kind == NODE_SCALAR)
             keys[n++] = (node *)k;
-    qsort(keys, n, sizeof *keys, key_order);
+    if (keys != small)
+        qsort(keys, n, sizeof *keys, key_order);
+    for (i = 1; keys == small && i < n; i++) {
+        node *key = keys[i];
+        for (j = i; j > 0 && key_order(&keys[j - 1], &key) > 0; j--)
+            keys[j] = keys[j - 1];
+        keys[j] = key;
+    }
     for (i = 1; i < n; i++)
         if (keys[i]->len == keys[i - 1]->len &&
             memcmp(keys[i]->text, keys[i - 1]->text, keys[i]->len) == 0 &&
@@ -173,7 +183,7 @@ static node *add_node(reader *r, node_kind kind, const yaml_event_t *ev)
                     "out of memory");
         return NULL;
     }
-    n->kind = kind;
+    n->kind = (unsigned char)kind;
     n->at = mark_of(ev->start_mark);
     if (r->depth == 0) {
         r->root = n;
@@ -259,7 +269,7 @@ static int on_event(reader *r, const yaml_event_t *ev)
         n = add_node(r, NODE_SCALAR, ev);
         if (!n)
             return 0;
-        n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        n->plain = (unsigned char)(ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE);
         n->len = ev->data.scalar.length;
         n->text = dosm__arena_strdup(r->ar, (const char *)ev->data.scalar.value,
                                n->len);
