@@ -108,11 +108,18 @@ static int nomem(ld *l)
     return 0;
 }
 
+/* strcmp(a, b) == 0, without the call for the usual keys that differ in
+ * their first letter. */
+static int same_text(const char *a, const char *b)
+{
+    return a[0] == b[0] && strcmp(a, b) == 0;
+}
+
 static int word_index(const char *const *words, const char *s)
 {
     int i;
     for (i = 0; words[i]; i++)
-        if (strcmp(words[i], s) == 0)
+        if (same_text(words[i], s))
             return i;
     return -1;
 }
@@ -151,7 +158,7 @@ static const node *map_get(const node *map, const char *key)
     if (!map || map->kind != NODE_MAP)
         return NULL;
     for (k = map->first; k; k = k->next->next)
-        if (k->kind == NODE_SCALAR && strcmp(k->text, key) == 0)
+        if (k->kind == NODE_SCALAR && same_text(k->text, key))
             return k->next;
     return NULL;
 }
