@@ -35,9 +35,13 @@ typedef struct arena {
     dosm_allocator alloc;
     chunk *head;
     size_t bytes; /* total held, for dosm_def_memory */
+    size_t most;  /* the largest chunk it grows to */
 } arena;
 
-void dosm__arena_init(arena *ar, const dosm_allocator *a);
+/* input: the length of the input the arena's contents grow with (SIZE_MAX
+ * when unknown): chunks double up to half of it (4 kB to 1 MB), so a small
+ * input's arenas get small chunks and waste little. */
+void dosm__arena_init(arena *ar, const dosm_allocator *a, size_t input);
 void *dosm__arena_alloc(arena *ar, size_t size); /* zeroed, NULL when out */
 void *dosm__arena_array(arena *ar, size_t count, size_t size);
 char *dosm__arena_strdup(arena *ar, const char *s, size_t len);

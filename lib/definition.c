@@ -73,9 +73,9 @@ int dosm_load(const char *yaml, size_t length, const char *source,
         return DOSM_E_ARG;
     }
     *out = NULL;
-    dosm__arena_init(&mem, o.allocator);
-    dosm__arena_init(&tree, o.allocator);
-    dosm__arena_init(&scratch, o.allocator);
+    dosm__arena_init(&mem, o.allocator, length);
+    dosm__arena_init(&tree, o.allocator, length);
+    dosm__arena_init(&scratch, o.allocator, length);
     d = dosm__arena_alloc(&mem, sizeof *d);
     if (!d) {
         dosm__diag_report(&sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},

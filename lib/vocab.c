@@ -510,7 +510,7 @@ int dosm_vocab_check(const dosm_def *def, const char *vocabulary,
     p.vocab = v;
     p.sink = &sink;
     p.scratch = &scratch;
-    dosm__arena_init(&scratch, &def->mem.alloc);
+    dosm__arena_init(&scratch, &def->mem.alloc, SIZE_MAX);
     if (!project(&p))
         dosm__diag_report(&sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
                           "out of memory");
