@@ -317,6 +317,29 @@ static void names_old_collisions_spread(void **state)
     dosm_def_free(o.def);
 }
 
+/* k letters a, the last one `last`. */
+static void prefix_name(char *name, int k, char last)
+{
+    memset(name, 'a', (size_t)k);
+    name[k - 1] = last;
+    name[k] = '\0';
+}
+
+/* One line of fmt for each name a...a and a...b of 1 to 40 letters. */
+static size_t put_prefixes(char *out, const char *fmt)
+{
+    char name[48];
+    size_t n = 0;
+    int k;
+    for (k = 1; k <= 40; k++) {
+        prefix_name(name, k, 'a');
+        n += (size_t)sprintf(out + n, fmt, name);
+        prefix_name(name, k, 'b');
+        n += (size_t)sprintf(out + n, fmt, name);
+    }
+    return n;
+}
+
 /* Event names that are prefixes of one another or differ only in their
  * last byte, at every length the hash and the compare read differently
  * (1 to 40 bytes), and state ids and labels found ignoring case: each
@@ -334,44 +357,26 @@ static void names_prefixes(void **state)
                          "  AAAAAAAAA: { label: Nine a }\n"
                          "  AAAAAAAAB: { label: Nine a b, final: true }\n"
                          "events:\n");
-    for (k = 1; k <= 40; k++) {
-        memset(name, 'a', (size_t)k);
-        name[k] = '\0';
-        n += (size_t)sprintf(yaml + n, "  %s:\n", name);
-        name[k - 1] = 'b';
-        n += (size_t)sprintf(yaml + n, "  %s:\n", name);
-    }
+    n += put_prefixes(yaml + n, "  %s:\n");
     n += (size_t)sprintf(yaml + n, "transitions:\n");
-    for (k = 1; k <= 40; k++) {
-        memset(name, 'a', (size_t)k);
-        name[k] = '\0';
-        n += (size_t)sprintf(yaml + n, "  - { event: %s, from: AAAAAAAAA, to: AAAAAAAAB }\n", name);
-        name[k - 1] = 'b';
-        n += (size_t)sprintf(yaml + n, "  - { event: %s, from: AAAAAAAAA, to: AAAAAAAAB }\n", name);
-    }
+    n += put_prefixes(yaml + n, "  - { event: %s, from: AAAAAAAAA, to: AAAAAAAAB }\n");
     assert_true(n < 16384);
     d = load_text(yaml);
     free(yaml);
     assert_non_null(d);
-    for (k = 1; k <= 40; k++) {
-        int e;
-        memset(name, 'a', (size_t)k + 1);
-        name[k] = '\0';
-        e = dosm_event_find(d, name);
-        assert_true(e >= 0);
-        assert_string_equal(dosm_event_name(d, e), name);
-        name[k - 1] = 'b';
-        e = dosm_event_find(d, name);
-        assert_true(e >= 0);
-        assert_string_equal(dosm_event_name(d, e), name);
-        name[k - 1] = 'a';
-        name[k] = 'a'; /* one longer: declared unless k is 40 */
-        name[k + 1] = '\0';
-        assert_int_equal(dosm_event_find(d, name) >= 0, k < 40);
-        name[k] = 'b';
-        assert_int_equal(dosm_event_find(d, name) >= 0, k < 40);
-        name[k] = 'c';
-        assert_int_equal(dosm_event_find(d, name), -1);
+    for (k = 1; k <= 41; k++) {
+        const char *last;
+        for (last = "abc"; *last; last++) {
+            int e;
+            prefix_name(name, k, *last);
+            e = dosm_event_find(d, name);
+            if (k <= 40 && *last != 'c') {
+                assert_true(e >= 0);
+                assert_string_equal(dosm_event_name(d, e), name);
+            } else {
+                assert_int_equal(e, -1);
+            }
+        }
     }
     assert_int_equal(dosm_event_find(d, ""), -1);
     assert_int_equal(dosm_state_find(d, "AAAAAAAAA"), 0);
