@@ -908,7 +908,45 @@ typedef struct dosm_request {
     int timer;
     uint32_t timer_seq;         /**< dosm_deadline::seq, for timers */
     void *context;              /**< handed to callbacks as is */
+    /** The order's attributes read once (dosm_attributes_prepare), which
+     *  guards then read instead of @c attributes; NULL: read
+     *  @c attributes. It must be made for the definition fired through
+     *  (else DOSM_E_ARG). Callbacks see @c attributes as given. */
+    const struct dosm_attributes *prepared;
 } dosm_request;
+
+/**
+ * An order's attributes read once: each of a definition's attributes
+ * looked up by name and read as its type, for firing many events with
+ * them (dosm_request::prepared) without reading text each time. Owned by
+ * the host; not changed after dosm_attributes_prepare, so threads may
+ * share it.
+ */
+typedef struct dosm_attributes dosm_attributes;
+
+/**
+ * Reads @p values into a new set of prepared attributes for @p def: each
+ * attribute the definition declares is looked up once (pairs, then the
+ * lookup callback, as a guard would) and read as its type. A value that
+ * is absent or does not read as its type is kept so, and a guard reading
+ * it refuses with exactly the code and sentence it would give over
+ * @p values; names the definition does not declare are ignored. The set
+ * copies the text it keeps: @p values may change or go once this returns.
+ *
+ * @param def       the definition the set is for; it must outlive the set
+ * @param values    the attributes, or NULL for none
+ * @param allocator for the set; NULL: the definition's
+ * @param out       receives the set (free it with dosm_attributes_free),
+ *                  or NULL on failure
+ * @return DOSM_OK; DOSM_E_ARG when @p def or @p out is NULL; DOSM_E_NOMEM
+ */
+DOSM_API int dosm_attributes_prepare(const dosm_def *def,
+                                     const dosm_values *values,
+                                     const dosm_allocator *allocator,
+                                     dosm_attributes **out);
+/** Frees a set of prepared attributes; NULL is a no-op.
+ *  @param attributes the set, from dosm_attributes_prepare */
+DOSM_API void dosm_attributes_free(dosm_attributes *attributes);
 
 /** The result of a call that fires, tries, restarts, finds a path or
  *  reconciles. Every such call writes all of it on every return, an

@@ -229,6 +229,23 @@ static inline int value_ordered(value_type t)
     return t == TYPE_INTEGER || t == TYPE_VERSION;
 }
 
+/* ---- attributes.c: prepared attributes ---- */
+
+/* One attribute of an order: readable, with its value, or not, with the
+ * text that did not read as its type (NULL: the order lacks it). */
+typedef struct prepared_value {
+    int readable;
+    value v;
+    const char *text;
+} prepared_value;
+
+struct dosm_attributes {
+    const dosm_def *def;
+    dosm_allocator alloc;
+    prepared_value *values; /* one per attribute of def */
+    char *text;             /* the values' text, copied */
+};
+
 /* ---- runtime helpers shared by runtime.c, reconcile.c, history.c ---- */
 
 /* An instance this definition can hold: a leaf state, a leaf or no
@@ -383,15 +400,17 @@ struct dosm_host {
     guard_binding *guards;  /* one per declared guard */
 };
 
-/* No host, or one made for d: a host of another definition would index
- * its slots with d's numbers. */
-static inline int host_fits(const dosm_def *d, const dosm_host *h)
+/* No host and no prepared attributes, or ones made for d: another
+ * definition's would index their slots and values with d's numbers. */
+static inline int made_for(const dosm_def *d, const dosm_host *h,
+                           const dosm_request *req)
 {
-    return !h || h->def == d;
+    return (!h || h->def == d) &&
+           (!req || !req->prepared || req->prepared->def == d);
 }
-/* DOSM_E_ARG in out, saying the host is another definition's. */
-int dosm__outcome_host(const dosm_def *d, const dosm_host *h,
-                       dosm_outcome *out);
+/* DOSM_E_ARG in out, saying which of them is another definition's. */
+int dosm__outcome_foreign(const dosm_def *d, const dosm_host *h,
+                          const dosm_request *req, dosm_outcome *out);
 
 int dosm__host_guard_holds(const eval_ctx *ctx, int32_t guard);
 /* req, or an empty request when it is NULL: what callbacks are shown. */

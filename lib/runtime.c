@@ -387,12 +387,15 @@ int dosm__outcome_fail(dosm_outcome *out, int code, const char *fmt, ...)
     return out->code = code;
 }
 
-int dosm__outcome_host(const dosm_def *d, const dosm_host *h,
-                       dosm_outcome *out)
+int dosm__outcome_foreign(const dosm_def *d, const dosm_host *h,
+                          const dosm_request *req, dosm_outcome *out)
 {
+    int host = h && h->def != d;
+    const dosm_def *other = host ? h->def : req->prepared->def;
     return dosm__outcome_fail(out, DOSM_E_ARG,
-                              "the host was made for workflow %s@%u, not %s",
-                              h->def->name, h->def->revision,
+                              "the %s made for workflow %s@%u, not %s",
+                              host ? "host was" : "prepared attributes were",
+                              other->name, other->revision,
                               d ? d->name : "(none)");
 }
 
@@ -637,8 +640,8 @@ static NOINLINE int step_checked(const dosm_def *d, const dosm_host *h,
         out = &local;
     if (event == STEP_MISSING)
         return missing_event(d, req, out);
-    if (!host_fits(d, h))
-        return dosm__outcome_host(d, h, out);
+    if (!made_for(d, h, req))
+        return dosm__outcome_foreign(d, h, req, out);
     if ((code = outcome_begin(d, inst, out)) != DOSM_OK)
         return code;
     if (!req)
@@ -666,7 +669,7 @@ static inline const cell *plain_cell(const dosm_def *d, const dosm_host *h,
                                      int32_t event, const dosm_request *req)
 {
     const cell *cl;
-    if (!d || !d->cell || !host_fits(d, h) || !inst || !req || req->timer ||
+    if (!d || !d->cell || !made_for(d, h, req) || !inst || !req || req->timer ||
         req->payload || (uint32_t)event >= d->event_count ||
         inst->state >= d->state_count || !previous_fits(d, inst) ||
         inst->seq == UINT32_MAX)
@@ -733,7 +736,7 @@ size_t dosm_choices(const dosm_def *d, const dosm_host *h,
     uint32_t k, stop;
     int32_t taken = -1; /* of the current event: the transition fire takes */
     size_t n = 0;
-    if (!instance_valid(d, inst) || !host_fits(d, h))
+    if (!instance_valid(d, inst) || !made_for(d, h, req))
         return 0;
     s = &d->hot[inst->state];
     stop = s->cand_first + s->cand_count;
