@@ -330,9 +330,11 @@ static int reconcile(search *s, const dosm_host *h, dosm_instance *inst,
             break;
         }
         if (dosm__step(d, h, inst,
-                       st->transition < 0 ? STEP_FALLBACK : st->event,
-                       st->transition, dosm__request_or_empty(req), outcome,
-                       0) != DOSM_OK)
+                       st->transition < 0 ? STEP_FALLBACK : st->transition,
+                       dosm__request_or_empty(req), outcome,
+                       st->transition < 0 ? STEP_APPLY
+                                          : STEP_APPLY | STEP_EXPECT) !=
+            DOSM_OK)
             break;
     }
     if (outcome->code == DOSM_OK)

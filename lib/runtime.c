@@ -624,15 +624,23 @@ static ALWAYS_INLINE int take(const dosm_def *d, const dosm_host *h,
                : notify_unrecorded(d, h, order, before, trans, req);
 }
 
+/* What a call asks of the path, in one register: `step` is an event's
+ * index (-1: unknown, or STEP_MISSING, STEP_FALLBACK) or, with
+ * STEP_EXPECT, the transition a reconcile's search found. */
+typedef struct step_what {
+    int32_t step;
+    uint32_t flags;
+} step_what;
+
 /* Everything but a plain step: the call's arguments (the definition, the
  * host, the instance, the request), then decide, then the step or the
- * host's reject callback. */
+ * host's reject callback. inst is moved only with STEP_APPLY. */
 static NOINLINE int step_checked(const dosm_def *d, const dosm_host *h,
-                                 const dosm_instance *inst,
-                                 dosm_instance *order, int32_t event,
-                                 int32_t expect, const dosm_request *req,
-                                 dosm_outcome *out, unsigned flags)
+                                 dosm_instance *inst, step_what what,
+                                 const dosm_request *req, dosm_outcome *out)
 {
+    dosm_instance *order = what.flags & STEP_APPLY ? inst : NULL;
+    int32_t event = what.step, expect = -1;
     dosm_outcome local;
     choice c;
     int code;
@@ -642,14 +650,21 @@ static NOINLINE int step_checked(const dosm_def *d, const dosm_host *h,
         return missing_event(d, req, out);
     if (!made_for(d, h, req))
         return dosm__outcome_foreign(d, h, req, out);
-    if ((code = outcome_begin(d, inst, out)) != DOSM_OK)
+    /* no clearing: every answer below writes the whole outcome */
+    if ((code = instance_check(d, inst)) != DOSM_OK) {
+        dosm__outcome_refuse(d, inst, code, out);
         return code;
+    }
     if (!req)
         return missing_event(d, req, out);
-    code = decide(d, h, inst, order, event, expect, req, flags, &c, out);
+    if (what.flags & STEP_EXPECT) {
+        expect = what.step;
+        event = d->trans[expect].event;
+    }
+    code = decide(d, h, inst, order, event, expect, req, what.flags, &c, out);
     if (code == DOSM_OK)
         return take(d, h, inst, order, c.trans, c.target, req, out);
-    if (order && (flags & STEP_REPORT) && DOSM_IS_REJECTION(code))
+    if (order && (what.flags & STEP_REPORT) && DOSM_IS_REJECTION(code))
         return reject(d, h, order,
                       event >= 0 && (uint32_t)event < d->event_count
                           ? d->events[event].name
@@ -669,8 +684,8 @@ static inline const cell *plain_cell(const dosm_def *d, const dosm_host *h,
                                      int32_t event, const dosm_request *req)
 {
     const cell *cl;
-    if (!d || !d->cell || !made_for(d, h, req) || !inst || !req || req->timer ||
-        req->payload || (uint32_t)event >= d->event_count ||
+    if (!d || !inst || !req || !d->cell || req->timer || req->payload ||
+        !made_for(d, h, req) || (uint32_t)event >= d->event_count ||
         inst->state >= d->state_count || !previous_fits(d, inst) ||
         inst->seq == UINT32_MAX)
         return NULL;
@@ -678,37 +693,39 @@ static inline const cell *plain_cell(const dosm_def *d, const dosm_host *h,
     return cl->to >= 0 ? cl : NULL;
 }
 
-/* The path every step takes. order is the host's instance to move (inst
- * itself), or NULL to describe the step only (try); a plain cell's step is
- * taken on sight, everything else is checked out of line. */
+/* The path every step takes: a plain cell's step is taken on sight,
+ * everything else is checked out of line. `step` and flags: see
+ * step_what; try, which never moves inst, casts its const away. */
 static ALWAYS_INLINE int step(const dosm_def *d, const dosm_host *h,
-                              const dosm_instance *inst,
-                              dosm_instance *order, int32_t event,
-                              int32_t expect, const dosm_request *req,
-                              dosm_outcome *out, unsigned flags)
+                              dosm_instance *inst, int32_t step,
+                              const dosm_request *req, dosm_outcome *out,
+                              unsigned flags)
 {
+    step_what what;
     const cell *cl;
     if (flags & STEP_BY_NAME)
-        event = d && req && req->event ? dosm_event_find(d, req->event)
-                                       : STEP_MISSING;
-    cl = plain_cell(d, h, inst, event, req);
-    if (cl && (expect < 0 || expect == (int32_t)d->cand[cl->first - 1]))
-        return take(d, h, inst, order, (int32_t)d->cand[cl->first - 1],
-                    cl->to, req, out);
-    return step_checked(d, h, inst, order, event, expect, req, out, flags);
+        step = d && req && req->event ? dosm_event_find(d, req->event)
+                                      : STEP_MISSING;
+    cl = flags & STEP_EXPECT ? NULL : plain_cell(d, h, inst, step, req);
+    if (cl)
+        return take(d, h, inst, flags & STEP_APPLY ? inst : NULL,
+                    (int32_t)d->cand[cl->first - 1], cl->to, req, out);
+    what.step = step;
+    what.flags = flags;
+    return step_checked(d, h, inst, what, req, out);
 }
 
 int dosm__step(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
-               int32_t event, int32_t expect, const dosm_request *req,
-               dosm_outcome *out, unsigned flags)
+               int32_t what, const dosm_request *req, dosm_outcome *out,
+               unsigned flags)
 {
-    return step(d, h, inst, inst, event, expect, req, out, flags);
+    return step(d, h, inst, what, req, out, flags);
 }
 
 int dosm_fire(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
               const dosm_request *req, dosm_outcome *outcome)
 {
-    return step(d, h, inst, inst, STEP_MISSING, -1, req, outcome,
+    return step(d, h, inst, STEP_MISSING, req, outcome,
                 STEP_FIRE | STEP_BY_NAME);
 }
 
@@ -717,14 +734,13 @@ int dosm_fire_index(const dosm_def *d, const dosm_host *h,
                     dosm_outcome *outcome)
 {
     /* an index below -1 is unknown, not missing */
-    return step(d, h, inst, inst, event < 0 ? -1 : event, -1, req, outcome,
-                STEP_FIRE);
+    return step(d, h, inst, event < 0 ? -1 : event, req, outcome, STEP_FIRE);
 }
 
 int dosm_try(const dosm_def *d, const dosm_host *h, const dosm_instance *inst,
              const dosm_request *req, dosm_outcome *outcome)
 {
-    return step(d, h, inst, NULL, STEP_MISSING, -1, req, outcome,
+    return step(d, h, (dosm_instance *)inst, STEP_MISSING, req, outcome,
                 STEP_SCREEN | STEP_BY_NAME);
 }
 

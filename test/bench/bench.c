@@ -225,8 +225,10 @@ static NOINLINE long pass_by_index(const walk_input *in)
     workload *w = in->w;
     dosm_instance inst = dosm_instance_initial(w->def);
     dosm_outcome out;
+    dosm_outcome *to = in->with_outcome ? &out : NULL;
     dosm_request req = request(NULL);
     dosm_values payload = {payload_pairs, 1, NULL, NULL};
+    const dosm_values *carried[2] = {NULL, &payload};
     long fires = 0;
     int i;
     req.prepared = in->prepared;
@@ -235,9 +237,8 @@ static NOINLINE long pass_by_index(const walk_input *in)
             inst = dosm_instance_initial(w->def);
             continue;
         }
-        req.payload = in->ships[i] ? &payload : NULL;
-        if (dosm_fire_index(w->def, NULL, &inst, in->events[i], &req,
-                            in->with_outcome ? &out : NULL) != DOSM_OK)
+        req.payload = carried[in->ships[i]];
+        if (dosm_fire_index(w->def, NULL, &inst, in->events[i], &req, to))
             die("%s: step %d rejected", w->name, i);
         fires++;
     }
