@@ -908,19 +908,16 @@ typedef struct dosm_request {
     int timer;
     uint32_t timer_seq;         /**< dosm_deadline::seq, for timers */
     void *context;              /**< handed to callbacks as is */
-    /** The order's attributes read once (dosm_attributes_prepare), which
-     *  guards then read instead of @c attributes; NULL: read
-     *  @c attributes. It must be made for the definition fired through
-     *  (else DOSM_E_ARG). Callbacks see @c attributes as given. */
-    const struct dosm_attributes *prepared;
 } dosm_request;
 
 /**
  * An order's attributes read once: each of a definition's attributes
  * looked up by name and read as its type, for firing many events with
- * them (dosm_request::prepared) without reading text each time. Owned by
- * the host; not changed after dosm_attributes_prepare, so threads may
- * share it.
+ * them without reading text each time. A host sets a request's
+ * @c attributes to dosm_attributes_values() of the set; guards then read
+ * the typed values, and callbacks and everything else see ordinary values
+ * (their lookup answers the text). Owned by the host; not changed after
+ * dosm_attributes_prepare, so threads may share it.
  */
 typedef struct dosm_attributes dosm_attributes;
 
@@ -932,6 +929,7 @@ typedef struct dosm_attributes dosm_attributes;
  * it refuses with exactly the code and sentence it would give over
  * @p values; names the definition does not declare are ignored. The set
  * copies the text it keeps: @p values may change or go once this returns.
+ * Firing through another definition with the set is DOSM_E_ARG.
  *
  * @param def       the definition the set is for; it must outlive the set
  * @param values    the attributes, or NULL for none
@@ -944,6 +942,12 @@ DOSM_API int dosm_attributes_prepare(const dosm_def *def,
                                      const dosm_values *values,
                                      const dosm_allocator *allocator,
                                      dosm_attributes **out);
+/** The set as values, for dosm_request::attributes: no pairs, and a
+ *  lookup that answers each kept attribute's text.
+ *  @param attributes the set, or NULL
+ *  @return values that live as long as the set; NULL for a NULL set */
+DOSM_API const dosm_values *dosm_attributes_values(
+    const dosm_attributes *attributes);
 /** Frees a set of prepared attributes; NULL is a no-op.
  *  @param attributes the set, from dosm_attributes_prepare */
 DOSM_API void dosm_attributes_free(dosm_attributes *attributes);

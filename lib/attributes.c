@@ -19,6 +19,10 @@ int dosm_attributes_prepare(const dosm_def *def, const dosm_values *values,
                         sizeof *a + def->attr_count * sizeof *a->values);
     if (!a)
         return DOSM_E_NOMEM;
+    a->as_values.pairs = NULL;
+    a->as_values.count = 0;
+    a->as_values.lookup = dosm__prepared_lookup;
+    a->as_values.lookup_user = a;
     a->def = def;
     a->alloc = allocator ? *allocator : def->mem.alloc;
     a->values = (prepared_value *)(void *)(a + 1);
@@ -49,6 +53,18 @@ int dosm_attributes_prepare(const dosm_def *def, const dosm_values *values,
     }
     *out = a;
     return DOSM_OK;
+}
+
+const char *dosm__prepared_lookup(void *set, const char *name)
+{
+    const dosm_attributes *a = set;
+    int i = dosm_attribute_find(a->def, name);
+    return i < 0 ? NULL : a->values[i].text;
+}
+
+const dosm_values *dosm_attributes_values(const dosm_attributes *a)
+{
+    return a ? &a->as_values : NULL;
 }
 
 void dosm_attributes_free(dosm_attributes *a)

@@ -32,9 +32,10 @@ static int attribute(eval_ctx *ctx, int32_t ref, value *v)
 {
     const field *f = &ctx->def->attrs[ref];
     const dosm_request *req = ctx->request;
+    const dosm_attributes *set = prepared_of(req);
     const char *text;
-    if (req && req->prepared) {
-        const prepared_value *p = &req->prepared->values[ref];
+    if (set) {
+        const prepared_value *p = &set->values[ref];
         if (p->readable) {
             *v = p->v;
             return 1;

@@ -242,11 +242,25 @@ typedef struct prepared_value {
 } prepared_value;
 
 struct dosm_attributes {
+    dosm_values as_values;  /* first: what a request points at */
     const dosm_def *def;
     dosm_allocator alloc;
     prepared_value *values; /* one per attribute of def */
     char *text;             /* the values' text, copied */
 };
+
+/* as_values' lookup: the kept text of attribute `name`. */
+const char *dosm__prepared_lookup(void *set, const char *name);
+
+/* The prepared set a request's attributes are, or NULL: the library's own
+ * lookup marks them. */
+static inline const dosm_attributes *prepared_of(const dosm_request *req)
+{
+    const dosm_values *v = req ? req->attributes : NULL;
+    return v && v->lookup == dosm__prepared_lookup
+               ? (const dosm_attributes *)v->lookup_user
+               : NULL;
+}
 
 /* ---- runtime helpers shared by runtime.c, reconcile.c, history.c ---- */
 
@@ -410,8 +424,8 @@ struct dosm_host {
 static inline int made_for(const dosm_def *d, const dosm_host *h,
                            const dosm_request *req)
 {
-    return (!h || h->def == d) &&
-           (!req || !req->prepared || req->prepared->def == d);
+    const dosm_attributes *set = prepared_of(req);
+    return (!h || h->def == d) && (!set || set->def == d);
 }
 /* DOSM_E_ARG in out, saying which of them is another definition's. */
 int dosm__outcome_foreign(const dosm_def *d, const dosm_host *h,

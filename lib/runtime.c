@@ -391,7 +391,7 @@ int dosm__outcome_foreign(const dosm_def *d, const dosm_host *h,
                           const dosm_request *req, dosm_outcome *out)
 {
     int host = h && h->def != d;
-    const dosm_def *other = host ? h->def : req->prepared->def;
+    const dosm_def *other = host ? h->def : prepared_of(req)->def;
     return dosm__outcome_fail(out, DOSM_E_ARG,
                               "the %s made for workflow %s@%u, not %s",
                               host ? "host was" : "prepared attributes were",

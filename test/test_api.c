@@ -601,6 +601,7 @@ static void test_every_function_takes_null(void **state)
         assert_int_equal(dosm_attributes_prepare(def, NULL, NULL, NULL),
                          DOSM_E_ARG);
         dosm_attributes_free(NULL);
+        assert_null(dosm_attributes_values(NULL));
     }
     /* hosts */
     assert_null(dosm_host_new(NULL, NULL));
@@ -835,7 +836,15 @@ static void test_prepared_attributes_are_read_once(void **state)
     assert_int_equal(dosm_attributes_prepare(def, &values, NULL, &pa), DOSM_OK);
     assert_int_equal(lookups_made, 1); /* units; tier was a pair */
     pairs[0].value = "basic";          /* not seen: the set has a copy */
-    r.prepared = pa;
+    {
+        /* what callbacks see: values whose lookup answers the text */
+        const dosm_values *v = dosm_attributes_values(pa);
+        assert_int_equal(v->count, 0);
+        assert_string_equal(v->lookup(v->lookup_user, "units"), "7");
+        assert_string_equal(v->lookup(v->lookup_user, "tier"), "premium");
+        assert_null(v->lookup(v->lookup_user, "nope"));
+    }
+    r.attributes = dosm_attributes_values(pa);
     r.payload = &payload;
     assert_int_equal(dosm_try(def, NULL, &inst, &r, &out), DOSM_OK);
     r.event = "check"; /* tier == premium, from the set; check has no
@@ -849,7 +858,7 @@ static void test_prepared_attributes_are_read_once(void **state)
     assert_int_equal(dosm_attributes_prepare(other, &values, NULL, &foreign),
                      DOSM_OK);
     inst = at("WORK", NULL, 3);
-    r.prepared = foreign;
+    r.attributes = dosm_attributes_values(foreign);
     assert_int_equal(dosm_fire(def, NULL, &inst, &r, &out), DOSM_E_ARG);
     assert_string_equal(out.text, "the prepared attributes were made for "
                                   "workflow api@2, not api");

@@ -954,10 +954,8 @@ static void test_lab_against_model(void **state)
                     memset(&req, 0, sizeof req);
                     req.event = dosm_event_name(def, e);
                     req.payload = pay ? &payloads[pay - 1] : NULL;
-                    if (how & 1)
-                        req.prepared = prepared;
-                    else
-                        req.attributes = &values;
+                    req.attributes = how & 1 ? dosm_attributes_values(prepared)
+                                             : &values;
                     switch (how >> 1) {
                     case 0:
                         code = dosm_fire(def, host, &after, &req, &out);

@@ -231,7 +231,8 @@ static NOINLINE long pass_by_index(const walk_input *in)
     const dosm_values *carried[2] = {NULL, &payload};
     long fires = 0;
     int i;
-    req.prepared = in->prepared;
+    if (in->prepared)
+        req.attributes = dosm_attributes_values(in->prepared);
     for (i = 0; i < walk_len; i++) {
         if (in->events[i] < 0) {
             inst = dosm_instance_initial(w->def);
