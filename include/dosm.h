@@ -48,7 +48,7 @@ extern "C" {
 /** Major version of this header: raised for changes that break the API. */
 #define DOSM_VERSION_MAJOR 0
 /** Minor version of this header: raised for additions. */
-#define DOSM_VERSION_MINOR 2
+#define DOSM_VERSION_MINOR 3
 /** Patch version of this header: raised for fixes. */
 #define DOSM_VERSION_PATCH 0
 /** The version as one number, MAJOR * 10000 + MINOR * 100 + PATCH. */
