@@ -48,7 +48,7 @@ extern "C" {
 /** Major version of this header: raised for changes that break the API. */
 #define DOSM_VERSION_MAJOR 0
 /** Minor version of this header: raised for additions. */
-#define DOSM_VERSION_MINOR 2
+#define DOSM_VERSION_MINOR 3
 /** Patch version of this header: raised for fixes. */
 #define DOSM_VERSION_PATCH 0
 /** The version as one number, MAJOR * 10000 + MINOR * 100 + PATCH. */
@@ -909,6 +909,48 @@ typedef struct dosm_request {
     uint32_t timer_seq;         /**< dosm_deadline::seq, for timers */
     void *context;              /**< handed to callbacks as is */
 } dosm_request;
+
+/**
+ * An order's attributes read once: each of a definition's attributes
+ * looked up by name and read as its type, for firing many events with
+ * them without reading text each time. A host sets a request's
+ * @c attributes to dosm_attributes_values() of the set; guards then read
+ * the typed values, and callbacks and everything else see ordinary values
+ * (their lookup answers the text). Owned by the host; not changed after
+ * dosm_attributes_prepare, so threads may share it.
+ */
+typedef struct dosm_attributes dosm_attributes;
+
+/**
+ * Reads @p values into a new set of prepared attributes for @p def: each
+ * attribute the definition declares is looked up once (pairs, then the
+ * lookup callback, as a guard would) and read as its type. A value that
+ * is absent or does not read as its type is kept so, and a guard reading
+ * it refuses with exactly the code and sentence it would give over
+ * @p values; names the definition does not declare are ignored. The set
+ * copies the text it keeps: @p values may change or go once this returns.
+ * Firing through another definition with the set is DOSM_E_ARG.
+ *
+ * @param def       the definition the set is for; it must outlive the set
+ * @param values    the attributes, or NULL for none
+ * @param allocator for the set; NULL: the definition's
+ * @param out       receives the set (free it with dosm_attributes_free),
+ *                  or NULL on failure
+ * @return DOSM_OK; DOSM_E_ARG when @p def or @p out is NULL; DOSM_E_NOMEM
+ */
+DOSM_API int dosm_attributes_prepare(const dosm_def *def,
+                                     const dosm_values *values,
+                                     const dosm_allocator *allocator,
+                                     dosm_attributes **out);
+/** The set as values, for dosm_request::attributes: no pairs, and a
+ *  lookup that answers each kept attribute's text.
+ *  @param attributes the set, or NULL
+ *  @return values that live as long as the set; NULL for a NULL set */
+DOSM_API const dosm_values *dosm_attributes_values(
+    const dosm_attributes *attributes);
+/** Frees a set of prepared attributes; NULL is a no-op.
+ *  @param attributes the set, from dosm_attributes_prepare */
+DOSM_API void dosm_attributes_free(dosm_attributes *attributes);
 
 /** The result of a call that fires, tries, restarts, finds a path or
  *  reconciles. Every such call writes all of it on every return, an

@@ -145,9 +145,12 @@ static int build_candidates(dosm_def *d, arena *scratch, diag_sink *sink)
     uint32_t s, total = 0, widest = 0;
     cand_sort *tmp;
     d->hot = dosm__arena_array(&d->mem, d->state_count + 1, sizeof *d->hot);
-    if (!d->hot || !build_from_lists(d, scratch, &fl))
+    d->may_hold = dosm__arena_alloc(&d->mem, d->state_count + 1);
+    if (!d->hot || !d->may_hold || !build_from_lists(d, scratch, &fl))
         return DOSM_E_NOMEM;
+    d->may_hold[0] = 1; /* no state */
     for (s = 0; s < d->state_count; s++) {
+        d->may_hold[s + 1] = !d->states[s].is_parent;
         uint32_t n = gather_candidates(d, &fl, s, NULL);
         hot_state *h = &d->hot[s];
         h->id = d->states[s].id;

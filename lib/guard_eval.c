@@ -26,27 +26,35 @@ static int holds(gcmp c, int r)
     return 0;
 }
 
-/* Reads attribute `ref` of the order; 0 (noting why) when absent or bad. */
+/* Reads attribute `ref` of the order, prepared or as text; 0 (noting
+ * why) when absent or bad. */
 static int attribute(eval_ctx *ctx, int32_t ref, value *v)
 {
     const field *f = &ctx->def->attrs[ref];
-    const char *text =
-        dosm__values_get(ctx->request ? ctx->request->attributes : NULL, f->name);
+    const dosm_request *req = ctx->request;
+    const dosm_attributes *set = prepared_of(req);
+    const char *text;
+    if (set) {
+        const prepared_value *p = &set->values[ref];
+        if (p->readable) {
+            *v = p->v;
+            return 1;
+        }
+        text = p->text;
+    } else {
+        text = dosm__values_get(req ? req->attributes : NULL, f->name);
+        if (text && dosm__value_read(f, text, v))
+            return 1;
+    }
     if (!text) {
         if (!ctx->missing)
             ctx->missing = f->name;
-        ctx->unreadable = 1;
-        return 0;
+    } else if (!ctx->bad_name) {
+        ctx->bad_name = f->name;
+        ctx->bad_value = text;
     }
-    if (!dosm__value_read(f, text, v)) {
-        if (!ctx->bad_name) {
-            ctx->bad_name = f->name;
-            ctx->bad_value = text;
-        }
-        ctx->unreadable = 1;
-        return 0;
-    }
-    return 1;
+    ctx->unreadable = 1;
+    return 0;
 }
 
 /* Does attribute value v pass test node n (TRUTH, CMP, IN_RANGE, IN_SET)? */

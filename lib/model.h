@@ -156,6 +156,8 @@ struct dosm_def {
     transition_def *trans;  uint32_t trans_count;
     /* compiled tables */
     hot_state *hot;        /* per state */
+    unsigned char *may_hold; /* [s + 1]: 1 when an instance may be in state
+                                s (a leaf), [0] = 1: no state */
     uint32_t *cand;        /* transitions per state, sorted by event_def */
     int32_t *cand_event;   /* their events, for binary search */
     cell *cell;            /* state x event: first candidate and step;
@@ -229,6 +231,37 @@ static inline int value_ordered(value_type t)
     return t == TYPE_INTEGER || t == TYPE_VERSION;
 }
 
+/* ---- attributes.c: prepared attributes ---- */
+
+/* One attribute of an order: readable, with its value, or not, with the
+ * text that did not read as its type (NULL: the order lacks it). */
+typedef struct prepared_value {
+    int readable;
+    value v;
+    const char *text;
+} prepared_value;
+
+struct dosm_attributes {
+    dosm_values as_values;  /* first: what a request points at */
+    const dosm_def *def;
+    dosm_allocator alloc;
+    prepared_value *values; /* one per attribute of def */
+    char *text;             /* the values' text, copied */
+};
+
+/* as_values' lookup: the kept text of attribute `name`. */
+const char *dosm__prepared_lookup(void *set, const char *name);
+
+/* The prepared set a request's attributes are, or NULL: the library's own
+ * lookup marks them. */
+static inline const dosm_attributes *prepared_of(const dosm_request *req)
+{
+    const dosm_values *v = req ? req->attributes : NULL;
+    return v && v->lookup == dosm__prepared_lookup
+               ? (const dosm_attributes *)v->lookup_user
+               : NULL;
+}
+
 /* ---- runtime helpers shared by runtime.c, reconcile.c, history.c ---- */
 
 /* An instance this definition can hold: a leaf state, a leaf or no
@@ -236,14 +269,15 @@ static inline int value_ordered(value_type t)
  * takes NULLs. */
 static inline int previous_fits(const dosm_def *d, const dosm_instance *inst)
 {
-    return inst->previous == DOSM_NO_STATE ||
-           (inst->previous >= 0 && (uint32_t)inst->previous < d->state_count &&
-            !(d->hot[inst->previous].flags & HOT_PARENT));
+    /* DOSM_NO_STATE is 0 here; any other negative is out of range */
+    uint32_t p = (uint32_t)(inst->previous + 1);
+    return p <= d->state_count && d->may_hold[p];
 }
 static inline int instance_fits(const dosm_def *d, const dosm_instance *inst)
 {
-    return inst->state < d->state_count &&
-           !(d->hot[inst->state].flags & HOT_PARENT) && previous_fits(d, inst);
+    /* the busy bit puts state out of range */
+    return inst->state < d->state_count && d->may_hold[inst->state + 1] &&
+           previous_fits(d, inst);
 }
 static inline int instance_valid(const dosm_def *d, const dosm_instance *inst)
 {
@@ -350,19 +384,21 @@ static inline dosm_instance instance_next(const dosm_instance *before,
     return after;
 }
 /* The one path of a step (runtime.c): fire, fire_index and try inline it,
- * reconcile and restart call it. It moves *inst by the event with index
- * `event` (or its fallback: STEP_FALLBACK), refusing a choice other than
- * transition `expect` when that is not -1, and fills out unless it is
- * NULL; flags say what else it does. */
-#define STEP_SCREEN 1u  /* check the request's timer and payload */
-#define STEP_REPORT 2u  /* hand a refusal to the host's reject callback */
-#define STEP_BY_NAME 4u /* resolve the request's event name first */
-#define STEP_FIRE (STEP_SCREEN | STEP_REPORT)
-#define STEP_MISSING (-2)  /* event: the call named none */
-#define STEP_FALLBACK (-3) /* event: the state's fallback (a restart) */
+ * reconcile and restart call it. It takes the step of event `what` (an
+ * index; STEP_FALLBACK: the state's fallback) or, with STEP_EXPECT, of
+ * transition `what` if the guards still choose it, and fills out unless
+ * it is NULL; flags say what else it does. */
+#define STEP_APPLY 1u   /* move *inst and run the callbacks; else describe */
+#define STEP_SCREEN 2u  /* check the request's timer and payload */
+#define STEP_REPORT 4u  /* hand a refusal to the host's reject callback */
+#define STEP_BY_NAME 8u /* resolve the request's event name first */
+#define STEP_EXPECT 16u /* `what` is the transition a search found */
+#define STEP_FIRE (STEP_APPLY | STEP_SCREEN | STEP_REPORT)
+#define STEP_MISSING (-2)  /* what: the call named no event */
+#define STEP_FALLBACK (-3) /* what: the state's fallback (a restart) */
 int dosm__step(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
-               int32_t event, int32_t expect, const dosm_request *req,
-               dosm_outcome *out, unsigned flags);
+               int32_t what, const dosm_request *req, dosm_outcome *out,
+               unsigned flags);
 /* A host: its definition (which every call checks), callbacks and named
  * guards. */
 typedef struct callback_slot {
@@ -383,15 +419,17 @@ struct dosm_host {
     guard_binding *guards;  /* one per declared guard */
 };
 
-/* No host, or one made for d: a host of another definition would index
- * its slots with d's numbers. */
-static inline int host_fits(const dosm_def *d, const dosm_host *h)
+/* No host and no prepared attributes, or ones made for d: another
+ * definition's would index their slots and values with d's numbers. */
+static inline int made_for(const dosm_def *d, const dosm_host *h,
+                           const dosm_request *req)
 {
-    return !h || h->def == d;
+    const dosm_attributes *set = prepared_of(req);
+    return (!h || h->def == d) && (!set || set->def == d);
 }
-/* DOSM_E_ARG in out, saying the host is another definition's. */
-int dosm__outcome_host(const dosm_def *d, const dosm_host *h,
-                       dosm_outcome *out);
+/* DOSM_E_ARG in out, saying which of them is another definition's. */
+int dosm__outcome_foreign(const dosm_def *d, const dosm_host *h,
+                          const dosm_request *req, dosm_outcome *out);
 
 int dosm__host_guard_holds(const eval_ctx *ctx, int32_t guard);
 /* req, or an empty request when it is NULL: what callbacks are shown. */

@@ -185,13 +185,15 @@ static long find(search *s, const dosm_instance *inst, const goal *g,
     return n;
 }
 
-/* What every search checks first: the instance, then the host. */
+/* What every search checks first: the instance, then the host and the
+ * prepared attributes. */
 static int search_begin(const dosm_def *d, const dosm_host *h,
-                        const dosm_instance *inst, dosm_outcome *out)
+                        const dosm_instance *inst, const dosm_request *req,
+                        dosm_outcome *out)
 {
     int rc = outcome_begin(d, inst, out);
-    if (rc == DOSM_OK && !host_fits(d, h))
-        rc = dosm__outcome_host(d, h, out);
+    if (rc == DOSM_OK && !made_for(d, h, req))
+        rc = dosm__outcome_foreign(d, h, req, out);
     return rc;
 }
 
@@ -249,7 +251,7 @@ int dosm_path(const dosm_def *d, const dosm_host *h, const dosm_instance *inst,
         outcome = &local;
     if (length)
         *length = 0;
-    if ((rc = search_begin(d, h, inst, outcome)) != DOSM_OK)
+    if ((rc = search_begin(d, h, inst, req, outcome)) != DOSM_OK)
         return rc;
     if (!length || (capacity && !steps))
         return dosm__outcome_fail(outcome, DOSM_E_ARG, "%s",
@@ -328,9 +330,11 @@ static int reconcile(search *s, const dosm_host *h, dosm_instance *inst,
             break;
         }
         if (dosm__step(d, h, inst,
-                       st->transition < 0 ? STEP_FALLBACK : st->event,
-                       st->transition, dosm__request_or_empty(req), outcome,
-                       0) != DOSM_OK)
+                       st->transition < 0 ? STEP_FALLBACK : st->transition,
+                       dosm__request_or_empty(req), outcome,
+                       st->transition < 0 ? STEP_APPLY
+                                          : STEP_APPLY | STEP_EXPECT) !=
+            DOSM_OK)
             break;
     }
     if (outcome->code == DOSM_OK)
@@ -371,7 +375,7 @@ int dosm_reconcile(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
     int rc;
     if (!outcome)
         outcome = &local;
-    if ((rc = search_begin(d, h, inst, outcome)) != DOSM_OK)
+    if ((rc = search_begin(d, h, inst, req, outcome)) != DOSM_OK)
         return rc;
     target = dosm_state_find(d, observed);
     if (target < 0)
@@ -402,7 +406,7 @@ int dosm_reconcile_external(const dosm_def *d, const dosm_host *h,
     int rc;
     if (!outcome)
         outcome = &local;
-    if ((rc = search_begin(d, h, inst, outcome)) != DOSM_OK)
+    if ((rc = search_begin(d, h, inst, req, outcome)) != DOSM_OK)
         return rc;
     if ((rc = dosm__vocab_targets(d, vocabulary, observed, &g.first, &g.end,
                                   outcome)) != DOSM_OK)

@@ -387,12 +387,15 @@ int dosm__outcome_fail(dosm_outcome *out, int code, const char *fmt, ...)
     return out->code = code;
 }
 
-int dosm__outcome_host(const dosm_def *d, const dosm_host *h,
-                       dosm_outcome *out)
+int dosm__outcome_foreign(const dosm_def *d, const dosm_host *h,
+                          const dosm_request *req, dosm_outcome *out)
 {
+    int host = h && h->def != d;
+    const dosm_def *other = host ? h->def : prepared_of(req)->def;
     return dosm__outcome_fail(out, DOSM_E_ARG,
-                              "the host was made for workflow %s@%u, not %s",
-                              h->def->name, h->def->revision,
+                              "the %s made for workflow %s@%u, not %s",
+                              host ? "host was" : "prepared attributes were",
+                              other->name, other->revision,
                               d ? d->name : "(none)");
 }
 
@@ -523,6 +526,21 @@ static int fallback(const dosm_def *d, const dosm_instance *inst, choice *c,
     return c->code = DOSM_OK;
 }
 
+/* Chooses the transition firing `event` (known) takes from inst, with the
+ * host's order busy while named guards run (choose_busy); a refusal is
+ * explained in out. Returns c's code. */
+static int chosen(const dosm_def *d, const dosm_host *h,
+                  const dosm_instance *inst, dosm_instance *order,
+                  int32_t event, const dosm_request *req, choice *c,
+                  dosm_outcome *out)
+{
+    eval_ctx ctx;
+    *c = choose_busy(d, h, inst, order, event, req, &ctx);
+    if (c->code != DOSM_OK)
+        explain(d, inst, event, d->events[event].name, *c, &ctx, out);
+    return c->code;
+}
+
 /* Screens the request and chooses the step, for an instance the
  * definition can hold. One order of reasons for every call: an unknown
  * event, a stale timer, a final state, an event not allowed here, a guard
@@ -535,7 +553,6 @@ static int screen(const dosm_def *d, const dosm_host *h,
                   const dosm_request *req, unsigned flags, choice *c,
                   dosm_outcome *out)
 {
-    eval_ctx ctx;
     const event_def *e;
     c->trans = c->target = -1;
     if (event == STEP_FALLBACK)
@@ -548,9 +565,8 @@ static int screen(const dosm_def *d, const dosm_host *h,
     if ((flags & STEP_SCREEN) && req->timer &&
         !timer_is_current(d, inst, event, req, out))
         return c->code = out->code;
-    *c = choose(d, h, inst, event, req, &ctx);
-    if (c->code != DOSM_OK)
-        return explain(d, inst, event, e->name, *c, &ctx, out);
+    if (chosen(d, h, inst, NULL, event, req, c, out) != DOSM_OK)
+        return c->code;
     /* most events carry no payload: skip the check without a call */
     if ((flags & STEP_SCREEN) && (e->payload_count || req->payload) &&
         check_payload(e, req, out) != DOSM_OK) {
@@ -621,15 +637,41 @@ static ALWAYS_INLINE int take(const dosm_def *d, const dosm_host *h,
                : notify_unrecorded(d, h, order, before, trans, req);
 }
 
+/* The end of every step: the chosen step taken, or its refusal (out says
+ * why) handed to the host's reject callback when the call fires. */
+static int conclude(const dosm_def *d, const dosm_host *h,
+                    const dosm_instance *inst, dosm_instance *order,
+                    int32_t event, choice c, const dosm_request *req,
+                    dosm_outcome *out, unsigned flags)
+{
+    if (c.code == DOSM_OK)
+        return take(d, h, inst, order, c.trans, c.target, req, out);
+    if (order && (flags & STEP_REPORT) && DOSM_IS_REJECTION(c.code))
+        return reject(d, h, order,
+                      event >= 0 && (uint32_t)event < d->event_count
+                          ? d->events[event].name
+                          : unknown_name(req),
+                      req, out);
+    return c.code;
+}
+
+/* What a call asks of the path, in one register: `step` is an event's
+ * index (-1: unknown, or STEP_MISSING, STEP_FALLBACK) or, with
+ * STEP_EXPECT, the transition a reconcile's search found. */
+typedef struct step_what {
+    int32_t step;
+    uint32_t flags;
+} step_what;
+
 /* Everything but a plain step: the call's arguments (the definition, the
  * host, the instance, the request), then decide, then the step or the
- * host's reject callback. */
+ * host's reject callback. inst is moved only with STEP_APPLY. */
 static NOINLINE int step_checked(const dosm_def *d, const dosm_host *h,
-                                 const dosm_instance *inst,
-                                 dosm_instance *order, int32_t event,
-                                 int32_t expect, const dosm_request *req,
-                                 dosm_outcome *out, unsigned flags)
+                                 dosm_instance *inst, step_what what,
+                                 const dosm_request *req, dosm_outcome *out)
 {
+    dosm_instance *order = what.flags & STEP_APPLY ? inst : NULL;
+    int32_t event = what.step, expect = -1;
     dosm_outcome local;
     choice c;
     int code;
@@ -637,75 +679,91 @@ static NOINLINE int step_checked(const dosm_def *d, const dosm_host *h,
         out = &local;
     if (event == STEP_MISSING)
         return missing_event(d, req, out);
-    if (!host_fits(d, h))
-        return dosm__outcome_host(d, h, out);
-    if ((code = outcome_begin(d, inst, out)) != DOSM_OK)
+    if (!made_for(d, h, req))
+        return dosm__outcome_foreign(d, h, req, out);
+    /* no clearing: every answer below writes the whole outcome */
+    if ((code = instance_check(d, inst)) != DOSM_OK) {
+        dosm__outcome_refuse(d, inst, code, out);
         return code;
+    }
     if (!req)
         return missing_event(d, req, out);
-    code = decide(d, h, inst, order, event, expect, req, flags, &c, out);
-    if (code == DOSM_OK)
-        return take(d, h, inst, order, c.trans, c.target, req, out);
-    if (order && (flags & STEP_REPORT) && DOSM_IS_REJECTION(code))
-        return reject(d, h, order,
-                      event >= 0 && (uint32_t)event < d->event_count
-                          ? d->events[event].name
-                          : unknown_name(req),
-                      req, out);
-    return code;
+    if (what.flags & STEP_EXPECT) {
+        expect = what.step;
+        event = d->trans[expect].event;
+    }
+    decide(d, h, inst, order, event, expect, req, what.flags, &c, out);
+    return conclude(d, h, inst, order, event, c, req, out, what.flags);
 }
 
-/* The cell of a plain step from inst: a dense table, a host made for d, a
- * known event, a request without timer or payload, an instance whose
- * states are in the definition (previous a leaf) and whose seq can count
- * one more step, and a cell that holds its step (compiler.c: the event's
- * first candidate there has no guard and a fixed target, the event no
- * payload, the state is no parent). NULL otherwise. */
-static inline const cell *plain_cell(const dosm_def *d, const dosm_host *h,
+/* A clean cell's step whose guards (or `to: previous`) choose it: the
+ * checks step_checked makes first have passed inline. */
+static NOINLINE int step_chosen(const dosm_def *d, const dosm_host *h,
+                                dosm_instance *inst, step_what what,
+                                const dosm_request *req, dosm_outcome *out)
+{
+    dosm_instance *order = what.flags & STEP_APPLY ? inst : NULL;
+    dosm_outcome local;
+    choice c;
+    if (!out)
+        out = &local;
+    chosen(d, h, inst, order, what.step, req, &c, out);
+    return conclude(d, h, inst, order, what.step, c, req, out, what.flags);
+}
+
+/* The cell of a clean step from inst, or NULL: a dense table, a host
+ * made for d, a known event, a request without timer or payload, an
+ * instance whose states are in the definition (previous a leaf) and whose
+ * seq can count one more step. The cell says the rest (compiler.c): a
+ * plain one holds the step; CELL_CHOOSE has guards or `to: previous` to
+ * read; CELL_SCREEN (a payload, a parent state) needs step_checked. */
+static inline const cell *clean_cell(const dosm_def *d, const dosm_host *h,
                                      const dosm_instance *inst,
                                      int32_t event, const dosm_request *req)
 {
-    const cell *cl;
-    if (!d || !d->cell || !host_fits(d, h) || !inst || !req || req->timer ||
-        req->payload || (uint32_t)event >= d->event_count ||
+    if (!d || !inst || !req || !d->cell || req->timer || req->payload ||
+        !made_for(d, h, req) || (uint32_t)event >= d->event_count ||
         inst->state >= d->state_count || !previous_fits(d, inst) ||
         inst->seq == UINT32_MAX)
         return NULL;
-    cl = &d->cell[(size_t)inst->state * d->event_count + (uint32_t)event];
-    return cl->to >= 0 ? cl : NULL;
+    return &d->cell[(size_t)inst->state * d->event_count + (uint32_t)event];
 }
 
-/* The path every step takes. order is the host's instance to move (inst
- * itself), or NULL to describe the step only (try); a plain cell's step is
- * taken on sight, everything else is checked out of line. */
+/* The path every step takes: a plain cell's step is taken on sight, a
+ * clean one's chosen out of line, everything else checked out of line. `step` and flags: see
+ * step_what; try, which never moves inst, casts its const away. */
 static ALWAYS_INLINE int step(const dosm_def *d, const dosm_host *h,
-                              const dosm_instance *inst,
-                              dosm_instance *order, int32_t event,
-                              int32_t expect, const dosm_request *req,
-                              dosm_outcome *out, unsigned flags)
+                              dosm_instance *inst, int32_t step,
+                              const dosm_request *req, dosm_outcome *out,
+                              unsigned flags)
 {
+    step_what what;
     const cell *cl;
     if (flags & STEP_BY_NAME)
-        event = d && req && req->event ? dosm_event_find(d, req->event)
-                                       : STEP_MISSING;
-    cl = plain_cell(d, h, inst, event, req);
-    if (cl && (expect < 0 || expect == (int32_t)d->cand[cl->first - 1]))
-        return take(d, h, inst, order, (int32_t)d->cand[cl->first - 1],
-                    cl->to, req, out);
-    return step_checked(d, h, inst, order, event, expect, req, out, flags);
+        step = d && req && req->event ? dosm_event_find(d, req->event)
+                                      : STEP_MISSING;
+    cl = flags & STEP_EXPECT ? NULL : clean_cell(d, h, inst, step, req);
+    if (cl && cl->to >= 0)
+        return take(d, h, inst, flags & STEP_APPLY ? inst : NULL,
+                    (int32_t)d->cand[cl->first - 1], cl->to, req, out);
+    what.step = step;
+    what.flags = flags;
+    if (cl && cl->to == CELL_CHOOSE)
+        return step_chosen(d, h, inst, what, req, out);
+    return step_checked(d, h, inst, what, req, out);
 }
 
 int dosm__step(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
-               int32_t event, int32_t expect, const dosm_request *req,
-               dosm_outcome *out, unsigned flags)
+               int32_t what, const dosm_request *req, dosm_outcome *out,
+               unsigned flags)
 {
-    return step(d, h, inst, inst, event, expect, req, out, flags);
+    return step(d, h, inst, what, req, out, flags);
 }
 
 int dosm_fire(const dosm_def *d, const dosm_host *h, dosm_instance *inst,
               const dosm_request *req, dosm_outcome *outcome)
 {
-    return step(d, h, inst, inst, STEP_MISSING, -1, req, outcome,
+    return step(d, h, inst, STEP_MISSING, req, outcome,
                 STEP_FIRE | STEP_BY_NAME);
 }
 
@@ -714,14 +772,13 @@ int dosm_fire_index(const dosm_def *d, const dosm_host *h,
                     dosm_outcome *outcome)
 {
     /* an index below -1 is unknown, not missing */
-    return step(d, h, inst, inst, event < 0 ? -1 : event, -1, req, outcome,
-                STEP_FIRE);
+    return step(d, h, inst, event < 0 ? -1 : event, req, outcome, STEP_FIRE);
 }
 
 int dosm_try(const dosm_def *d, const dosm_host *h, const dosm_instance *inst,
              const dosm_request *req, dosm_outcome *outcome)
 {
-    return step(d, h, inst, NULL, STEP_MISSING, -1, req, outcome,
+    return step(d, h, (dosm_instance *)inst, STEP_MISSING, req, outcome,
                 STEP_SCREEN | STEP_BY_NAME);
 }
 
@@ -733,7 +790,7 @@ size_t dosm_choices(const dosm_def *d, const dosm_host *h,
     uint32_t k, stop;
     int32_t taken = -1; /* of the current event: the transition fire takes */
     size_t n = 0;
-    if (!instance_valid(d, inst) || !host_fits(d, h))
+    if (!instance_valid(d, inst) || !made_for(d, h, req))
         return 0;
     s = &d->hot[inst->state];
     stop = s->cand_first + s->cand_count;

@@ -247,5 +247,5 @@ int dosm_restart(const dosm_def *d, dosm_instance *inst, int64_t now,
     dosm_request req;
     memset(&req, 0, sizeof req);
     req.now = now;
-    return dosm__step(d, NULL, inst, STEP_FALLBACK, -1, &req, outcome, 0);
+    return dosm__step(d, NULL, inst, STEP_FALLBACK, &req, outcome, STEP_APPLY);
 }

@@ -123,6 +123,33 @@ static void test_host_and_path_sweep(void **state)
     dosm_def_free(def);
 }
 
+/* Preparing attributes makes two allocations; each failure leaves
+ * nothing behind and says DOSM_E_NOMEM. */
+static void test_prepare_sweep(void **state)
+{
+    static const dosm_pair pairs[] = {{"units", "3"}, {"site", "lab"}};
+    const dosm_values values = {pairs, 2, NULL, NULL};
+    dosm_def *def = load_lab();
+    test_alloc t;
+    dosm_allocator a = test_allocator(&t);
+    dosm_attributes *pa;
+    long n;
+    (void)state;
+    for (n = 1;; n++) {
+        memset(&t, 0, sizeof t);
+        t.fail_at = n;
+        if (dosm_attributes_prepare(def, &values, &a, &pa) == DOSM_OK)
+            break;
+        assert_null(pa);
+        assert_int_equal(t.live, 0);
+    }
+    assert_int_equal(n, 3); /* two allocations, each failed once */
+    assert_int_equal(t.live, 2);
+    dosm_attributes_free(pa);
+    assert_int_equal(t.live, 0);
+    dosm_def_free(def);
+}
+
 /* Searches allocate through the definition's allocator. */
 static void test_reconcile_sweep(void **state)
 {
@@ -201,6 +228,7 @@ int main(void)
         cmocka_unit_test(test_load_sweep_shipped),
         cmocka_unit_test(test_failing_load_with_errors_does_not_leak),
         cmocka_unit_test(test_host_and_path_sweep),
+        cmocka_unit_test(test_prepare_sweep),
         cmocka_unit_test(test_reconcile_sweep),
         cmocka_unit_test(test_fire_does_not_allocate),
     };

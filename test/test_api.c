@@ -592,6 +592,17 @@ static void test_every_function_takes_null(void **state)
     assert_int_equal(dosm_decode(def, "api@2.0:NEW#0", NULL, NULL), DOSM_E_ARG);
     assert_int_equal(dosm_deadline_get(NULL, &inst, 0, &dl), DOSM_E_ARG);
     assert_int_equal(dosm_deadline_get(def, NULL, 0, &dl), DOSM_E_ARG);
+    /* prepared attributes */
+    {
+        dosm_attributes *pa = (dosm_attributes *)&out; /* overwritten */
+        assert_int_equal(dosm_attributes_prepare(NULL, NULL, NULL, &pa),
+                         DOSM_E_ARG);
+        assert_null(pa);
+        assert_int_equal(dosm_attributes_prepare(def, NULL, NULL, NULL),
+                         DOSM_E_ARG);
+        dosm_attributes_free(NULL);
+        assert_null(dosm_attributes_values(NULL));
+    }
     /* hosts */
     assert_null(dosm_host_new(NULL, NULL));
     dosm_host_free(NULL);
@@ -795,6 +806,78 @@ static void test_a_host_of_another_definition_is_refused(void **state)
     dosm_def_free(other);
 }
 
+/* Prepared attributes are read once, when prepared: a lookup callback is
+ * asked then and never again, later changes to the pairs are not seen,
+ * and a set made for another definition is refused like such a host. */
+static int lookups_made;
+
+static const char *units_lookup(void *user, const char *name)
+{
+    (void)user;
+    lookups_made++;
+    return strcmp(name, "units") == 0 ? "7" : NULL;
+}
+
+static void test_prepared_attributes_are_read_once(void **state)
+{
+    dosm_pair pairs[] = {{"tier", "premium"}};
+    dosm_values values = {pairs, 1, units_lookup, NULL};
+    dosm_attributes *pa, *foreign;
+    dosm_def *other = load_text(api_yaml);
+    dosm_instance inst = at("WORK", NULL, 3);
+    dosm_request r = request("ship", NULL, NULL);
+    dosm_pair tracking[] = {{"tracking", "1Z"}};
+    dosm_values payload = {tracking, 1, NULL, NULL};
+    dosm_outcome out;
+    dosm_choice c[4];
+    size_t n = 7;
+    dosm_step st[4];
+    (void)state;
+    assert_int_equal(dosm_attributes_prepare(def, &values, NULL, &pa), DOSM_OK);
+    assert_int_equal(lookups_made, 1); /* units; tier was a pair */
+    pairs[0].value = "basic";          /* not seen: the set has a copy */
+    {
+        /* what callbacks see: values whose lookup answers the text */
+        const dosm_values *v = dosm_attributes_values(pa);
+        assert_int_equal(v->count, 0);
+        assert_string_equal(v->lookup(v->lookup_user, "units"), "7");
+        assert_string_equal(v->lookup(v->lookup_user, "tier"), "premium");
+        assert_null(v->lookup(v->lookup_user, "nope"));
+    }
+    r.attributes = dosm_attributes_values(pa);
+    r.payload = &payload;
+    assert_int_equal(dosm_try(def, NULL, &inst, &r, &out), DOSM_OK);
+    r.event = "check"; /* tier == premium, from the set; check has no
+                        * payload */
+    assert_int_equal(dosm_fire(def, NULL, &inst, &r, &out), DOSM_R_PAYLOAD);
+    r.payload = NULL;
+    assert_int_equal(dosm_fire(def, NULL, &inst, &r, &out), DOSM_OK);
+    assert_int_equal(inst.state, S("ALT"));
+    assert_int_equal(lookups_made, 1);
+    /* another definition's set */
+    assert_int_equal(dosm_attributes_prepare(other, &values, NULL, &foreign),
+                     DOSM_OK);
+    inst = at("WORK", NULL, 3);
+    r.attributes = dosm_attributes_values(foreign);
+    assert_int_equal(dosm_fire(def, NULL, &inst, &r, &out), DOSM_E_ARG);
+    assert_string_equal(out.text, "the prepared attributes were made for "
+                                  "workflow api@2, not api");
+    assert_int_equal(inst.state, S("WORK"));
+    r.event = "hold"; /* a plain step refuses it too */
+    assert_int_equal(dosm_fire(def, NULL, &inst, &r, &out), DOSM_E_ARG);
+    assert_int_equal(dosm_try(def, NULL, &inst, &r, &out), DOSM_E_ARG);
+    assert_int_equal(dosm_choices(def, NULL, &inst, &r, c, 4), 0);
+    assert_int_equal(dosm_path(def, NULL, &inst, S("HOLD"), &r, st, 4, &n,
+                               &out),
+                     DOSM_E_ARG);
+    assert_int_equal(dosm_reconcile(def, NULL, &inst, "HOLD", &r, &out),
+                     DOSM_E_ARG);
+    assert_int_equal(inst.state, S("WORK"));
+    dosm_attributes_free(foreign);
+    dosm_attributes_free(pa);
+    dosm_def_free(other);
+}
+
 static void test_external_ties_follow_transition_order(void **state)
 {
     /* Y is written before X; the transition to X comes first */
@@ -896,6 +979,7 @@ int main(void)
         cmocka_unit_test(test_no_state_is_one_sentinel),
         cmocka_unit_test(test_replay_checks_effects),
         cmocka_unit_test(test_a_host_of_another_definition_is_refused),
+        cmocka_unit_test(test_prepared_attributes_are_read_once),
         cmocka_unit_test(test_external_ties_follow_transition_order),
         cmocka_unit_test(test_odd_inputs_keep_the_contract),
     };

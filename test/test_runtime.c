@@ -697,89 +697,297 @@ static void test_try_options_and_lookup(void **state)
     assert_int_equal(opts[0].code, DOSM_R_MISSING_ATTR);
 }
 
-/* Fire takes a plain cell's step on sight and a guarded cell's through
- * choose_step, both read from the compiled table. A request that carries a
- * payload, even an empty one, goes through decide instead, which screens
- * it and chooses among the candidates without the table's verdict. Every
- * leaf state, with and without a previous state, every event, with
- * attributes that pass the guards and with none: fire both ways (and try
- * the screened way, and fire without an outcome) and compare the code,
- * the instance and the whole outcome. */
-static void test_fast_and_general_paths_agree(void **state)
+/* ---- the lab workflow against a reference model ---- */
+
+/* test/defs/good/lab.yaml written again from states/README.md, not from
+ * lib/: its transitions in file order, each guard as a function of the
+ * attributes. Each test value is given with what it means: for each
+ * attribute, absent, values that read (and whether they pass the guard's
+ * test) and one that does not read as its type. */
+enum { ABSENT, PASS, FAIL, BAD }; /* what an attribute value is to a test */
+typedef struct model_attrs {
+    const char *text[5]; /* software_version, scan_type, units, rush, site */
+    int meaning[5];      /* in 2.1..2.3.1, == full_arch, <= 4, true, != 'remote' */
+} model_attrs;
+
+static const char *const attr_names[5] = {"software_version", "scan_type",
+                                          "units", "rush", "site"};
+static const char *const attr_texts[5][4] = {
+    {NULL, "2.2", "3.0", "2.x"}, {NULL, "full_arch", "quick", "other"},
+    {NULL, "3", "9", "many"},    {NULL, "true", "false", "yes"},
+    {NULL, "lab", "remote", NULL}};
+
+/* A guard's verdict: it holds, it does not, or it read an attribute that
+ * is missing or bad (README: then it is false as a whole, and the refusal
+ * names a missing one). */
+typedef struct verdict {
+    int holds, missing, bad;
+} verdict;
+
+static int model_test(const model_attrs *a, int k, verdict *v)
 {
-    static const dosm_pair pairs[] = {
-        {"software_version", "2.2"}, {"scan_type", "full_arch"},
-        {"units", "3"}, {"rush", "true"}, {"site", "remote"}};
-    const dosm_values attrs = {pairs, 5, NULL, NULL};
-    const dosm_values empty = {NULL, 0, NULL, NULL};
-    int s, e, p, a, compared = 0, accepted = 0;
+    if (a->meaning[k] == ABSENT || a->meaning[k] == BAD) {
+        v->missing |= a->meaning[k] == ABSENT;
+        v->bad |= a->meaning[k] == BAD;
+        v->holds = -1;
+        return 0;
+    }
+    return a->meaning[k] == PASS;
+}
+
+/* Guards 1-4 of lab.yaml, read left to right with `and`/`or` stopping as
+ * soon as the answer is known. */
+static verdict model_guard(int guard, const model_attrs *a, int files_ok)
+{
+    verdict v = {1, 0, 0};
+    int r = 1;
+    switch (guard) {
+    case 1: /* software_version in 2.1..2.3.1 and scan_type == full_arch */
+    case 2: /* not (the same) */
+        r = model_test(a, 0, &v) && model_test(a, 1, &v);
+        if (guard == 2)
+            r = !r;
+        break;
+    case 3: /* files_ok and (units <= 4 or rush) */
+        r = files_ok && (model_test(a, 2, &v) || model_test(a, 3, &v));
+        break;
+    case 4: /* site != 'remote' */
+        r = model_test(a, 4, &v);
+        break;
+    }
+    v.holds = v.holds < 0 ? 0 : r;
+    return v;
+}
+
+typedef struct model_trans {
+    const char *event, *from[3], *to; /* to NULL: previous */
+    int guard;
+} model_trans;
+
+static const model_trans lab_model[] = {
+    {"scan", {"NEW"}, "SCANNING", 0},
+    {"scanned", {"SCANNING"}, "OPTIMIZING", 1},
+    {"scanned", {"SCANNING"}, "REVIEW", 2},
+    {"optimized", {"OPTIMIZING"}, "REVIEW", 0},
+    {"approve", {"REVIEW"}, "DESIGN", 3},
+    {"upload", {"DESIGN"}, "UPLOADING", 0},
+    {"uploaded", {"UPLOADING"}, "MILLING", 0},
+    {"overdue", {"MILLING"}, "MILLING", 0},
+    {"ship", {"MILLING"}, "SHIPPED", 0},
+    {"hold", {"SCANNING", "REVIEW", "PRODUCTION"}, "ON_HOLD", 0},
+    {"resume", {"ON_HOLD"}, NULL, 0},
+    {"cancel", {"PRODUCTION"}, "CANCELLED", 4},
+    {"cancel", {"NEW", "ON_HOLD"}, "CANCELLED", 0},
+    {"split", {"DESIGN"}, "MIXED", 0},
+    {"approve", {"MIXED"}, "DESIGN", 0},
+};
+
+static int model_lists(const model_trans *t, const char *state)
+{
+    int i;
+    for (i = 0; i < 3 && t->from[i]; i++)
+        if (strcmp(t->from[i], state) == 0)
+            return 1;
+    return 0;
+}
+
+/* What firing `event` from (state, previous) does: the code, the
+ * transition (document index) and the target state id. Payload: 0 none,
+ * 1 a tracking number, 2 a field no event has. */
+typedef struct model_answer {
+    int code, transition;
+    const char *to;
+} model_answer;
+
+static model_answer model_fire(const char *state, const char *previous,
+                               const char *event, const model_attrs *a,
+                               int files_ok, int payload, uint32_t seq)
+{
+    static const char *const production[] = {"DESIGN", "MILLING", "UPLOADING"};
+    const char *groups[2] = {state, NULL};
+    model_answer m = {DOSM_R_NOT_ALLOWED, -1, NULL};
+    int g, i, first = -1, missing = 0;
+    for (i = 0; i < 3; i++)
+        if (strcmp(state, production[i]) == 0)
+            groups[1] = "PRODUCTION";
+    if (strcmp(state, "SHIPPED") == 0 || strcmp(state, "CANCELLED") == 0) {
+        m.code = DOSM_R_FINAL;
+        return m;
+    }
+    for (g = 0; g < 2 && groups[g] && m.transition < 0; g++)
+        for (i = 0; i < (int)(sizeof lab_model / sizeof lab_model[0]); i++) {
+            const model_trans *t = &lab_model[i];
+            verdict v;
+            if (strcmp(t->event, event) != 0 || !model_lists(t, groups[g]))
+                continue;
+            if (first < 0)
+                first = i;
+            v = model_guard(t->guard, a, files_ok);
+            missing |= v.missing;
+            if (v.holds) {
+                m.transition = i;
+                m.to = t->to ? t->to : previous;
+                break;
+            }
+        }
+    if (m.transition < 0) {
+        if (first >= 0)
+            m.code = missing ? DOSM_R_MISSING_ATTR : DOSM_R_GUARD;
+        return m;
+    }
+    if (!m.to)
+        m.code = DOSM_R_NO_HISTORY;
+    else if (strcmp(event, "ship") == 0 ? payload != 1 : payload != 0)
+        m.code = DOSM_R_PAYLOAD;
+    else if (seq == UINT32_MAX)
+        m.code = DOSM_R_SEQ_LIMIT;
+    else
+        m.code = DOSM_OK;
+    return m;
+}
+
+/* One answer of the library against the model's. */
+static void check_answer(const model_answer *m, int code,
+                         const dosm_instance *before,
+                         const dosm_instance *after, const dosm_outcome *out)
+{
+    assert_int_equal(code, m->code);
+    if (out) {
+        assert_int_equal(out->code, m->code);
+        if (code == DOSM_OK || code == DOSM_R_NO_HISTORY ||
+            code == DOSM_R_PAYLOAD || code == DOSM_R_SEQ_LIMIT)
+            assert_int_equal(out->transition, m->transition);
+        assert_true((code == DOSM_OK) == (out->text[0] == '\0'));
+    }
+    if (!after)
+        return;
+    if (code != DOSM_OK) {
+        assert_memory_equal(after, before, sizeof *after);
+        return;
+    }
+    assert_string_equal(dosm_state_id(def, after->state), m->to);
+    assert_int_equal(after->seq, before->seq + 1);
+    assert_int_equal(after->previous, after->state == before->state
+                                          ? before->previous
+                                          : (int16_t)before->state);
+    if (out) {
+        assert_string_equal(out->record.from,
+                            dosm_state_id(def, before->state));
+        assert_string_equal(out->record.to, m->to);
+        assert_int_equal(out->record.seq, after->seq);
+    }
+}
+
+/* Every leaf state, with and without a previous state, at an ordinary seq
+ * and at the last one, every event, payloads, named guard answers and
+ * attribute values that pass, fail, are missing or do not read: fire by
+ * name and by index, with and without an outcome and a host, and try,
+ * each with the attributes as text and prepared, against the model; the
+ * prepared ones also give exactly the text attributes' sentences. */
+static void test_lab_against_model(void **state)
+{
+    int yes = 1;
+    dosm_host *h = dosm_host_new(def, NULL);
+    long compared = 0, accepted = 0;
+    int s, e, p, pay, combo, answers, last;
     (void)state;
-    for (s = 0; s < (int)dosm_state_count(def); s++)
-        for (p = -1; p < 1; p++)
+    assert_non_null(h);
+    assert_int_equal(dosm_host_bind_guard(h, "files_ok", files_ok, &yes),
+                     DOSM_OK);
+    /* each guard reads two attributes at most (site alone): their every
+     * pair of values, site's cycled */
+    for (combo = 0; combo < 4 * 4 * 4 * 4; combo++) {
+        model_attrs a;
+        dosm_pair pairs[5];
+        dosm_values values = {pairs, 0, NULL, NULL};
+        dosm_attributes *prepared;
+        int k, c = combo;
+        for (k = 0; k < 5; k++) {
+            int pick = k == 4 ? combo % 3 : c % 4;
+            c /= 4;
+            a.text[k] = attr_texts[k][pick];
+            a.meaning[k] = pick == 0 ? ABSENT
+                           : k == 4  ? (pick == 1 ? PASS : FAIL)
+                                     : pick; /* PASS, FAIL, BAD */
+            if (a.text[k]) {
+                pairs[values.count].name = attr_names[k];
+                pairs[values.count++].value = a.text[k];
+            }
+        }
+        assert_int_equal(dosm_attributes_prepare(def, &values, NULL, &prepared),
+                         DOSM_OK);
+        for (s = 0; s < (int)dosm_state_count(def); s++)
             for (e = 0; e < (int)dosm_event_count(def); e++)
-                for (a = 0; a < 2; a++) {
-                    dosm_state_info si;
-                    dosm_instance fast = dosm_instance_initial(def), screened,
-                                  quiet;
-                    dosm_request req, with_payload;
-                    dosm_outcome out, out2, tried;
+                for (p = 0; p < 2; p++)
+                    for (pay = 0; pay < 3; pay++)
+                        for (answers = 0; answers < 2; answers++)
+                            for (last = 0; last < 2; last++) {
+                dosm_state_info si;
+                static const dosm_pair tracking[] = {{"tracking_number", "1Z"}};
+                static const dosm_pair bogus[] = {{"bogus", "x"}};
+                const dosm_values payloads[2] = {{tracking, 1, NULL, NULL},
+                                                 {bogus, 1, NULL, NULL}};
+                const dosm_host *host = answers ? h : NULL;
+                dosm_instance inst = dosm_instance_initial(def);
+                model_answer m;
+                int how;
+                char text[DOSM_TEXT_MAX] = "";
+                assert_int_equal(dosm_state_get(def, s, &si), DOSM_OK);
+                if (si.is_parent)
+                    continue;
+                /* the busiest combinations only where guards read them */
+                if (combo && strcmp(dosm_event_name(def, e), "scanned") &&
+                    strcmp(dosm_event_name(def, e), "approve") &&
+                    strcmp(dosm_event_name(def, e), "cancel"))
+                    continue;
+                inst.state = (uint16_t)s;
+                inst.previous = p ? (int16_t)S("REVIEW") : DOSM_NO_STATE;
+                inst.seq = last ? UINT32_MAX : 5;
+                m = model_fire(si.id, p ? "REVIEW" : NULL,
+                               dosm_event_name(def, e), &a, answers, pay,
+                               inst.seq);
+                for (how = 0; how < 8; how++) {
+                    dosm_request req;
+                    dosm_instance after = inst;
+                    dosm_outcome out;
                     int code;
-                    assert_int_equal(dosm_state_get(def, s, &si), DOSM_OK);
-                    if (si.is_parent)
-                        continue;
-                    fast.state = (uint16_t)s;
-                    fast.previous = p < 0 ? DOSM_NO_STATE : (int16_t)S("REVIEW");
-                    screened = quiet = fast;
                     memset(&req, 0, sizeof req);
                     req.event = dosm_event_name(def, e);
-                    req.attributes = a ? &attrs : NULL;
-                    req.now = 1000;
-                    with_payload = req;
-                    with_payload.payload = &empty;
-                    code = dosm_try(def, NULL, &fast, &with_payload, &tried);
-                    assert_int_equal(
-                        dosm_fire_index(def, NULL, &fast, e, &req, &out), code);
-                    assert_int_equal(dosm_fire_index(def, NULL, &screened, e,
-                                                     &with_payload, &out2),
-                                     code);
-                    assert_int_equal( /* no outcome: a local one */
-                        dosm_fire_index(def, NULL, &quiet, e, &req, NULL),
-                        code);
-                    assert_memory_equal(&fast, &screened, sizeof fast);
-                    assert_memory_equal(&fast, &quiet, sizeof fast);
-                    assert_int_equal(out.code, out2.code);
-                    assert_int_equal(out.transition, out2.transition);
-                    assert_int_equal(out.transition, tried.transition);
-                    assert_string_equal(out.text, out2.text);
-                    assert_string_equal(out.text, tried.text);
-                    assert_int_equal(out.has_deadline, out2.has_deadline);
-                    if (out.has_deadline) {
-                        assert_true(out.deadline.at == out2.deadline.at);
-                        assert_string_equal(out.deadline.event,
-                                            out2.deadline.event);
-                        assert_int_equal(out.deadline.seq, out2.deadline.seq);
+                    req.payload = pay ? &payloads[pay - 1] : NULL;
+                    req.attributes = how & 1 ? dosm_attributes_values(prepared)
+                                             : &values;
+                    switch (how >> 1) {
+                    case 0:
+                        code = dosm_fire(def, host, &after, &req, &out);
+                        check_answer(&m, code, &inst, &after, &out);
+                        break;
+                    case 1:
+                        code = dosm_fire_index(def, host, &after, e, &req, &out);
+                        check_answer(&m, code, &inst, &after, &out);
+                        break;
+                    case 2:
+                        code = dosm_fire_index(def, host, &after, e, &req, NULL);
+                        check_answer(&m, code, &inst, &after, NULL);
+                        continue;
+                    default:
+                        code = dosm_try(def, host, &inst, &req, &out);
+                        check_answer(&m, code, &inst, NULL, &out);
+                        break;
                     }
-                    if (code == DOSM_OK) {
-                        assert_string_equal(out.record.from, out2.record.from);
-                        assert_string_equal(out.record.event, out2.record.event);
-                        assert_string_equal(out.record.to, out2.record.to);
-                        assert_string_equal(out.record.to, tried.record.to);
-                        assert_string_equal(out.record.to,
-                                            dosm_state_id(def, fast.state));
-                        assert_int_equal(out.record.seq, out2.record.seq);
-                        assert_true(out.record.time == out2.record.time);
-                        assert_int_equal(out.record.effect_count,
-                                         out2.record.effect_count);
-                        assert_ptr_equal(out.record.effects,
-                                         out2.record.effects);
-                        accepted++;
-                    }
+                    if (how == 0)
+                        snprintf(text, sizeof text, "%s", out.text);
+                    else
+                        assert_string_equal(out.text, text);
                     compared++;
                 }
-    assert_int_equal(compared, 11 * 2 * 12 * 2); /* 11 leaves, 12 events */
-    /* in each of the four runs 14 steps (SCANNING's scanned needs the
-     * attributes, ON_HOLD's resume the previous state, ship a payload) */
-    assert_int_equal(accepted, 4 * 14 + 2 + 2);
+                accepted += m.code == DOSM_OK;
+            }
+        dosm_attributes_free(prepared);
+    }
+    dosm_host_free(h);
+    /* every combination was compared, the accepted ones counted */
+    assert_int_equal(compared, 1230768);
+    assert_int_equal(accepted, 4686);
 }
 
 static void test_bad_calls(void **state)
@@ -887,7 +1095,7 @@ int main(void)
         cmocka_unit_test(test_reentrancy_detected),
         cmocka_unit_test(test_host_check),
         cmocka_unit_test(test_try_options_and_lookup),
-        cmocka_unit_test(test_fast_and_general_paths_agree),
+        cmocka_unit_test(test_lab_against_model),
         cmocka_unit_test(test_bad_calls),
         cmocka_unit_test(test_sort_key_follows_rank),
         cmocka_unit_test(test_deepest_nesting),

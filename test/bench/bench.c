@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "counting_alloc.h"
 #include "itero_switch.h"
+#include "vivo_switch.h"
 #include "worst.h"
 
 #include <dosm.h>
@@ -121,7 +122,7 @@ typedef struct workload {
     test_alloc heap;
     dosm_allocator alloc;
     const char **walk;  /* event names; NULL means "back to the initial" */
-    int is_itero;
+    int is_itero, is_vivo; /* the workloads with a hand-written switch */
 } workload;
 
 static const dosm_pair attributes[] = {
@@ -192,6 +193,7 @@ typedef struct walk_input {
     const int *events;          /* by index; -1: back to the initial */
     const unsigned char *ships; /* steps that carry a payload */
     int with_outcome;
+    const dosm_attributes *prepared; /* or NULL: the attributes as text */
 } walk_input;
 
 static NOINLINE long pass_by_name(const walk_input *in)
@@ -223,18 +225,21 @@ static NOINLINE long pass_by_index(const walk_input *in)
     workload *w = in->w;
     dosm_instance inst = dosm_instance_initial(w->def);
     dosm_outcome out;
+    dosm_outcome *to = in->with_outcome ? &out : NULL;
     dosm_request req = request(NULL);
     dosm_values payload = {payload_pairs, 1, NULL, NULL};
+    const dosm_values *carried[2] = {NULL, &payload};
     long fires = 0;
     int i;
+    if (in->prepared)
+        req.attributes = dosm_attributes_values(in->prepared);
     for (i = 0; i < walk_len; i++) {
         if (in->events[i] < 0) {
             inst = dosm_instance_initial(w->def);
             continue;
         }
-        req.payload = in->ships[i] ? &payload : NULL;
-        if (dosm_fire_index(w->def, NULL, &inst, in->events[i], &req,
-                            in->with_outcome ? &out : NULL) != DOSM_OK)
+        req.payload = carried[in->ships[i]];
+        if (dosm_fire_index(w->def, NULL, &inst, in->events[i], &req, to))
             die("%s: step %d rejected", w->name, i);
         fires++;
     }
@@ -243,19 +248,24 @@ static NOINLINE long pass_by_index(const walk_input *in)
 
 static volatile int sink;
 
-/* The same walk through the hand-written switch (iTero only). */
+/* The same walk through the hand-written switch (iTero and Vivo). Vivo's
+ * reads the attributes' text, as its guards do; iTero's takes
+ * physical_model as a number. */
 static NOINLINE long pass_switch(const walk_input *in)
 {
-    int state = IT_SCANNING, i;
+    const vivo_attrs text = {"2.2", "full_arch", NULL}; /* as `attributes` */
+    int vivo = in->w->is_vivo, first = vivo ? VS_NEW : IT_SCANNING;
+    int state = first, i;
     uint32_t seq = 0;
     long fires = 0;
     for (i = 0; i < walk_len; i++) {
         int to;
         if (in->events[i] < 0) {
-            state = IT_SCANNING;
+            state = first;
             continue;
         }
-        to = itero_switch_fire(state, in->events[i], 1);
+        to = vivo ? vivo_switch_fire(state, in->events[i], &text)
+                  : itero_switch_fire(state, in->events[i], 1);
         if (to < 0)
             die("switch rejected step %d", i);
         state = to;
@@ -274,22 +284,40 @@ static double timed(long (*pass)(const walk_input *), const walk_input *in)
     return (now() - t0) * 1e9 / (double)(fires ? fires : 1);
 }
 
+/* A median with its range. */
+typedef struct spread {
+    double median, lo, hi;
+} spread;
+
+static spread spread_of(double *v, int n)
+{
+    spread sp;
+    sp.median = median(v, n); /* sorts v */
+    sp.lo = v[0];
+    sp.hi = v[n - 1];
+    return sp;
+}
+
+/* ns per fire, and the per-run ratios (medians of ratios, not ratios of
+ * medians); the switch's only for iTero and Vivo. */
 typedef struct fire_times {
-    double by_name, by_index, by_switch; /* medians, ns per fire */
-    double name_ratio, index_ratio;      /* medians of per-run ratios */
+    spread by_name, by_index, prepared, by_switch;
+    spread index_ratio, prepared_ratio, name_ratio; /* by name / by index */
+    int has_switch;
 } fire_times;
 
-/* One run: the three walks back to back, so a machine that slows down
- * slows all three. */
+/* One run: the walks back to back, so a machine that slows down slows
+ * them all. */
 typedef struct walks {
-    walk_input fire, sw;
-    double name, index, by_switch;
+    walk_input fire, prepared, sw;
+    double name, index, with_prepared, by_switch;
 } walks;
 
 static void run_walks(walks *k)
 {
     k->name = timed(pass_by_name, &k->fire);
     k->index = timed(pass_by_index, &k->fire);
+    k->with_prepared = timed(pass_by_index, &k->prepared);
     k->by_switch = k->sw.events ? timed(pass_switch, &k->sw) : 1;
 }
 
@@ -320,12 +348,14 @@ static void walk_inputs(workload *w, walk_input *fire, walk_input *sw)
         events[i] = w->walk[i] ? dosm_event_find(w->def, w->walk[i]) : -1;
         ships[i] = w->walk[i] && strcmp(w->walk[i], "ship") == 0;
     }
-    if (w->is_itero) {
+    if (w->is_itero || w->is_vivo) {
+        const char *const *names = w->is_vivo ? vivo_event_names : itero_event_names;
+        int count = w->is_vivo ? VE_COUNT : EV_COUNT;
         sw_events = malloc((size_t)walk_len * sizeof *sw_events);
         for (i = 0; i < walk_len; i++) {
             sw_events[i] = -1;
-            for (e = 0; w->walk[i] && e < EV_COUNT; e++)
-                if (strcmp(w->walk[i], itero_event_names[e]) == 0)
+            for (e = 0; w->walk[i] && e < count; e++)
+                if (strcmp(w->walk[i], names[e]) == 0)
                     sw_events[i] = e;
         }
     }
@@ -333,6 +363,7 @@ static void walk_inputs(workload *w, walk_input *fire, walk_input *sw)
     fire->events = events;
     fire->ships = sw->ships = ships;
     fire->with_outcome = sw->with_outcome = 1;
+    fire->prepared = sw->prepared = NULL;
     sw->events = sw_events;
 }
 
@@ -345,32 +376,63 @@ static void walk_inputs_free(walk_input *fire, walk_input *sw)
 
 static fire_times measure_fire(workload *w)
 {
-    double name[MAX_RUNS], index[MAX_RUNS], sw[MAX_RUNS], rn[MAX_RUNS],
-        ri[MAX_RUNS];
-    long before = w->heap.count;
-    fire_times ft = {0, 0, 0, 0, 0};
+    double name[MAX_RUNS], index[MAX_RUNS], prep[MAX_RUNS], sw[MAX_RUNS],
+        ri[MAX_RUNS], rp[MAX_RUNS], rn[MAX_RUNS];
+    long before;
+    fire_times ft;
+    dosm_attributes *prepared;
     walks k;
     int r;
+    memset(&ft, 0, sizeof ft);
     walk_inputs(w, &k.fire, &k.sw);
+    if (dosm_attributes_prepare(w->def, &attrs, NULL, &prepared) != DOSM_OK)
+        die("cannot prepare the attributes");
+    k.prepared = k.fire;
+    k.prepared.prepared = prepared;
+    before = w->heap.count;
     for (r = 0; r < runs; r++) {
         run_walks_at(r % 8, &k);
         name[r] = k.name;
         index[r] = k.index;
+        prep[r] = k.with_prepared;
         sw[r] = k.by_switch;
-        rn[r] = name[r] / sw[r];
         ri[r] = index[r] / sw[r];
+        rp[r] = prep[r] / sw[r];
+        rn[r] = name[r] / index[r];
     }
     if (w->heap.count != before)
         die("FAIL: firing allocated %ld times in %s", w->heap.count - before, w->name);
-    ft.by_name = median(name, runs);
-    ft.by_index = median(index, runs);
+    ft.by_name = spread_of(name, runs);
+    ft.by_index = spread_of(index, runs);
+    ft.prepared = spread_of(prep, runs);
+    ft.name_ratio = spread_of(rn, runs);
     if (k.sw.events) {
-        ft.by_switch = median(sw, runs);
-        ft.name_ratio = median(rn, runs);
-        ft.index_ratio = median(ri, runs);
+        ft.has_switch = 1;
+        ft.by_switch = spread_of(sw, runs);
+        ft.index_ratio = spread_of(ri, runs);
+        ft.prepared_ratio = spread_of(rp, runs);
     }
+    dosm_attributes_free(prepared);
     walk_inputs_free(&k.fire, &k.sw);
     return ft;
+}
+
+/* The fire lines of the report: one workload against its switch. */
+static void print_fire(const char *name, const fire_times *ft)
+{
+    printf("fire, %s, ns (median of %d runs, range): switch %.2f (%.2f-%.2f), "
+           "by index %.1f (%.1f-%.1f), prepared %.1f (%.1f-%.1f), by name "
+           "%.1f (%.1f-%.1f)\n"
+           "  by index / switch %.2f (%.2f-%.2f), prepared / switch %.2f "
+           "(%.2f-%.2f), by name / by index %.2f (%.2f-%.2f)\n",
+           name, runs, ft->by_switch.median, ft->by_switch.lo, ft->by_switch.hi,
+           ft->by_index.median, ft->by_index.lo, ft->by_index.hi,
+           ft->prepared.median, ft->prepared.lo, ft->prepared.hi,
+           ft->by_name.median, ft->by_name.lo, ft->by_name.hi,
+           ft->index_ratio.median, ft->index_ratio.lo, ft->index_ratio.hi,
+           ft->prepared_ratio.median, ft->prepared_ratio.lo,
+           ft->prepared_ratio.hi, ft->name_ratio.median, ft->name_ratio.lo,
+           ft->name_ratio.hi);
 }
 
 /* Queries, checked not to allocate. */
@@ -654,7 +716,8 @@ static void lookups(void)
 /* ---- one operation, for instruction counts (instructions.sh) ---- */
 
 typedef enum op_kind {
-    OP_SWITCH, OP_INDEX, OP_INDEX_NULL, OP_NAME, OP_REPLAY, OP_CODEC,
+    OP_SWITCH, OP_INDEX, OP_INDEX_NULL, OP_PREPARED, OP_NAME, OP_REPLAY,
+    OP_CODEC,
     OP_LOAD, OP_LIBYAML, OP_LOOKUP
 } op_kind;
 
@@ -668,12 +731,15 @@ static const op ops[] = {
     {"switch", ITERO, OP_SWITCH},
     {"index", ITERO, OP_INDEX},
     {"index-null", ITERO, OP_INDEX_NULL},
+    {"prepared", ITERO, OP_PREPARED},
     {"name", ITERO, OP_NAME},
     {"index-10", "generated-10", OP_INDEX},
     {"index-10000", "generated-10000", OP_INDEX},
     {"name-10", "generated-10", OP_NAME},
     {"name-10000", "generated-10000", OP_NAME},
+    {"vivo-switch", "vivo", OP_SWITCH},
     {"vivo-index", "vivo", OP_INDEX},
+    {"vivo-prepared", "vivo", OP_PREPARED},
     {"replay", ITERO, OP_REPLAY},
     {"codec", ITERO, OP_CODEC},
     {"load-10", "generated-10", OP_LOAD},
@@ -711,6 +777,7 @@ static NOINLINE long op_run(const op *o, op_input *in)
     case OP_INDEX_NULL:
         in->fire.with_outcome = 0;
         return pass_by_index(&in->fire);
+    case OP_PREPARED: return pass_by_index(&in->fire);
     case OP_NAME: return pass_by_name(&in->fire);
     case OP_REPLAY: return pass_replay(&in->h);
     case OP_CODEC: return pass_codec(&in->h);
@@ -736,6 +803,7 @@ static void workload_open(workload *w, const char *name)
         snprintf(path, sizeof path, "%s/states/%s.yaml", DOSM_SOURCE_DIR, name);
         w->yaml = read_all(path, &w->len);
         w->is_itero = strcmp(name, ITERO) == 0;
+        w->is_vivo = strcmp(name, "vivo") == 0;
     }
     load_workload(w);
 }
@@ -744,6 +812,7 @@ static void workload_open(workload *w, const char *name)
 static int run_op(const char *name)
 {
     const op *o = NULL;
+    dosm_attributes *prepared = NULL;
     op_input in;
     workload w;
     size_t i;
@@ -761,7 +830,11 @@ static int run_op(const char *name)
         make_walk(&w);
         walk_inputs(&w, &in.fire, &in.sw);
         if (o->kind == OP_SWITCH && !in.sw.events)
-            die("the switch is iTero's only");
+            die("only iTero and Vivo have a switch");
+        if (o->kind == OP_PREPARED &&
+            dosm_attributes_prepare(w.def, &attrs, NULL, &prepared) != DOSM_OK)
+            die("cannot prepare the attributes");
+        in.fire.prepared = prepared;
     } else if (o->kind <= OP_CODEC) {
         make_walk(&w);
         history_make(&w, &in.h);
@@ -772,6 +845,7 @@ static int run_op(const char *name)
     }
     n = op_run(o, &in);
     printf("%s %ld\n", o->name, n);
+    dosm_attributes_free(prepared);
     if (o->kind <= OP_NAME)
         walk_inputs_free(&in.fire, &in.sw);
     else if (o->kind <= OP_CODEC)
@@ -818,7 +892,7 @@ int main(int argc, char **argv)
     static const int sizes[] = {10, 100, 1000, 10000};
     workload w[11];
     int n = 0, i, mode = 0;
-    fire_times itero = {0, 0, 0, 0, 0};
+    fire_times itero, vivo;
     double fire10 = 0,
            fire10k = 0, index10 = 0, index10k = 0;
     char host[1024];
@@ -870,12 +944,15 @@ int main(int argc, char **argv)
     }
     machine(host, sizeof host);
     memset(w, 0, sizeof w);
+    memset(&itero, 0, sizeof itero);
+    memset(&vivo, 0, sizeof vivo);
     for (i = 0; i < 7; i++, n++) {
         char path[512];
         snprintf(path, sizeof path, "%s/states/%s.yaml", DOSM_SOURCE_DIR, shipped[i]);
         snprintf(w[n].name, sizeof w[n].name, "%s", shipped[i]);
         w[n].yaml = read_all(path, &w[n].len);
-        w[n].is_itero = strcmp(shipped[i], "itero-lab-connector") == 0;
+        w[n].is_itero = strcmp(shipped[i], ITERO) == 0;
+        w[n].is_vivo = strcmp(shipped[i], "vivo") == 0;
     }
     for (i = 0; i < 4; i++, n++) {
         snprintf(w[n].name, sizeof w[n].name, "generated-%d", sizes[i]);
@@ -900,8 +977,8 @@ int main(int argc, char **argv)
         load_workload(&w[i]);
         make_walk(&w[i]);
         ft = measure_fire(&w[i]);
-        fire = ft.by_name;
-        by_index = ft.by_index;
+        fire = ft.by_name.median;
+        by_index = ft.by_index.median;
         check_queries(&w[i]);
         load = load_us(&w[i], &yaml_us);
         rec = reconcile_us(&w[i]);
@@ -910,6 +987,8 @@ int main(int argc, char **argv)
         mem = dosm_def_memory(w[i].def);
         if (w[i].is_itero)
             itero = ft;
+        if (w[i].is_vivo)
+            vivo = ft;
         if (strcmp(w[i].name, "generated-10") == 0)
             fire10 = fire, index10 = by_index;
         if (strcmp(w[i].name, "generated-10000") == 0)
@@ -929,9 +1008,13 @@ int main(int argc, char **argv)
                    (double)mem / trans, (double)w[i].heap.peak / (double)w[i].len,
                    sizeof(dosm_instance));
     }
-    if (only && itero.by_switch > 0 && !json) /* profiling the iTero walk */
-        printf("\nfire, iTero: by name %.2fx, by index %.2fx the switch (%.2f ns)\n",
-               itero.name_ratio, itero.index_ratio, itero.by_switch);
+    if (!json) {
+        printf("\n");
+        if (itero.has_switch)
+            print_fire("iTero", &itero);
+        if (vivo.has_switch)
+            print_fire("Vivo", &vivo);
+    }
     if (!only) {
         workload *it = &w[3];
         double replay, codec;
@@ -939,21 +1022,22 @@ int main(int argc, char **argv)
         if (json)
             printf("  ],\n  \"itero_fire_ns\": %.1f,\n  \"itero_fire_index_ns\": %.1f,\n"
                    "  \"itero_switch_ns\": %.2f,\n"
-                   "  \"fire_ratio_vs_switch\": %.2f,\n  \"fire_index_ratio_vs_switch\": %.2f,\n"
+                   "  \"fire_index_ratio_vs_switch\": %.2f,\n"
+                   "  \"fire_prepared_ratio_vs_switch\": %.2f,\n"
+                   "  \"vivo_prepared_ratio_vs_switch\": %.2f,\n"
                    "  \"fire_10000_vs_10\": %.2f,\n  \"fire_index_10000_vs_10\": %.2f,\n"
                    "  \"replay_ns_per_record\": %.1f,\n  \"replay_records_per_s\": %.0f,\n"
                    "  \"encode_decode_ns\": %.1f\n}\n",
-                   itero.by_name, itero.by_index, itero.by_switch, itero.name_ratio,
-                   itero.index_ratio, fire10k / fire10, index10k / index10,
-                   replay, 1e9 / replay, codec);
+                   itero.by_name.median, itero.by_index.median,
+                   itero.by_switch.median, itero.index_ratio.median,
+                   itero.prepared_ratio.median, vivo.prepared_ratio.median,
+                   fire10k / fire10, index10k / index10, replay, 1e9 / replay,
+                   codec);
         else
-            printf("\nfire, iTero: by name %.1f ns, by index %.1f ns, hand-written "
-                   "switch %.2f ns: ratios %.2f and %.2f\n"
-                   "fire, 10,000 states vs 10 states: by name %.2f, by index %.2f\n"
+            printf("fire, 10,000 states vs 10 states: by name %.2f, by index %.2f\n"
                    "replay, iTero, %d records: %.1f ns per record, %.0f records/s\n"
                    "snapshots, iTero: encode plus decode %.1f ns\n",
-                   itero.by_name, itero.by_index, itero.by_switch, itero.name_ratio,
-                   itero.index_ratio, fire10k / fire10, index10k / index10,
+                   fire10k / fire10, index10k / index10,
                    walk_len, replay, 1e9 / replay, codec);
     }
     for (i = 0; i < n; i++) {
