@@ -928,6 +928,10 @@ static void test_decode_edges(void **state)
     assert_int_equal(dosm_decode(edge, "edg@2.12345678:B#1", &got, &err), DOSM_E_WORKFLOW);
     assert_string_equal(err.text, "the snapshot is of another workflow, not edge");
     assert_int_equal(dosm_decode(edge, "edges@2.12345678:B#1", &got, &err), DOSM_E_WORKFLOW);
+    /* the workflow's name, then a character no name has */
+    assert_int_equal(dosm_decode(edge, "edge_x@2.12345678:B#1", &got, &err), DOSM_E_SNAPSHOT);
+    assert_string_equal(err.text, "malformed snapshot at character 1: expected NAME@REVISION.HASH:STATE#SEQ");
+    assert_int_equal(dosm_decode(edge, "Edge@2.12345678:B#1", &got, &err), DOSM_E_SNAPSHOT);
     assert_int_equal(dosm_decode(NULL, good, &got, &err), DOSM_E_ARG);
     assert_int_equal(dosm_decode(edge, NULL, &got, &err), DOSM_E_ARG);
     assert_int_equal(dosm_decode(edge, good, NULL, &err), DOSM_E_ARG);
