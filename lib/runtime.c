@@ -529,7 +529,7 @@ static int fallback(const dosm_def *d, const dosm_instance *inst, choice *c,
 /* Chooses the transition firing `event` (known) takes from inst, with the
  * host's order busy while named guards run (choose_busy); a refusal is
  * explained in out. Returns c's code. */
-static int chosen(const dosm_def *d, const dosm_host *h,
+static ALWAYS_INLINE int chosen(const dosm_def *d, const dosm_host *h,
                   const dosm_instance *inst, dosm_instance *order,
                   int32_t event, const dosm_request *req, choice *c,
                   dosm_outcome *out)
