@@ -9,8 +9,7 @@ int dosm_attributes_prepare(const dosm_def *def, const dosm_values *values,
                             dosm_attributes **out)
 {
     dosm_attributes *a;
-    size_t bytes = 0, i;
-    char *at;
+    size_t i;
     if (out)
         *out = NULL;
     if (!def || !out)
@@ -19,37 +18,30 @@ int dosm_attributes_prepare(const dosm_def *def, const dosm_values *values,
                         sizeof *a + def->attr_count * sizeof *a->values);
     if (!a)
         return DOSM_E_NOMEM;
-    a->as_values.pairs = NULL;
-    a->as_values.count = 0;
+    memset(a, 0, sizeof *a + def->attr_count * sizeof *a->values);
     a->as_values.lookup = dosm__prepared_lookup;
     a->as_values.lookup_user = a;
     a->def = def;
     a->alloc = allocator ? *allocator : def->mem.alloc;
     a->values = (prepared_value *)(void *)(a + 1);
-    /* each attribute looked up once (a lookup callback may answer anew
-     * each time), its text kept until copied below */
+    /* Each attribute is looked up once and copied at once: a lookup
+     * callback's answer may live only until its next call. */
     for (i = 0; i < def->attr_count; i++) {
-        a->values[i].text = dosm__values_get(values, def->attrs[i].name);
-        if (a->values[i].text)
-            bytes += strlen(a->values[i].text) + 1;
-    }
-    a->text = dosm__mem_alloc(&a->alloc, bytes ? bytes : 1);
-    if (!a->text) {
-        dosm__mem_free(&a->alloc, a);
-        return DOSM_E_NOMEM;
-    }
-    for (at = a->text, i = 0; i < def->attr_count; i++) {
         prepared_value *p = &a->values[i];
+        const char *text = dosm__values_get(values, def->attrs[i].name);
         size_t len;
-        if (!p->text) {
-            p->readable = 0;
+        char *copy;
+        if (!text)
             continue;
+        len = strlen(text) + 1;
+        copy = dosm__mem_alloc(&a->alloc, len);
+        if (!copy) {
+            dosm_attributes_free(a);
+            return DOSM_E_NOMEM;
         }
-        len = strlen(p->text) + 1;
-        memcpy(at, p->text, len);
-        p->text = at;
-        at += len;
-        p->readable = dosm__value_read(&def->attrs[i], p->text, &p->v);
+        memcpy(copy, text, len);
+        p->text = copy;
+        p->readable = dosm__value_read(&def->attrs[i], copy, &p->v);
     }
     *out = a;
     return DOSM_OK;
@@ -69,8 +61,10 @@ const dosm_values *dosm_attributes_values(const dosm_attributes *a)
 
 void dosm_attributes_free(dosm_attributes *a)
 {
+    size_t i;
     if (!a)
         return;
-    dosm__mem_free(&a->alloc, a->text);
+    for (i = 0; i < a->def->attr_count; i++)
+        dosm__mem_free(&a->alloc, a->values[i].text);
     dosm__mem_free(&a->alloc, a);
 }

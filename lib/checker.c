@@ -184,7 +184,7 @@ static void check_graph(const dosm_def *d, diag_sink *sink, int edges)
             ERR(sink, DOSM_D_UNREACHABLE, s->at,
                 "state %s cannot be reached from the initial state %s", s->id,
                 d->states[d->initial].id);
-        if (!s->final && d->hot[i].cand_count == 0)
+        if (!s->final && d->hot[i].cand_count == 0 && s->fallback < 0)
             ERR(sink, DOSM_D_DEAD_END, s->at,
                 "state %s is not final but no transition leaves it", s->id);
         if (s->timeout_event >= 0 && !s->final &&

@@ -221,8 +221,12 @@ static int build_distances(dosm_def *d, arena *scratch)
     while (head < tail) {
         int32_t u = queue[head++];
         const hot_state *st = &d->hot[u];
-        for (k = 0; k < st->cand_count; k++) {
-            int32_t to = d->trans[d->cand[st->cand_first + k]].to;
+        /* the transitions, then a transient state's fallback: a legal
+         * step too (restart, paths, reconcile) */
+        for (k = 0; k <= st->cand_count; k++) {
+            int32_t to = k < st->cand_count
+                             ? d->trans[d->cand[st->cand_first + k]].to
+                             : d->states[u].fallback;
             if (to >= 0 && d->states[to].distance < 0) {
                 d->states[to].distance = d->states[u].distance + 1;
                 queue[tail++] = to;

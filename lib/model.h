@@ -234,19 +234,20 @@ static inline int value_ordered(value_type t)
 /* ---- attributes.c: prepared attributes ---- */
 
 /* One attribute of an order: readable, with its value, or not, with the
- * text that did not read as its type (NULL: the order lacks it). */
+ * text that did not read as its type (NULL: the order lacks it). The
+ * text is the set's own copy. */
 typedef struct prepared_value {
     int readable;
     value v;
-    const char *text;
+    char *text;
 } prepared_value;
 
 struct dosm_attributes {
     dosm_values as_values;  /* first: what a request points at */
     const dosm_def *def;
     dosm_allocator alloc;
-    prepared_value *values; /* one per attribute of def */
-    char *text;             /* the values' text, copied */
+    prepared_value *values; /* one per attribute of def; each text is a
+                               block of its own */
 };
 
 /* as_values' lookup: the kept text of attribute `name`. */

@@ -185,16 +185,15 @@ static long find(search *s, const dosm_instance *inst, const goal *g,
     return n;
 }
 
-/* What every search checks first: the instance, then the host and the
- * prepared attributes. */
+/* What every search checks first, in fire's order: the host and the
+ * prepared attributes, then the instance. */
 static int search_begin(const dosm_def *d, const dosm_host *h,
                         const dosm_instance *inst, const dosm_request *req,
                         dosm_outcome *out)
 {
-    int rc = outcome_begin(d, inst, out);
-    if (rc == DOSM_OK && !made_for(d, h, req))
-        rc = dosm__outcome_foreign(d, h, req, out);
-    return rc;
+    if (d && !made_for(d, h, req))
+        return dosm__outcome_foreign(d, h, req, out);
+    return outcome_begin(d, inst, out);
 }
 
 static int no_memory(const dosm_def *d, dosm_outcome *out)
@@ -318,17 +317,6 @@ static int reconcile(search *s, const dosm_host *h, dosm_instance *inst,
         /* Fire each step as fire would: a host guard may have changed its
          * mind since the search, and then we stop where we are. */
         const dosm_step *st = &s->steps[i];
-        if (inst->state != (uint32_t)st->from ||
-            inst->seq != start.seq + (uint32_t)i) {
-            outcome_clear(outcome); /* a callback decoded into the order */
-            dosm__text_format(outcome->text, sizeof outcome->text,
-                        "a callback replaced the order while reconciling, "
-                        "after %L of %L steps: it stays as the callback "
-                        "left it",
-                        (int64_t)i, (int64_t)n);
-            outcome->code = DOSM_E_REENTRANT;
-            break;
-        }
         if (dosm__step(d, h, inst,
                        st->transition < 0 ? STEP_FALLBACK : st->transition,
                        dosm__request_or_empty(req), outcome,
@@ -336,6 +324,17 @@ static int reconcile(search *s, const dosm_host *h, dosm_instance *inst,
                                           : STEP_APPLY | STEP_EXPECT) !=
             DOSM_OK)
             break;
+        if (inst->state != (uint32_t)st->to ||
+            inst->seq != start.seq + (uint32_t)i + 1) {
+            outcome_clear(outcome); /* a callback decoded into the order */
+            dosm__text_format(outcome->text, sizeof outcome->text,
+                        "a callback replaced the order while reconciling, "
+                        "after %L of %L steps: it stays as the callback "
+                        "left it",
+                        (int64_t)i + 1, (int64_t)n);
+            outcome->code = DOSM_E_REENTRANT;
+            break;
+        }
     }
     if (outcome->code == DOSM_OK)
         outcome->other_paths = tie; /* the steps' records cleared it */

@@ -365,7 +365,8 @@ static NOINLINE int reject(const dosm_def *d, const dosm_host *h,
         info.before = info.after = &before;
         info.event = event;
         info.outcome = out;
-        info.transition = -1;
+        info.transition = out->transition; /* the one refused after the
+                                              choice, else -1 */
         info.request = req;
         info.context = req->context;
         busy_begin(&b, inst);
@@ -529,7 +530,7 @@ static int fallback(const dosm_def *d, const dosm_instance *inst, choice *c,
 /* Chooses the transition firing `event` (known) takes from inst, with the
  * host's order busy while named guards run (choose_busy); a refusal is
  * explained in out. Returns c's code. */
-static int chosen(const dosm_def *d, const dosm_host *h,
+static ALWAYS_INLINE int chosen(const dosm_def *d, const dosm_host *h,
                   const dosm_instance *inst, dosm_instance *order,
                   int32_t event, const dosm_request *req, choice *c,
                   dosm_outcome *out)
@@ -577,14 +578,19 @@ static int screen(const dosm_def *d, const dosm_host *h,
         c->code = DOSM_R_SEQ_LIMIT;
         return explain(d, inst, event, e->name, *c, NULL, out);
     }
-    if (expect >= 0 && c->trans != expect)
+    if (expect >= 0 && c->trans != expect) {
+        /* the search found expect's target with this previous state */
+        int32_t meant = d->trans[expect].to == TO_PREVIOUS
+                            ? (int32_t)inst->previous
+                            : d->trans[expect].to;
         return c->code = dosm__outcome_fail(
                    out, DOSM_R_GUARD,
                    "%s in %s now leads to %s, not %s: the host's guards "
                    "changed while reconciling",
                    e->name, d->states[inst->state].id,
                    d->states[c->target].id,
-                   d->states[d->trans[expect].to].id);
+                   meant >= 0 ? d->states[meant].id : "the previous state");
+    }
     return DOSM_OK;
 }
 

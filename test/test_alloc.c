@@ -123,8 +123,8 @@ static void test_host_and_path_sweep(void **state)
     dosm_def_free(def);
 }
 
-/* Preparing attributes makes two allocations; each failure leaves
- * nothing behind and says DOSM_E_NOMEM. */
+/* Preparing attributes makes one allocation for the set and one per
+ * value kept; each failure leaves nothing behind and says DOSM_E_NOMEM. */
 static void test_prepare_sweep(void **state)
 {
     static const dosm_pair pairs[] = {{"units", "3"}, {"site", "lab"}};
@@ -138,13 +138,15 @@ static void test_prepare_sweep(void **state)
     for (n = 1;; n++) {
         memset(&t, 0, sizeof t);
         t.fail_at = n;
-        if (dosm_attributes_prepare(def, &values, &a, &pa) == DOSM_OK)
+        int rc = dosm_attributes_prepare(def, &values, &a, &pa);
+        if (rc == DOSM_OK)
             break;
+        assert_int_equal(rc, DOSM_E_NOMEM);
         assert_null(pa);
         assert_int_equal(t.live, 0);
     }
-    assert_int_equal(n, 3); /* two allocations, each failed once */
-    assert_int_equal(t.live, 2);
+    assert_int_equal(n, 4); /* three allocations, each failed once */
+    assert_int_equal(t.live, 3);
     dosm_attributes_free(pa);
     assert_int_equal(t.live, 0);
     dosm_def_free(def);

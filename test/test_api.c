@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -775,6 +776,139 @@ static void test_replay_checks_effects(void **state)
 
 /* ---- found by an attack on the above ---- */
 
+/* ---- found by an attack on the one path and prepared attributes ---- */
+
+/* The search took `back` to the previous state; the guard then changes
+ * its mind and `back` leads elsewhere: the reconcile stops, naming what it
+ * meant (the previous state, not a transition's fixed target). */
+static int flips_calls;
+static int flips(const dosm_callback_info *info, void *user)
+{
+    (void)info;
+    (void)user;
+    return flips_calls++ == 0; /* holds for the search only */
+}
+
+static void test_reconcile_to_previous_whose_guard_changes(void **state)
+{
+    dosm_def *d = load_text(
+        "dosm: 1\nname: rp\ntitle: t\nrevision: 1\ninitial: A\n"
+        "guards: { g: flips }\n"
+        "states:\n"
+        "  A: { label: a, external: { fhir: draft } }\n"
+        "  B: { label: b, external: { fhir: draft } }\n"
+        "  X: { label: x, final: true, external: { fhir: completed } }\n"
+        "events: { go: , back: }\n"
+        "transitions:\n"
+        "  - { event: go, from: A, to: B }\n"
+        "  - { event: back, from: B, to: previous, guard: g }\n"
+        "  - { event: back, from: any, to: X }\n");
+    dosm_host *h = dosm_host_new(d, NULL);
+    dosm_instance o = dosm_instance_initial(d);
+    dosm_request r = request("go", NULL, NULL);
+    dosm_outcome out;
+    (void)state;
+    assert_int_equal(dosm_host_bind_guard(h, "g", flips, NULL), DOSM_OK);
+    assert_int_equal(dosm_fire(d, h, &o, &r, NULL), DOSM_OK);
+    flips_calls = 0;
+    assert_int_equal(dosm_reconcile(d, h, &o, "A", NULL, &out), DOSM_R_GUARD);
+    assert_string_equal(out.text, "back in B now leads to X, not A: the "
+                                  "host's guards changed while reconciling");
+    assert_int_equal(o.state, dosm_state_find(d, "B"));
+    assert_int_equal(o.seq, 1);
+    dosm_host_free(h);
+    dosm_def_free(d);
+}
+
+/* A lookup that answers in one buffer it rewrites on every call: each
+ * prepared value is copied before the next lookup, so the set holds what
+ * each answer was (it overran its block, or kept the last answer for
+ * every attribute). */
+static char lookup_buf[64];
+static const char *rewriting_lookup(void *user, const char *name)
+{
+    (void)user;
+    if (strcmp(name, "units") == 0)
+        snprintf(lookup_buf, sizeof lookup_buf, "%s", "7");
+    else if (strcmp(name, "tier") == 0)
+        snprintf(lookup_buf, sizeof lookup_buf, "%s", "premium");
+    else
+        return NULL;
+    return lookup_buf;
+}
+
+static void test_prepared_values_survive_a_rewritten_buffer(void **state)
+{
+    dosm_values v = {NULL, 0, rewriting_lookup, NULL};
+    dosm_attributes *set;
+    const dosm_values *pv;
+    dosm_instance inst = at("WORK", NULL, 3);
+    dosm_request r = request("check", &v, NULL);
+    dosm_outcome by_text, by_set;
+    (void)state;
+    assert_int_equal(dosm_attributes_prepare(def, &v, NULL, &set), DOSM_OK);
+    pv = dosm_attributes_values(set);
+    assert_string_equal(pv->lookup(pv->lookup_user, "units"), "7");
+    assert_string_equal(pv->lookup(pv->lookup_user, "tier"), "premium");
+    assert_int_equal(dosm_try(def, NULL, &inst, &r, &by_text), DOSM_OK);
+    r.attributes = pv;
+    assert_int_equal(dosm_try(def, NULL, &inst, &r, &by_set), DOSM_OK);
+    assert_int_equal(by_set.transition, by_text.transition);
+    dosm_attributes_free(set);
+}
+
+/* A callback that decodes into the order during the last step of a
+ * reconcile: the reconcile says so, and the order stays as it was left. */
+typedef struct decode_on_enter {
+    const dosm_def *d;
+    dosm_instance *order;
+    const char *snapshot, *when;
+} decode_on_enter;
+
+static void decode_entering(const dosm_callback_info *info, void *user)
+{
+    decode_on_enter *c = user;
+    if (info->state && strcmp(info->state, c->when) == 0)
+        assert_int_equal(dosm_decode(c->d, c->snapshot, c->order, NULL),
+                         DOSM_OK);
+}
+
+static void test_reconcile_sees_a_decode_in_its_last_step(void **state)
+{
+    static const char *const cases[][3] = {
+        /* observed, decode on entering, steps done */
+        {"WORK", "WORK", "1"}, {"ALT", "WORK", "1"}, {"ALT", "ALT", "2"}};
+    size_t k;
+    (void)state;
+    for (k = 0; k < 3; k++) {
+        dosm_host *h = dosm_host_new(def, NULL);
+        dosm_instance o = at("NEW", NULL, 0);
+        char snap[DOSM_SNAPSHOT_MAX], text[DOSM_TEXT_MAX];
+        decode_on_enter c;
+        dosm_pair premium[] = {{"tier", "premium"}};
+        dosm_values v = {premium, 1, NULL, NULL};
+        dosm_request r = request(NULL, &v, NULL);
+        dosm_outcome out;
+        assert_int_equal(dosm_encode(def, &o, snap, sizeof snap), DOSM_OK);
+        c.d = def;
+        c.order = &o;
+        c.snapshot = snap;
+        c.when = cases[k][1];
+        assert_int_equal(dosm_host_on(h, DOSM_ON_ENTER, decode_entering, &c),
+                         DOSM_OK);
+        assert_int_equal(dosm_reconcile(def, h, &o, cases[k][0], &r, &out),
+                         DOSM_E_REENTRANT);
+        snprintf(text, sizeof text,
+                 "a callback replaced the order while reconciling, after %s "
+                 "of %s steps: it stays as the callback left it",
+                 cases[k][2], k ? "2" : "1");
+        assert_string_equal(out.text, text);
+        assert_int_equal(o.state, S("NEW")); /* as decoded */
+        assert_int_equal(o.seq, 0);
+        dosm_host_free(h);
+    }
+}
+
 static void test_a_host_of_another_definition_is_refused(void **state)
 {
     dosm_def *other = load_text(api_yaml);
@@ -980,6 +1114,9 @@ int main(void)
         cmocka_unit_test(test_replay_checks_effects),
         cmocka_unit_test(test_a_host_of_another_definition_is_refused),
         cmocka_unit_test(test_prepared_attributes_are_read_once),
+        cmocka_unit_test(test_reconcile_to_previous_whose_guard_changes),
+        cmocka_unit_test(test_prepared_values_survive_a_rewritten_buffer),
+        cmocka_unit_test(test_reconcile_sees_a_decode_in_its_last_step),
         cmocka_unit_test(test_external_ties_follow_transition_order),
         cmocka_unit_test(test_odd_inputs_keep_the_contract),
     };

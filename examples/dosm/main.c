@@ -31,7 +31,7 @@ static const opt o_guard = {"guard", "NAME=BOOL", PAIRS, AT(guards),
                             "--guard needs NAME=true or NAME=false",
                             "how the host answers a named guard"};
 static const opt o_all = {"all", NULL, FLAG, AT(all), NULL,
-                          "also the transitions whose guard fails"};
+                          "also the transitions refused, with why"};
 static const opt o_from = {"from", "STATE", TEXT, AT(from),
                            "--from needs a STATE",
                            "start in STATE, not the initial state"};
@@ -100,7 +100,8 @@ static const command commands[] = {
      "when none)."},
     {"next", cmd_next, "FILE STATE", 2, 2, 0, NULL, next_options,
      "One line per transition that would be accepted from STATE,\n"
-     "EVENT<TAB>TARGET_ID. With --all, also those whose guard fails, as\n"
+     "EVENT<TAB>TARGET_ID. With --all, also those refused (a guard that\n"
+     "fails, one taken first, no previous state), as\n"
      "EVENT<TAB>TARGET_ID<TAB>rejected: REASON. A target 'previous' means\n"
      "the state before STATE, unknown here."},
     {"path", cmd_path, "FILE FROM TO", 3, 3, 0, NULL, path_options,

@@ -13,7 +13,8 @@
  *    or which diagnostics are certain; the library must load the valid
  *    ones and refuse the others with one of those codes;
  *  - for every leaf state, every previous state (or none) and every event,
- *    under two generated attribute sets (pairs, lookup, both, missing) and
+ *    under two generated attribute sets (pairs, lookup, both, missing;
+ *    sometimes prepared with dosm_attributes_prepare) and
  *    payloads (valid, invalid, missing, unknown fields), with and without
  *    a host answering the named guards: dosm_try's code, transition and
  *    target, and dosm_fire's and dosm_fire_index's code and instance
@@ -1965,6 +1966,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     verdict v;
     dosm_error err;
     int rc, i, s, p, e, leaves[MS], nleaves = 0, pass;
+    dosm_attributes *prepared;
 
     cur_data = data;
     cur_size = size;
@@ -2058,6 +2060,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                    at[pass].values.lookup
                                ? &at[pass].values
                                : NULL;
+        /* the same attributes prepared: every answer must stay */
+        prepared = NULL;
+        if (C.req.attributes && h & 8) {
+            rc = dosm_attributes_prepare(C.def, C.req.attributes, NULL,
+                                         &prepared);
+            FUZZ_CHECK(rc == DOSM_OK, "dosm_attributes_prepare: %s",
+                       dosm_code_name(rc));
+            C.req.attributes = dosm_attributes_values(prepared);
+        }
         for (e = 0; e < m.ne; e++)
             gen_payload(&m.e[e], &in, &C.pay[e]);
         C.null_payload = h & 4 ? 1 : 0;
@@ -2077,6 +2088,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 compare_paths(s, p);
         }
         walk_and_replay(&in, leaves, nleaves);
+        dosm_attributes_free(prepared);
     }
     dosm_host_free(C.host_obj);
     dosm_def_free(C.def);
