@@ -155,11 +155,8 @@ static int build_candidates(dosm_def *d, arena *scratch, diag_sink *sink)
         hot_state *h = &d->hot[s];
         h->id = d->states[s].id;
         h->flags = (d->states[s].final ? HOT_FINAL : 0) |
-                   (d->states[s].is_parent ? HOT_PARENT : 0);
-        if (d->states[s].timeout > 0 && d->states[s].timeout_event >= 0) {
-            h->timeout = d->states[s].timeout;
-            h->timeout_event = d->events[d->states[s].timeout_event].name;
-        }
+                   (d->states[s].is_parent ? HOT_PARENT : 0) |
+                   (d->states[s].timeout > 0 ? HOT_TIMEOUT : 0);
         h->cand_first = total;
         h->cand_count = n;
         if (n > MAX_CANDIDATES - total) {

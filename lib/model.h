@@ -122,10 +122,9 @@ typedef struct named { const char *name, *description; mark at; } named;
  * stays in cache; the rest of state_def is for queries and messages. */
 #define HOT_FINAL 1u
 #define HOT_PARENT 2u
+#define HOT_TIMEOUT 4u /* the state's timeout is in its state_def */
 typedef struct hot_state {
     const char *id;
-    const char *timeout_event;       /* its name; NULL: no timeout */
-    int64_t timeout;
     uint32_t cand_first, cand_count; /* slice of def->cand, cand_event */
     uint32_t flags;                  /* HOT_* */
 } hot_state;
@@ -359,14 +358,18 @@ choice dosm__choose(const dosm_def *d, const dosm_host *h,
 static inline int dosm__deadline(const dosm_def *d, const dosm_instance *inst,
                                  int64_t since, dosm_deadline *out)
 {
-    const hot_state *s = &d->hot[inst->state];
-    out->event = s->timeout_event;
-    if (!s->timeout_event) {
+    const state_def *s;
+    if (!(d->hot[inst->state].flags & HOT_TIMEOUT)) {
         out->at = 0;
+        out->event = NULL;
         out->seq = 0;
         return 0;
     }
+    /* read only here: hot_state stays 24 bytes for walks over many
+     * states */
+    s = &d->states[inst->state];
     out->at = since > INT64_MAX - s->timeout ? INT64_MAX : since + s->timeout;
+    out->event = d->events[s->timeout_event].name;
     out->seq = inst->seq;
     return 1;
 }
