@@ -597,19 +597,17 @@ static int screen(const dosm_def *d, const dosm_host *h,
 /* screen, with the host's order (when applying) busy while the host's
  * code runs (payload and attribute lookups, named guards), then as it
  * was. */
-static int decide(const dosm_def *d, const dosm_host *h,
-                  const dosm_instance *inst, dosm_instance *order,
-                  int32_t event, int32_t expect, const dosm_request *req,
-                  unsigned flags, choice *c, dosm_outcome *out)
+static void decide(const dosm_def *d, const dosm_host *h,
+                   const dosm_instance *inst, dosm_instance *order,
+                   int32_t event, int32_t expect, const dosm_request *req,
+                   unsigned flags, choice *c, dosm_outcome *out)
 {
     dosm_instance here = *inst;
-    int code;
     if (order)
         order->state |= BUSY;
-    code = screen(d, h, &here, event, expect, req, flags, c, out);
+    screen(d, h, &here, event, expect, req, flags, c, out);
     if (order)
         *order = here;
-    return code;
 }
 
 /* Runs the callbacks of a step the host asked no outcome of. */
