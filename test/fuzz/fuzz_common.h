@@ -146,7 +146,7 @@ static inline void fuzz_text(fuzz_in *in, char *buf, size_t cap)
 
 /* ---- the workflows the runtime targets use ---- */
 
-#define FUZZ_MAX_WORKFLOWS 16
+#define FUZZ_MAX_WORKFLOWS 32 /* the shipped workflows and test/defs/good */
 #define FUZZ_MAX_NAMES 16
 
 typedef struct fuzz_workflow {
