@@ -93,7 +93,7 @@ int dosm__text_parse_duration(const char *s, int64_t *seconds);
 typedef struct name_slot {
     uint32_t hash;  /* of the name, folded to lower case when the index is */
     uint32_t len;   /* of the name, in bytes */
-    int32_t entry;  /* which name, + 1 in the table (0 = empty): names.c */
+    uint32_t entry; /* which name, + 1 in the table (0 = empty): names.c */
 } name_slot;
 
 typedef struct name_index {

@@ -93,9 +93,10 @@ uint32_t dosm__names_hash(const char *name, size_t len, int fold_case)
  * which name (0: offset, 1: offset2); the table stores them plus 1, so
  * that 0 marks an empty slot. Ties in the sorted array go to the lower
  * entry: the order names were met in, so the first wins. */
-static const char *entry_name(const name_table *t, int32_t entry)
+static const char *entry_name(const name_table *t, uint32_t entry)
 {
-    return dosm__name_at(t, entry / 2, entry % 2 ? t->offset2 : t->offset);
+    return dosm__name_at(t, (int32_t)(entry / 2),
+                         entry % 2 ? t->offset2 : t->offset);
 }
 
 /* Whether a and b, len bytes each, are the same (ignoring ASCII case when
@@ -132,7 +133,7 @@ static uint32_t probe(const name_index *ix, const name_table *t,
     uint32_t i = hash & ix->mask, steps;
     for (steps = 0; steps <= MAX_RUN; steps++, i = (i + 1) & ix->mask) {
         const name_slot *s = &ix->slots[i];
-        *owner = (s->entry - 1) / 2;
+        *owner = (int32_t)((s->entry - 1) / 2);
         if (s->entry == 0) {
             *owner = -1;
             return i;
@@ -167,7 +168,8 @@ static int fill_table(name_index *ix, const name_table *t, size_t count)
     size_t i, k, names = t->offset2 != (size_t)-1 ? 2 : 1;
     for (i = 0; i < count; i++)
         for (k = 0; k < names; k++) {
-            int32_t entry = (int32_t)(i * 2 + k), owner;
+            uint32_t entry = (uint32_t)(i * 2 + k);
+            int32_t owner;
             const char *name = entry_name(t, entry);
             size_t len = strlen(name);
             uint32_t hash = hash_name(name, len, ix->fold_case);
@@ -253,7 +255,7 @@ static void fill_sorted(name_index *ix, const name_table *t, size_t count)
 {
     size_t i, n = count * (t->offset2 != (size_t)-1 ? 2 : 1);
     for (i = 0; i < n; i++) {
-        int32_t entry = t->offset2 != (size_t)-1 ? (int32_t)i : (int32_t)i * 2;
+        uint32_t entry = t->offset2 != (size_t)-1 ? (uint32_t)i : (uint32_t)i * 2;
         const char *name = entry_name(t, entry);
         size_t len = strlen(name);
         ix->slots[i].hash = hash_name(name, len, ix->fold_case);
@@ -279,7 +281,7 @@ static NOINLINE int32_t find_sorted(const name_index *ix, const name_table *t,
     }
     if (lo < ix->sorted &&
         compare_key(ix, t, &ix->slots[lo], name, len, hash) == 0)
-        return ix->slots[lo].entry / 2;
+        return (int32_t)(ix->slots[lo].entry / 2);
     return -1;
 }
 
@@ -331,7 +333,7 @@ static ALWAYS_INLINE int32_t find(const name_index *ix, const name_table *t,
             return -1;
         if (s->hash == hash && s->len == len &&
             same(entry_name(t, s->entry - 1), name, len, fold_case))
-            return (s->entry - 1) / 2;
+            return (int32_t)((s->entry - 1) / 2);
     }
 }
 

@@ -641,12 +641,15 @@ static ALWAYS_INLINE int take(const dosm_def *d, const dosm_host *h,
                : notify_unrecorded(d, h, order, before, trans, req);
 }
 
-/* The end of every step: the chosen step taken, or its refusal (out says
+/* The end of every step: the chosen step taken (out, when there is one,
+ * filled), or its refusal (why, which is out or the caller's scratch, says
  * why) handed to the host's reject callback when the call fires. */
-static int conclude(const dosm_def *d, const dosm_host *h,
-                    const dosm_instance *inst, dosm_instance *order,
-                    int32_t event, choice c, const dosm_request *req,
-                    dosm_outcome *out, unsigned flags)
+static ALWAYS_INLINE int conclude(const dosm_def *d, const dosm_host *h,
+                                  const dosm_instance *inst,
+                                  dosm_instance *order, int32_t event,
+                                  choice c, const dosm_request *req,
+                                  dosm_outcome *out, dosm_outcome *why,
+                                  unsigned flags)
 {
     if (c.code == DOSM_OK)
         return take(d, h, inst, order, c.trans, c.target, req, out);
@@ -655,7 +658,7 @@ static int conclude(const dosm_def *d, const dosm_host *h,
                       event >= 0 && (uint32_t)event < d->event_count
                           ? d->events[event].name
                           : unknown_name(req),
-                      req, out);
+                      req, why);
     return c.code;
 }
 
@@ -676,28 +679,26 @@ static NOINLINE int step_checked(const dosm_def *d, const dosm_host *h,
 {
     dosm_instance *order = what.flags & STEP_APPLY ? inst : NULL;
     int32_t event = what.step, expect = -1;
-    dosm_outcome local;
+    dosm_outcome local, *why = out ? out : &local;
     choice c;
     int code;
-    if (!out)
-        out = &local;
     if (event == STEP_MISSING)
-        return missing_event(d, req, out);
+        return missing_event(d, req, why);
     if (!made_for(d, h, req))
-        return dosm__outcome_foreign(d, h, req, out);
+        return dosm__outcome_foreign(d, h, req, why);
     /* no clearing: every answer below writes the whole outcome */
     if ((code = instance_check(d, inst)) != DOSM_OK) {
-        dosm__outcome_refuse(d, inst, code, out);
+        dosm__outcome_refuse(d, inst, code, why);
         return code;
     }
     if (!req)
-        return missing_event(d, req, out);
+        return missing_event(d, req, why);
     if (what.flags & STEP_EXPECT) {
         expect = what.step;
         event = d->trans[expect].event;
     }
-    decide(d, h, inst, order, event, expect, req, what.flags, &c, out);
-    return conclude(d, h, inst, order, event, c, req, out, what.flags);
+    decide(d, h, inst, order, event, expect, req, what.flags, &c, why);
+    return conclude(d, h, inst, order, event, c, req, out, why, what.flags);
 }
 
 /* A clean cell's step whose guards (or `to: previous`) choose it: the
@@ -707,12 +708,11 @@ static NOINLINE int step_chosen(const dosm_def *d, const dosm_host *h,
                                 const dosm_request *req, dosm_outcome *out)
 {
     dosm_instance *order = what.flags & STEP_APPLY ? inst : NULL;
-    dosm_outcome local;
+    dosm_outcome local, *why = out ? out : &local;
     choice c;
-    if (!out)
-        out = &local;
-    chosen(d, h, inst, order, what.step, req, &c, out);
-    return conclude(d, h, inst, order, what.step, c, req, out, what.flags);
+    chosen(d, h, inst, order, what.step, req, &c, why);
+    return conclude(d, h, inst, order, what.step, c, req, out, why,
+                    what.flags);
 }
 
 /* The cell of a clean step from inst, or NULL: a dense table, a host
