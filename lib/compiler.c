@@ -154,6 +154,7 @@ static int build_candidates(dosm_def *d, arena *scratch, diag_sink *sink)
         uint32_t n = gather_candidates(d, &fl, s, NULL);
         hot_state *h = &d->hot[s];
         h->id = d->states[s].id;
+        h->id_len = (uint32_t)strlen(h->id);
         h->flags = (d->states[s].final ? HOT_FINAL : 0) |
                    (d->states[s].is_parent ? HOT_PARENT : 0) |
                    (d->states[s].timeout > 0 ? HOT_TIMEOUT : 0);
@@ -371,6 +372,7 @@ int dosm__compiler_build(dosm_def *d, arena *scratch, diag_sink *sink)
                         "out of memory");
         return rc;
     }
+    d->name_len = (uint32_t)strlen(d->name);
     d->hash = definition_hash(d, 1);
     d->hash_0_1 = definition_hash(d, 0);
     return DOSM_OK;

@@ -125,6 +125,7 @@ typedef struct named { const char *name, *description; mark at; } named;
 #define HOT_TIMEOUT 4u /* the state's timeout is in its state_def */
 typedef struct hot_state {
     const char *id;
+    uint32_t id_len;                 /* strlen(id): snapshots' text */
     uint32_t cand_first, cand_count; /* slice of def->cand, cand_event */
     uint32_t flags;                  /* HOT_* */
 } hot_state;
@@ -145,6 +146,7 @@ typedef struct cell {
 struct dosm_def {
     arena mem;
     const char *name, *title, *source, *description;
+    uint32_t name_len; /* strlen(name): snapshots' text */
     uint32_t revision, hash;
     int32_t initial, mixed;
     field *attrs;       uint32_t attr_count;

@@ -100,24 +100,34 @@ static const char *entry_name(const name_table *t, uint32_t entry)
 }
 
 /* Whether a and b, len bytes each, are the same (ignoring ASCII case when
- * fold_case). A name of 8 to 16 bytes is compared in two words that may
- * overlap, as hash_name reads it. */
+ * fold_case). The bytes are read as hash_name reads them, a word at a
+ * time, the last word overlapping: no call, whatever the length. */
 static ALWAYS_INLINE int same(const char *a, const char *b, size_t len,
                               int fold_case)
 {
-    uint64_t a0, a1, b0, b1;
-    if (len < 8 || len > 16) {
-        if (memcmp(a, b, len) == 0)
-            return 1;
-    } else {
-        memcpy(&a0, a, 8);
-        memcpy(&b0, b, 8);
-        memcpy(&a1, a + len - 8, 8);
-        memcpy(&b1, b + len - 8, 8);
-        if (((a0 ^ b0) | (a1 ^ b1)) == 0)
-            return 1;
+    uint64_t diff = 0, x, y;
+    size_t i;
+    if (len >= 8) {
+        for (i = 0; len - i > 8; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            diff |= x ^ y;
+        }
+        memcpy(&x, a + len - 8, 8);
+        memcpy(&y, b + len - 8, 8);
+        diff |= x ^ y;
+    } else if (len >= 4) {
+        uint32_t a0, a1, b0, b1;
+        memcpy(&a0, a, 4);
+        memcpy(&b0, b, 4);
+        memcpy(&a1, a + len - 4, 4);
+        memcpy(&b1, b + len - 4, 4);
+        diff = (a0 ^ b0) | (a1 ^ b1);
+    } else if (len) {
+        diff = (uint64_t)((a[0] ^ b[0]) | (a[len / 2] ^ b[len / 2]) |
+                          (a[len - 1] ^ b[len - 1]));
     }
-    return fold_case && dosm__text_ncasecmp(a, b, len) == 0;
+    return diff == 0 || (fold_case && dosm__text_ncasecmp(a, b, len) == 0);
 }
 
 /* ---- the hash table ---- */

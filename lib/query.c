@@ -67,7 +67,9 @@ int32_t dosm__state_by_id(const dosm_def *d, const char *id, size_t len,
     if (!id || len == 0 || len > 64)
         return -1;
     s = dosm__names_find_n(&d->state_ix, &t, id, len);
-    if (s >= 0 && is_text(d->states[s].id, id, len) && !d->states[s].is_parent)
+    /* the index folds case and holds labels: the id itself, exactly */
+    if (s >= 0 && d->hot[s].id_len == len &&
+        memcmp(d->hot[s].id, id, len) == 0 && !d->states[s].is_parent)
         return s;
     for (i = 0; renamed && i < d->state_count; i++)
         for (j = 0; !d->states[i].is_parent && j < d->states[i].renamed_count;

@@ -44,11 +44,11 @@ int dosm_encode(const dosm_def *d, const dosm_instance *inst, char *buf,
     buf[0] = '\0';
     if ((rc = instance_check(d, inst)) != DOSM_OK)
         return rc;
-    name_len = strlen(d->name);
-    id_len = strlen(d->hot[inst->state].id);
+    name_len = d->name_len;
+    id_len = d->hot[inst->state].id_len;
     if (inst->previous != DOSM_NO_STATE) {
         prev = d->hot[inst->previous].id;
-        prev_len = strlen(prev);
+        prev_len = d->hot[inst->previous].id_len;
     }
     rev_len = decimal_len(d->revision);
     seq_len = decimal_len(inst->seq);
@@ -163,7 +163,7 @@ int dosm_decode(const dosm_def *d, const char *text, dosm_instance *inst,
     /* The workflow's name and '@' are the usual start; any other start is
      * malformed or another workflow's (a name is all name characters: the
      * loader checked it). */
-    n = strlen(d->name);
+    n = d->name_len;
     if (strncmp(text, d->name, n) != 0 || text[n] != '@') {
         n = span(&s, NAME_CHAR);
         if (n == 0 || s.p[n] != '@')

@@ -415,6 +415,83 @@ static void names_hash_spreads(void **state)
     assert_true(most <= 6);
 }
 
+/* Two ids of n bytes whose hashes in the state index are equal, found by
+ * a birthday search over ids "C" + base-36 digits (the hash is fixed, so
+ * the pair is the same on every run). */
+typedef struct keyed { uint32_t hash, i; } keyed;
+
+static int by_hash(const void *p, const void *q)
+{
+    const keyed *x = p, *y = q;
+    return x->hash != y->hash ? (x->hash < y->hash ? -1 : 1)
+                              : (x->i < y->i ? -1 : x->i > y->i);
+}
+
+static void colliding_id(uint32_t i, size_t n, char *id)
+{
+    static const char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    size_t k;
+    id[0] = 'C';
+    for (k = n - 1; k >= 1; k--, i /= 36)
+        id[k] = digits[i % 36];
+    id[n] = '\0';
+}
+
+static void colliding_pair(size_t n, char *first, char *second)
+{
+    enum { N = 300000 };
+    keyed *v = malloc(N * sizeof *v);
+    uint32_t i;
+    char id[32];
+    assert_non_null(v);
+    for (i = 0; i < N; i++) {
+        colliding_id(i, n, id);
+        v[i].hash = dosm__names_hash(id, n, 1);
+        v[i].i = i;
+    }
+    qsort(v, N, sizeof *v, by_hash);
+    for (i = 1; i < N && v[i].hash != v[i - 1].hash; i++)
+        ;
+    assert_true(i < N);
+    colliding_id(v[i - 1].i, n, first);
+    colliding_id(v[i].i, n, second);
+    free(v);
+}
+
+/* Names whose hash and length are equal share a slot's probe: the bytes
+ * tell them apart, at each length the compare reads differently (two
+ * 4-byte words, two 8-byte words, three words and an overlapping one). */
+static void names_same_hash_told_apart(void **state)
+{
+    static const size_t lengths[] = {5, 12, 21};
+    size_t k;
+    (void)state;
+    for (k = 0; k < sizeof lengths / sizeof *lengths; k++) {
+        char one[32], two[32], other[32], yaml[512];
+        dosm_def *d;
+        colliding_pair(lengths[k], one, two);
+        assert_string_not_equal(one, two);
+        assert_int_equal(dosm__names_hash(one, lengths[k], 1),
+                         dosm__names_hash(two, lengths[k], 1));
+        sprintf(yaml, "dosm: 1\nname: collide\ntitle: Collide\nrevision: 1\n"
+                      "initial: %s\nstates:\n  %s: { label: One }\n"
+                      "  %s: { label: Two, final: true }\n"
+                      "events:\n  go:\ntransitions:\n"
+                      "  - { event: go, from: %s, to: %s }\n",
+                one, one, two, one, two);
+        d = load_text(yaml);
+        assert_non_null(d);
+        assert_int_equal(d->state_ix.sorted, 0); /* the hash table */
+        assert_int_equal(dosm_state_find(d, one), 0);
+        assert_int_equal(dosm_state_find(d, two), 1);
+        strcpy(other, one);
+        other[lengths[k] / 2] = other[lengths[k] / 2] == 'Z' ? 'Y' : 'Z';
+        if (strcmp(other, two) != 0)
+            assert_int_equal(dosm_state_find(d, other), -1);
+        dosm_def_free(d);
+    }
+}
+
 /* Ids chosen to collide in this index: it gives the table up for the
  * sorted array, and finds every id and label all the same. */
 static void names_collisions_sorted(void **state)
@@ -614,6 +691,7 @@ int main(void)
         cmocka_unit_test(names_old_collisions_spread),
         cmocka_unit_test(names_prefixes),
         cmocka_unit_test(names_hash_spreads),
+        cmocka_unit_test(names_same_hash_told_apart),
         cmocka_unit_test(names_collisions_sorted),
         cmocka_unit_test(names_clash_when_sorted),
         cmocka_unit_test(names_ids_and_labels),

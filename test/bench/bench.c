@@ -201,15 +201,17 @@ static NOINLINE long pass_by_name(const walk_input *in)
     workload *w = in->w;
     dosm_instance inst = dosm_instance_initial(w->def);
     dosm_outcome out;
+    dosm_request req = request(NULL); /* as pass_by_index: only the event
+                                         and payload change */
     dosm_values payload = {payload_pairs, 1, NULL, NULL};
     long fires = 0;
     int i;
     for (i = 0; i < walk_len; i++) {
-        dosm_request req = request(w->walk[i]);
         if (!w->walk[i]) {
             inst = dosm_instance_initial(w->def);
             continue;
         }
+        req.event = w->walk[i];
         req.payload = in->ships[i] ? &payload : NULL;
         if (dosm_fire(w->def, NULL, &inst, &req,
                       in->with_outcome ? &out : NULL) != DOSM_OK)
