@@ -1257,7 +1257,9 @@ typedef struct dosm_step {
  * @param capacity room in @p steps
  * @param length   receives the path's length (0 on every failure but
  *                 DOSM_E_BUFFER)
- * @param outcome  says why there is no path; may be NULL
+ * @param outcome  says why there is no path; may be NULL. With
+ *                 DOSM_E_BUFFER its other_paths is the path's, as with
+ *                 DOSM_OK, so a host can size its buffer from one call
  * @return DOSM_OK; DOSM_R_NO_PATH (text in @p outcome says why);
  *         DOSM_E_BUFFER when the path is longer than @p capacity;
  *         DOSM_E_NOMEM; DOSM_E_ARG (also for a host of another
@@ -1339,7 +1341,8 @@ DOSM_API int dosm_reconcile_external(const dosm_def *def,
  * (fewest steps from the initial state), and of equally advanced ones the
  * state with the lower sort key (dosm_sort_key: rank, then file order),
  * so the answer does not depend on the order of @p items. Returns the
- * state index, or -1 for count 0 or an invalid instance.
+ * state index, or -1 for count 0 or an invalid instance. Inside a
+ * callback the busy bit of an item is accepted.
  *
  * @param def   the definition
  * @param items the items' instances
@@ -1350,6 +1353,7 @@ DOSM_API int dosm_rollup(const dosm_def *def, const dosm_instance *items,
                          size_t count);
 
 /** A sort key: lower keys need more action (rank, then state index).
+ *  Inside a callback the busy bit of @p inst is accepted.
  *  @param def  the instance's definition
  *  @param inst the instance
  *  @return the key, or UINT32_MAX for an invalid instance */

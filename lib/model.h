@@ -285,6 +285,18 @@ static inline int instance_valid(const dosm_def *d, const dosm_instance *inst)
 {
     return d && inst && instance_fits(d, inst);
 }
+/* A reading's view of inst: queries may read the order inside its
+ * callbacks, so here gets inst with the busy bit cleared. 0 without a
+ * definition or instance, or for one the definition cannot hold. */
+static inline int instance_read(const dosm_def *d, const dosm_instance *inst,
+                                dosm_instance *here)
+{
+    if (!d || !inst)
+        return 0;
+    *here = *inst;
+    here->state = (uint16_t)(here->state & ~BUSY);
+    return instance_fits(d, here);
+}
 /* DOSM_OK; DOSM_E_ARG without a definition or instance; DOSM_E_REENTRANT
  * for an instance inside its callbacks; DOSM_E_STATE for one the
  * definition cannot hold. Inline so that every caller (and the static

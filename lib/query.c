@@ -211,32 +211,37 @@ dosm_instance dosm_instance_initial(const dosm_def *d)
 
 uint32_t dosm_sort_key(const dosm_def *d, const dosm_instance *inst)
 {
-    return instance_valid(d, inst) ? d->states[inst->state].order
-                                   : UINT32_MAX;
+    dosm_instance here;
+    return instance_read(d, inst, &here) ? d->states[here.state].order
+                                         : UINT32_MAX;
 }
 
 int dosm_rollup(const dosm_def *d, const dosm_instance *items, size_t count)
 {
     size_t i;
-    int32_t least;
+    int32_t first = -1, least = -1;
     int same = 1;
-    if (!d || !items || count == 0)
+    dosm_instance here;
+    if (!items || count == 0)
         return -1;
-    for (i = 0; i < count; i++)
-        if (!instance_valid(d, &items[i]))
+    for (i = 0; i < count; i++) {
+        const state_def *s, *l;
+        if (!instance_read(d, &items[i], &here))
             return -1;
-    least = items[0].state;
-    for (i = 1; i < count; i++) {
-        const state_def *s = &d->states[items[i].state];
-        const state_def *l = &d->states[least];
-        same &= items[i].state == items[0].state;
+        if (i == 0) {
+            first = least = here.state;
+            continue;
+        }
+        s = &d->states[here.state];
+        l = &d->states[least];
+        same &= here.state == first;
         /* the least advanced; of equals, the lower sort key: order-free */
         if (s->distance < l->distance ||
             (s->distance == l->distance && s->order < l->order))
-            least = items[i].state;
+            least = here.state;
     }
     if (same)
-        return items[0].state;
+        return first;
     return d->mixed >= 0 ? d->mixed : least;
 }
 
@@ -261,9 +266,7 @@ int dosm_deadline_get(const dosm_def *d, const dosm_instance *inst,
     dosm_instance here;
     if (!d || !inst || !deadline)
         return DOSM_E_ARG;
-    here = *inst;
-    here.state = (uint16_t)(here.state & ~BUSY);
-    if (!instance_fits(d, &here)) {
+    if (!instance_read(d, inst, &here)) {
         memset(deadline, 0, sizeof *deadline);
         return DOSM_E_STATE;
     }

@@ -275,12 +275,14 @@ int dosm_path(const dosm_def *d, const dosm_host *h, const dosm_instance *inst,
     n = find(&s, inst, &g, &target, outcome);
     if (n >= 0) {
         *length = (size_t)n;
-        if ((size_t)n > capacity)
+        if ((size_t)n > capacity) {
+            int tie = outcome->other_paths; /* the path's, kept */
             dosm__outcome_fail(outcome, DOSM_E_BUFFER,
                                "the path has %L steps, more than the room "
                                "given for %L",
                                (int64_t)n, (int64_t)capacity);
-        else
+            outcome->other_paths = tie;
+        } else
             memcpy(steps, s.steps, (size_t)n * sizeof *steps);
     }
     dosm__mem_free(&d->mem.alloc, block);

@@ -358,6 +358,14 @@ static void test_ties_go_to_the_transition_written_first(void **state)
     assert_int_equal(steps[0].transition, 0);
     assert_string_equal(dosm_event_name(def, steps[0].event), "alpha");
     assert_int_equal(out.other_paths, 1);
+    /* no room: the length and the tie are told all the same */
+    assert_int_equal(dosm_path(def, NULL, &inst, S("WORK"), NULL, NULL, 0, &n,
+                               &out),
+                     DOSM_E_BUFFER);
+    assert_int_equal(n, 1);
+    assert_int_equal(out.other_paths, 1);
+    assert_string_equal(out.text,
+                        "the path has 1 steps, more than the room given for 0");
     assert_int_equal(dosm_path(def, NULL, &inst, S("HOLD"), NULL, steps, 4, &n,
                                &out),
                      DOSM_OK);
@@ -434,6 +442,11 @@ static void on_transition(const dosm_callback_info *info, void *user)
     dosm_state_info si;
     s->state_of_order = dosm_state_id(info->def, s->order->state);
     assert_int_equal(dosm_state_get(info->def, s->order->state, &si), DOSM_OK);
+    /* the other readings of the busy order, too */
+    assert_int_equal(dosm_sort_key(info->def, s->order),
+                     dosm_sort_key(info->def, info->after));
+    assert_int_equal(dosm_rollup(info->def, s->order, 1),
+                     (int)info->after->state);
     assert_true((info->after->state & 0x8000u) == 0);
     s->request_set = info->request != NULL;
     s->tracking = payload_value(info->request, "tracking");
