@@ -106,8 +106,8 @@ static ALWAYS_INLINE int same(const char *a, const char *b, size_t len,
                               int fold_case)
 {
     uint64_t diff = 0, x, y;
-    size_t i;
     if (len >= 8) {
+        size_t i;
         for (i = 0; len - i > 8; i += 8) {
             memcpy(&x, a + i, 8);
             memcpy(&y, b + i, 8);

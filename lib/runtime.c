@@ -679,9 +679,11 @@ static NOINLINE int step_checked(const dosm_def *d, const dosm_host *h,
 {
     dosm_instance *order = what.flags & STEP_APPLY ? inst : NULL;
     int32_t event = what.step, expect = -1;
-    dosm_outcome local, *why = out ? out : &local;
+    dosm_outcome local, *why = out;
     choice c;
     int code;
+    if (!why) /* a refusal's reasons need a place */
+        why = &local;
     if (event == STEP_MISSING)
         return missing_event(d, req, why);
     if (!made_for(d, h, req))
@@ -708,8 +710,10 @@ static NOINLINE int step_chosen(const dosm_def *d, const dosm_host *h,
                                 const dosm_request *req, dosm_outcome *out)
 {
     dosm_instance *order = what.flags & STEP_APPLY ? inst : NULL;
-    dosm_outcome local, *why = out ? out : &local;
+    dosm_outcome local, *why = out;
     choice c;
+    if (!why)
+        why = &local;
     chosen(d, h, inst, order, what.step, req, &c, why);
     return conclude(d, h, inst, order, what.step, c, req, out, why,
                     what.flags);
