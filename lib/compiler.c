@@ -363,17 +363,17 @@ static uint32_t definition_hash(const dosm_def *d, int delimit)
 int dosm__compiler_build(dosm_def *d, arena *scratch, diag_sink *sink)
 {
     int rc;
-    if ((rc = build_candidates(d, scratch, sink)) != DOSM_OK ||
-        (rc = build_event_lists(d, scratch)) != DOSM_OK ||
-        (rc = build_distances(d, scratch)) != DOSM_OK ||
-        (rc = build_ranking(d, scratch)) != DOSM_OK) {
-        if (rc == DOSM_E_NOMEM) /* the builders only say so; tell the load */
-            dosm__diag_report(sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
-                        "out of memory");
-        return rc;
+    if ((rc = build_candidates(d, scratch, sink)) == DOSM_OK &&
+        (rc = build_event_lists(d, scratch)) == DOSM_OK &&
+        (rc = build_distances(d, scratch)) == DOSM_OK &&
+        (rc = build_ranking(d, scratch)) == DOSM_OK) {
+        d->name_len = (uint32_t)strlen(d->name);
+        d->hash = definition_hash(d, 1);
+        d->hash_0_1 = definition_hash(d, 0);
+        rc = dosm__snapshot_head(d);
     }
-    d->name_len = (uint32_t)strlen(d->name);
-    d->hash = definition_hash(d, 1);
-    d->hash_0_1 = definition_hash(d, 0);
-    return DOSM_OK;
+    if (rc == DOSM_E_NOMEM) /* the builders only say so; tell the load */
+        dosm__diag_report(sink, DOSM_ERROR, DOSM_E_NOMEM, (mark){0, 0},
+                          "out of memory");
+    return rc;
 }

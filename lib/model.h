@@ -147,6 +147,9 @@ struct dosm_def {
     arena mem;
     const char *name, *title, *source, *description;
     uint32_t name_len; /* strlen(name): snapshots' text */
+    /* "NAME@REV.HASH:", how every snapshot of this revision starts */
+    char *snapshot_head;
+    uint32_t head_len;
     uint32_t revision, hash;
     int32_t initial, mixed;
     field *attrs;       uint32_t attr_count;
@@ -263,6 +266,10 @@ static inline const dosm_attributes *prepared_of(const dosm_request *req)
                ? (const dosm_attributes *)v->lookup_user
                : NULL;
 }
+
+/* snapshot.c: fills d->snapshot_head once d's name, revision and hash
+ * are set; DOSM_OK or DOSM_E_NOMEM. */
+int dosm__snapshot_head(dosm_def *d);
 
 /* ---- runtime helpers shared by runtime.c, reconcile.c, history.c ---- */
 

@@ -4,23 +4,15 @@
 
 #include <string.h>
 
-static size_t decimal_len(uint32_t v)
+/* Writes the decimal digits of v backwards, ending before end; returns
+ * where they start. */
+static char *decimal(char *end, uint32_t v)
 {
-    size_t n = 1;
-    for (; v >= 10; v /= 10)
-        n++;
-    return n;
-}
-
-/* Writes the n (decimal_len) digits of v at p; returns their end. */
-static char *put_decimal(char *p, uint32_t v, size_t n)
-{
-    char *digit = p + n;
     do {
-        *--digit = (char)('0' + v % 10);
+        *--end = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    return p + n;
+    return end;
 }
 
 static char *put_text(char *p, const char *text, size_t len)
@@ -29,47 +21,61 @@ static char *put_text(char *p, const char *text, size_t len)
     return p + len;
 }
 
-/* NAME@REV.HASH:STATE[<PREVIOUS]#SEQ, written in place once its length is
+int dosm__snapshot_head(dosm_def *d)
+{
+    static const char hex[] = "0123456789abcdef";
+    char digits[10], *end = digits + sizeof digits;
+    const char *rev = decimal(end, d->revision);
+    size_t i;
+    char *p;
+    /* "@", ".", 8 hex digits and ":" */
+    d->head_len = (uint32_t)(d->name_len + (size_t)(end - rev) + 11);
+    d->snapshot_head = p = dosm__arena_alloc(&d->mem, d->head_len + 1);
+    if (!p)
+        return DOSM_E_NOMEM;
+    p = put_text(p, d->name, d->name_len);
+    *p++ = '@';
+    p = put_text(p, rev, (size_t)(end - rev));
+    *p++ = '.';
+    for (i = 0; i < 8; i++)
+        *p++ = hex[(d->hash >> (28 - 4 * i)) & 0xF];
+    *p++ = ':';
+    *p = '\0';
+    return DOSM_OK;
+}
+
+/* The head, STATE[<PREVIOUS]#SEQ, written in place once its length is
  * known to fit. */
 int dosm_encode(const dosm_def *d, const dosm_instance *inst, char *buf,
                 size_t size)
 {
-    static const char hex[] = "0123456789abcdef";
-    size_t name_len, id_len, prev_len = 0, rev_len, seq_len;
-    const char *prev = NULL;
-    char *p = buf;
-    int i, rc;
+    size_t id_len, prev_len = 0, seq_len;
+    const char *prev = NULL, *seq;
+    char digits[10], *p = buf;
+    int rc;
     if (!buf || !size)
         return DOSM_E_ARG;
     buf[0] = '\0';
     if ((rc = instance_check(d, inst)) != DOSM_OK)
         return rc;
-    name_len = d->name_len;
     id_len = d->hot[inst->state].id_len;
     if (inst->previous != DOSM_NO_STATE) {
         prev = d->hot[inst->previous].id;
         prev_len = d->hot[inst->previous].id_len;
     }
-    rev_len = decimal_len(d->revision);
-    seq_len = decimal_len(inst->seq);
-    /* "@", ".", 8 hex digits, ":", "#", the NUL, and "<" with a previous */
-    if (name_len + rev_len + id_len + (prev ? prev_len + 1 : 0) + seq_len +
-            13 > size)
+    seq = decimal(digits + sizeof digits, inst->seq);
+    seq_len = (size_t)(digits + sizeof digits - seq);
+    /* "#", the NUL, and "<" with a previous */
+    if (d->head_len + id_len + (prev ? prev_len + 1 : 0) + seq_len + 2 > size)
         return DOSM_E_BUFFER;
-    p = put_text(p, d->name, name_len);
-    *p++ = '@';
-    p = put_decimal(p, d->revision, rev_len);
-    *p++ = '.';
-    for (i = 0; i < 8; i++)
-        *p++ = hex[(d->hash >> (28 - 4 * i)) & 0xF];
-    *p++ = ':';
+    p = put_text(p, d->snapshot_head, d->head_len);
     p = put_text(p, d->hot[inst->state].id, id_len);
     if (prev) {
         *p++ = '<';
         p = put_text(p, prev, prev_len);
     }
     *p++ = '#';
-    p = put_decimal(p, inst->seq, seq_len);
+    p = put_text(p, seq, seq_len);
     *p = '\0';
     return DOSM_OK;
 }
@@ -120,19 +126,36 @@ static ALWAYS_INLINE size_t span(const scan *s, unsigned cls)
     return n;
 }
 
-static int number(scan *s, uint32_t *out, size_t max_digits)
+/* A decimal of at most 10 digits that fits 32 bits, read in one pass. */
+static int number(scan *s, uint32_t *out)
 {
-    size_t n = span(s, DIGIT), i;
+    const char *p = s->p;
     uint64_t v = 0;
+    size_t n;
+    for (n = 0; n <= 10 && is_a(p[n], DIGIT); n++)
+        v = v * 10 + (uint64_t)(p[n] - '0');
     /* No leading zeros: one snapshot, one string, so hosts may compare. */
-    if (n == 0 || n > max_digits || (n > 1 && s->p[0] == '0'))
-        return 0;
-    for (i = 0; i < n; i++)
-        v = v * 10 + (uint64_t)(s->p[i] - '0');
-    if (v > UINT32_MAX)
+    if (n == 0 || n > 10 || (n > 1 && p[0] == '0') || v > UINT32_MAX)
         return 0;
     s->p += n;
     *out = (uint32_t)v;
+    return 1;
+}
+
+/* Exactly 8 lower-case hex digits; read without a branch per digit, as
+ * they are random. */
+static int hex8(scan *s, uint32_t *out)
+{
+    uint32_t v = 0;
+    size_t k;
+    for (k = 0; k < 8 && is_a(s->p[k], HEX); k++) {
+        unsigned c = (unsigned char)s->p[k];
+        v = v * 16 + (c & 0xFu) + 9u * (c >> 6); /* '0'-'9', 'a'-'f' */
+    }
+    if (k < 8 || is_a(s->p[8], HEX))
+        return 0;
+    s->p += 8;
+    *out = v;
     return 1;
 }
 
@@ -148,8 +171,8 @@ int dosm_decode(const dosm_def *d, const char *text, dosm_instance *inst,
                 dosm_error *error)
 {
     scan s;
-    size_t n, k;
-    uint32_t rev, seq, hash = 0;
+    size_t n;
+    uint32_t rev, seq, hash;
     const char *state_id, *prev_id = NULL;
     size_t state_len, prev_len = 0;
     int32_t st, prev = (int32_t)DOSM_NO_STATE;
@@ -160,27 +183,30 @@ int dosm_decode(const dosm_def *d, const char *text, dosm_instance *inst,
         return DOSM_E_ARG;
     }
     s.p = text;
-    /* The workflow's name and '@' are the usual start; any other start is
-     * malformed or another workflow's (a name is all name characters: the
-     * loader checked it). */
-    n = d->name_len;
-    if (strncmp(text, d->name, n) != 0 || text[n] != '@') {
-        n = span(&s, NAME_CHAR);
-        if (n == 0 || s.p[n] != '@')
+    if (strncmp(text, d->snapshot_head, d->head_len) == 0) {
+        /* this revision's own start, the usual one */
+        rev = d->revision;
+        hash = d->hash;
+        s.p += d->head_len;
+    } else {
+        /* The workflow's name and '@', or another workflow's name, or
+         * nothing well-formed (a name is all name characters: the
+         * loader checked it). */
+        n = d->name_len;
+        if (strncmp(text, d->name, n) != 0 || text[n] != '@') {
+            n = span(&s, NAME_CHAR);
+            if (n == 0 || s.p[n] != '@')
+                goto malformed;
+            dosm__error_set(error, DOSM_E_WORKFLOW,
+                            "the snapshot is of another workflow, not %s",
+                            d->name);
+            return DOSM_E_WORKFLOW;
+        }
+        s.p += n + 1;
+        if (!number(&s, &rev) || !expect(&s, '.') || !hex8(&s, &hash) ||
+            !expect(&s, ':'))
             goto malformed;
-        dosm__error_set(error, DOSM_E_WORKFLOW,
-                  "the snapshot is of another workflow, not %s", d->name);
-        return DOSM_E_WORKFLOW;
     }
-    s.p += n + 1;
-    if (!number(&s, &rev, 10) || !expect(&s, '.') || span(&s, HEX) != 8)
-        goto malformed;
-    for (k = 0; k < 8; k++) {
-        char c = *s.p++;
-        hash = hash * 16 + (uint32_t)(is_a(c, DIGIT) ? c - '0' : c - 'a' + 10);
-    }
-    if (!expect(&s, ':'))
-        goto malformed;
     state_id = s.p;
     state_len = span(&s, STATE_CHAR);
     s.p += state_len;
@@ -191,7 +217,7 @@ int dosm_decode(const dosm_def *d, const char *text, dosm_instance *inst,
         if (prev_len == 0)
             goto malformed;
     }
-    if (state_len == 0 || !expect(&s, '#') || !number(&s, &seq, 10) ||
+    if (state_len == 0 || !expect(&s, '#') || !number(&s, &seq) ||
         *s.p != '\0')
         goto malformed;
     if (rev == 0) {

@@ -917,6 +917,14 @@ static void test_decode_edges(void **state)
     assert_int_equal(got.seq, 4294967295u);
     assert_int_equal(dosm_decode(edge, "edge@2.ABCDEF01:B#1", &got, &err), DOSM_E_SNAPSHOT);
     assert_string_equal(err.text, "malformed snapshot at character 8: expected NAME@REVISION.HASH:STATE#SEQ");
+    /* nine hex digits, and an eleven-digit revision: at the hash, at
+     * the revision */
+    snprintf(text, sizeof text, "edge@2.%.8sa:B#1", hash);
+    assert_int_equal(dosm_decode(edge, text, &got, &err), DOSM_E_SNAPSHOT);
+    assert_string_equal(err.text, "malformed snapshot at character 8: expected NAME@REVISION.HASH:STATE#SEQ");
+    snprintf(text, sizeof text, "edge@20000000000.%.8s:B#1", hash);
+    assert_int_equal(dosm_decode(edge, text, &got, &err), DOSM_E_SNAPSHOT);
+    assert_string_equal(err.text, "malformed snapshot at character 6: expected NAME@REVISION.HASH:STATE#SEQ");
     snprintf(text, sizeof text, "edge@2.%.8s:B#1 ", hash);
     assert_int_equal(dosm_decode(edge, text, &got, &err), DOSM_E_SNAPSHOT);
     snprintf(text, sizeof text, "edge@2.%.8s;B#1", hash);
