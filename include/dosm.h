@@ -48,9 +48,9 @@ extern "C" {
 /** Major version of this header: raised for changes that break the API. */
 #define DOSM_VERSION_MAJOR 0
 /** Minor version of this header: raised for additions. */
-#define DOSM_VERSION_MINOR 3
+#define DOSM_VERSION_MINOR 4
 /** Patch version of this header: raised for fixes. */
-#define DOSM_VERSION_PATCH 1
+#define DOSM_VERSION_PATCH 0
 /** The version as one number, MAJOR * 10000 + MINOR * 100 + PATCH. */
 #define DOSM_VERSION_NUMBER                                                   \
     (DOSM_VERSION_MAJOR * 10000 + DOSM_VERSION_MINOR * 100 + DOSM_VERSION_PATCH)
@@ -149,7 +149,8 @@ DOSM_API const char *dosm_version(void);
     X(DOSM_R_SHADOWED, 210, "an earlier transition takes the event")           \
     X(DOSM_W_NO_FHIR, 300, "state has no FHIR Task status")                    \
     X(DOSM_W_UNUSED, 301, "declared but never used")                           \
-    X(DOSM_W_PATH_TIE, 302, "two shortest paths fire different effects")
+    X(DOSM_W_PATH_TIE, 302, "two shortest paths fire different effects")     \
+    X(DOSM_W_NEVER_TAKEN, 303, "transition is never taken")
 
 /**
  * All result codes, generated from DOSM_CODES; each one's description is
@@ -943,7 +944,9 @@ DOSM_API int dosm_attributes_prepare(const dosm_def *def,
                                      const dosm_allocator *allocator,
                                      dosm_attributes **out);
 /** The set as values, for dosm_request::attributes: no pairs, and a
- *  lookup that answers each kept attribute's text.
+ *  lookup that answers each kept attribute's text. Guards read these
+ *  values, this pointer, as prepared; other values that borrow their
+ *  lookup (pairs of their own first) are read as text, pairs first.
  *  @param attributes the set, or NULL
  *  @return values that live as long as the set; NULL for a NULL set */
 DOSM_API const dosm_values *dosm_attributes_values(
@@ -1281,7 +1284,8 @@ DOSM_API int dosm_path(const dosm_def *def, const dosm_host *host,
  * transition and enter callbacks; dosm_replay accepts its record. Returns as dosm_path, plus DOSM_E_NAME for
  * an unknown (or NULL) state name. @p outcome (may be NULL) describes the
  * last step. If a step is rejected while applying (a host guard changed its
- * mind), the instance stays where that step began and its code is returned.
+ * mind), the instance stays where that step began, the reject callback
+ * runs as for dosm_fire, and the step's code is returned.
  * Payloads are not checked, as for dosm_path: the remote already took the
  * steps, and what they carried is not known here. A path longer than the
  * order's seq can count is refused whole with DOSM_R_SEQ_LIMIT.

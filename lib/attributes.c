@@ -50,7 +50,10 @@ int dosm_attributes_prepare(const dosm_def *def, const dosm_values *values,
 const char *dosm__prepared_lookup(void *set, const char *name)
 {
     const dosm_attributes *a = set;
-    int i = dosm_attribute_find(a->def, name);
+    int i;
+    if (!a) /* a host may call a values' lookup itself */
+        return NULL;
+    i = dosm_attribute_find(a->def, name);
     return i < 0 ? NULL : a->values[i].text;
 }
 

@@ -505,6 +505,54 @@ static void warn_unused(const dosm_def *d, diag_sink *sink, arena *scratch)
                  d->effects[i].name);
 }
 
+/* Warns of a transition no order can take: in every state it applies
+ * to, an unguarded transition of its event comes first (from the state
+ * itself or a nearer parent), so it is overridden everywhere. Within one
+ * group check_overlaps refuses that; across groups an override is meant,
+ * but an override in every state leaves the transition dead. */
+static void warn_never_taken(const dosm_def *d, diag_sink *sink,
+                             arena *scratch)
+{
+    /* per transition: 0 applies nowhere, 1 taken somewhere, else the
+     * transition + 2 that overrides it in the first state it applies to */
+    uint32_t *fate = dosm__arena_array(scratch, d->trans_count + 1,
+                                       sizeof *fate);
+    int32_t *where = dosm__arena_array(scratch, d->trans_count + 1,
+                                       sizeof *where);
+    uint32_t s, k, t;
+    if (!fate || !where) {
+        ERR(sink, DOSM_E_NOMEM, ((mark){0, 0}), "out of memory");
+        return;
+    }
+    for (s = 0; s < d->state_count; s++) {
+        const uint32_t cf = d->hot[s].cand_first, end = cf + d->hot[s].cand_count;
+        uint32_t by = 0; /* the unguarded candidate + 2, in this event's run */
+        if (!d->may_hold[s + 1]) /* no order is in a parent */
+            continue;
+        for (k = cf; k < end; k++) {
+            if (k > cf && d->cand_event[k] != d->cand_event[k - 1])
+                by = 0;
+            t = d->cand[k];
+            if (!by)
+                fate[t] = 1;
+            else if (!fate[t]) {
+                fate[t] = by;
+                where[t] = (int32_t)s;
+            }
+            if (!by && !d->trans[t].guard)
+                by = t + 2;
+        }
+    }
+    for (t = 0; t < d->trans_count && !dosm__diag_full(sink); t++)
+        if (fate[t] > 1)
+            WARN(sink, DOSM_W_NEVER_TAKEN, d->trans[t].at,
+                 "this transition of '%s' is never taken: in each state it "
+                 "applies to, an earlier transition takes the event (in %s, "
+                 "the one at line %u)",
+                 d->events[d->trans[t].event].name, d->states[where[t]].id,
+                 (unsigned)d->trans[fate[t] - 2].at.line);
+}
+
 void dosm__checker_run(const dosm_def *d, arena *scratch, diag_sink *sink,
                        unsigned sound, int clean, int lint)
 {
@@ -514,6 +562,8 @@ void dosm__checker_run(const dosm_def *d, arena *scratch, diag_sink *sink,
         check_overlaps(d, sink, scratch);
     if (clean) {
         warn_unused(d, sink, scratch);
+        if (!sink->errors) /* an overlap already says it, as an error */
+            warn_never_taken(d, sink, scratch);
         if (lint)
             dosm__ties_check(d, scratch, sink);
     }

@@ -146,10 +146,9 @@ typedef struct cell {
 struct dosm_def {
     arena mem;
     const char *name, *title, *source, *description;
-    uint32_t name_len; /* strlen(name): snapshots' text */
-    /* "NAME@REV.HASH:", how every snapshot of this revision starts */
-    char *snapshot_head;
-    uint32_t head_len;
+    char *snapshot_head; /* "NAME@REV.HASH:", how this revision's
+                            snapshots start */
+    uint32_t name_len, head_len; /* strlen(name), strlen(snapshot_head) */
     uint32_t revision, hash;
     int32_t initial, mixed;
     field *attrs;       uint32_t attr_count;
@@ -257,12 +256,15 @@ struct dosm_attributes {
 /* as_values' lookup: the kept text of attribute `name`. */
 const char *dosm__prepared_lookup(void *set, const char *name);
 
-/* The prepared set a request's attributes are, or NULL: the library's own
- * lookup marks them. */
+/* The prepared set a request's attributes are, or NULL: the set's own
+ * values, which the library's lookup marks and which point at the set
+ * they open. Other values that borrow that lookup (pairs first, then the
+ * set) are read as text, pairs first, as every dosm_values is. */
 static inline const dosm_attributes *prepared_of(const dosm_request *req)
 {
     const dosm_values *v = req ? req->attributes : NULL;
-    return v && v->lookup == dosm__prepared_lookup
+    return v && v->lookup == dosm__prepared_lookup &&
+                   v == (const dosm_values *)v->lookup_user
                ? (const dosm_attributes *)v->lookup_user
                : NULL;
 }

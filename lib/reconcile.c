@@ -322,8 +322,9 @@ static int reconcile(search *s, const dosm_host *h, dosm_instance *inst,
         if (dosm__step(d, h, inst,
                        st->transition < 0 ? STEP_FALLBACK : st->transition,
                        dosm__request_or_empty(req), outcome,
-                       st->transition < 0 ? STEP_APPLY
-                                          : STEP_APPLY | STEP_EXPECT) !=
+                       st->transition < 0
+                           ? STEP_APPLY
+                           : STEP_APPLY | STEP_EXPECT | STEP_REPORT) !=
             DOSM_OK)
             break;
         if (inst->state != (uint32_t)st->to ||

@@ -802,6 +802,20 @@ static int flips(const dosm_callback_info *info, void *user)
     return flips_calls++ == 0; /* holds for the search only */
 }
 
+typedef struct rejected {
+    int calls, code, state;
+    const char *event;
+} rejected;
+
+static void on_rejected(const dosm_callback_info *info, void *user)
+{
+    rejected *r = user;
+    r->calls++;
+    r->code = info->outcome->code;
+    r->event = info->event;
+    r->state = info->before->state;
+}
+
 static void test_reconcile_to_previous_whose_guard_changes(void **state)
 {
     dosm_def *d = load_text(
@@ -820,8 +834,12 @@ static void test_reconcile_to_previous_whose_guard_changes(void **state)
     dosm_instance o = dosm_instance_initial(d);
     dosm_request r = request("go", NULL, NULL);
     dosm_outcome out;
+    rejected refused;
     (void)state;
+    memset(&refused, 0, sizeof refused);
     assert_int_equal(dosm_host_bind_guard(h, "g", flips, NULL), DOSM_OK);
+    assert_int_equal(dosm_host_on(h, DOSM_ON_REJECT, on_rejected, &refused),
+                     DOSM_OK);
     assert_int_equal(dosm_fire(d, h, &o, &r, NULL), DOSM_OK);
     flips_calls = 0;
     assert_int_equal(dosm_reconcile(d, h, &o, "A", NULL, &out), DOSM_R_GUARD);
@@ -829,6 +847,11 @@ static void test_reconcile_to_previous_whose_guard_changes(void **state)
                                   "host's guards changed while reconciling");
     assert_int_equal(o.state, dosm_state_find(d, "B"));
     assert_int_equal(o.seq, 1);
+    /* the step refused while applying is a rejected event, as in fire */
+    assert_int_equal(refused.calls, 1);
+    assert_string_equal(refused.event, "back");
+    assert_int_equal(refused.code, DOSM_R_GUARD);
+    assert_int_equal(refused.state, dosm_state_find(d, "B"));
     dosm_host_free(h);
     dosm_def_free(d);
 }
@@ -867,6 +890,38 @@ static void test_prepared_values_survive_a_rewritten_buffer(void **state)
     r.attributes = pv;
     assert_int_equal(dosm_try(def, NULL, &inst, &r, &by_set), DOSM_OK);
     assert_int_equal(by_set.transition, by_text.transition);
+    dosm_attributes_free(set);
+}
+
+/* Values that put their own pairs before a prepared set's lookup are
+ * values like any other: pairs first, then the set's text. Only the set's
+ * own values are read as prepared. Its lookup answers NULL for no set. */
+static void test_prepared_lookup_under_other_pairs(void **state)
+{
+    static const dosm_pair one[] = {{"units", "1"}}, nine[] = {{"units", "9"}};
+    static const dosm_pair tracking[] = {{"tracking", "1Z99"}};
+    const dosm_values payload = {tracking, 1, NULL, NULL};
+    dosm_values few = {one, 1, NULL, NULL};
+    dosm_attributes *set;
+    const dosm_values *pv;
+    dosm_values wrapped;
+    dosm_instance inst = at("WORK", NULL, 3);
+    dosm_request r = request("ship", NULL, &payload);
+    dosm_outcome out;
+    (void)state;
+    assert_int_equal(dosm_attributes_prepare(def, &few, NULL, &set), DOSM_OK);
+    pv = dosm_attributes_values(set);
+    r.attributes = pv;
+    assert_int_equal(dosm_try(def, NULL, &inst, &r, &out), DOSM_R_GUARD);
+    wrapped.pairs = nine;
+    wrapped.count = 1;
+    wrapped.lookup = pv->lookup;
+    wrapped.lookup_user = pv->lookup_user;
+    r.attributes = &wrapped;
+    assert_int_equal(dosm_try(def, NULL, &inst, &r, &out), DOSM_OK);
+    assert_int_equal(dosm_fire(def, NULL, &inst, &r, &out), DOSM_OK);
+    assert_string_equal(out.record.to, "DONE");
+    assert_null(pv->lookup(NULL, "units"));
     dosm_attributes_free(set);
 }
 
@@ -1129,6 +1184,7 @@ int main(void)
         cmocka_unit_test(test_prepared_attributes_are_read_once),
         cmocka_unit_test(test_reconcile_to_previous_whose_guard_changes),
         cmocka_unit_test(test_prepared_values_survive_a_rewritten_buffer),
+        cmocka_unit_test(test_prepared_lookup_under_other_pairs),
         cmocka_unit_test(test_reconcile_sees_a_decode_in_its_last_step),
         cmocka_unit_test(test_external_ties_follow_transition_order),
         cmocka_unit_test(test_odd_inputs_keep_the_contract),

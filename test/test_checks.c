@@ -497,6 +497,35 @@ static void test_tie_fallback(void **state)
     expect_findings(yaml, w, 1);
 }
 
+/* A parent's transition that each child overrides is never taken; one
+ * that a guard lets through, or that a state does not override, is. */
+static void test_never_taken_overridden_everywhere(void **state)
+{
+    static const char yaml[] =
+        "dosm: 1\nname: t\ntitle: T\nrevision: 1\ninitial: B\n"
+        "attributes:\n  rush: { type: boolean }\n"
+        "states:\n"
+        "  P: { label: p }\n"
+        "  B: { label: b, parent: P }\n"                         /* 10 */
+        "  C: { label: c, parent: P }\n"
+        "  D: { label: d, final: true }\n"
+        "events:\n  go:\n  hold:\n"
+        "transitions:\n"
+        "  - { event: go, from: B, to: C }\n"
+        "  - { event: go, from: C, to: D }\n"
+        "  - { event: hold, from: P, to: D }\n"
+        "  - { event: hold, from: B, to: C, guard: rush }\n"    /* 20 */
+        "  - { event: go, from: any, to: B }\n";
+    static const want w[] = {
+        {DOSM_W_NEVER_TAKEN, 21, 5,
+         "this transition of 'go' is never taken: in each state it applies "
+         "to, an earlier transition takes the event (in B, the one at line "
+         "17)"},
+    };
+    (void)state;
+    expect_findings(yaml, w, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -513,6 +542,7 @@ int main(void)
         cmocka_unit_test(test_tie_diamond),
         cmocka_unit_test(test_tie_none),
         cmocka_unit_test(test_tie_fallback),
+        cmocka_unit_test(test_never_taken_overridden_everywhere),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
