@@ -278,9 +278,10 @@ int dosm_path(const dosm_def *d, const dosm_host *h, const dosm_instance *inst,
         if ((size_t)n > capacity) {
             int tie = outcome->other_paths; /* the path's, kept */
             dosm__outcome_fail(outcome, DOSM_E_BUFFER,
-                               "the path has %L steps, more than the room "
+                               "the path has %L step%s, more than the room "
                                "given for %L",
-                               (int64_t)n, (int64_t)capacity);
+                               (int64_t)n, n == 1 ? "" : "s",
+                               (int64_t)capacity);
             outcome->other_paths = tie;
         } else
             memcpy(steps, s.steps, (size_t)n * sizeof *steps);

@@ -365,7 +365,7 @@ static void test_ties_go_to_the_transition_written_first(void **state)
     assert_int_equal(n, 1);
     assert_int_equal(out.other_paths, 1);
     assert_string_equal(out.text,
-                        "the path has 1 steps, more than the room given for 0");
+                        "the path has 1 step, more than the room given for 0");
     assert_int_equal(dosm_path(def, NULL, &inst, S("HOLD"), NULL, steps, 4, &n,
                                &out),
                      DOSM_OK);
