@@ -360,13 +360,21 @@ static uint32_t definition_hash(const dosm_def *d, int delimit)
     return x.h;
 }
 
+/* The exact index of state ids that decode and replay read. */
+static int build_id_index(dosm_def *d)
+{
+    name_table t = dosm__table_of_ids(d);
+    return dosm__names_build(&d->id_ix, &d->mem, &t, d->state_count, 0, NULL);
+}
+
 int dosm__compiler_build(dosm_def *d, arena *scratch, diag_sink *sink)
 {
     int rc;
     if ((rc = build_candidates(d, scratch, sink)) == DOSM_OK &&
         (rc = build_event_lists(d, scratch)) == DOSM_OK &&
         (rc = build_distances(d, scratch)) == DOSM_OK &&
-        (rc = build_ranking(d, scratch)) == DOSM_OK) {
+        (rc = build_ranking(d, scratch)) == DOSM_OK &&
+        (rc = build_id_index(d)) == DOSM_OK) {
         d->name_len = (uint32_t)strlen(d->name);
         d->hash = definition_hash(d, 1);
         d->hash_0_1 = definition_hash(d, 0);

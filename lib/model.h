@@ -170,6 +170,8 @@ struct dosm_def {
     uint32_t ranked_count;
     uint32_t hash_0_1;     /* the hash 0.1.0 wrote, which decode accepts */
     name_index state_ix, event_ix, attr_ix, guard_ix, effect_ix;
+    name_index id_ix; /* state ids as written, for snapshots and
+                         histories (state_ix folds case, holds labels) */
     vocab_def *vocabs;
     uint32_t vocab_count, ext_count;
     name_index vocab_ix;
@@ -177,6 +179,8 @@ struct dosm_def {
 };
 
 name_table dosm__table_of_states(const dosm_def *d);
+/* state ids in hot_state, for id_ix */
+name_table dosm__table_of_ids(const dosm_def *d);
 name_table dosm__table_of_events(const dosm_def *d);
 name_table dosm__table_of_attrs(const dosm_def *d);
 name_table dosm__table_of_guards(const dosm_def *d);

@@ -21,6 +21,11 @@ name_table dosm__table_of_states(const dosm_def *d)
     return table(d->states, sizeof(state_def), offsetof(state_def, id),
                  offsetof(state_def, label));
 }
+name_table dosm__table_of_ids(const dosm_def *d)
+{
+    return table(d->hot, sizeof(hot_state), offsetof(hot_state, id),
+                 (size_t)-1);
+}
 name_table dosm__table_of_events(const dosm_def *d)
 {
     return table(d->events, sizeof(event_def), offsetof(event_def, name), (size_t)-1);
@@ -62,14 +67,12 @@ int32_t dosm__state_by_id(const dosm_def *d, const char *id, size_t len,
                     int renamed)
 {
     uint32_t i, j;
-    name_table t = dosm__table_of_states(d);
+    name_table t = dosm__table_of_ids(d);
     int32_t s;
     if (!id || len == 0 || len > 64)
         return -1;
-    s = dosm__names_find_n(&d->state_ix, &t, id, len);
-    /* the index folds case and holds labels: the id itself, exactly */
-    if (s >= 0 && d->hot[s].id_len == len &&
-        memcmp(d->hot[s].id, id, len) == 0 && !d->states[s].is_parent)
+    s = dosm__names_find_n(&d->id_ix, &t, id, len);
+    if (s >= 0 && !d->states[s].is_parent)
         return s;
     for (i = 0; renamed && i < d->state_count; i++)
         for (j = 0; !d->states[i].is_parent && j < d->states[i].renamed_count;
