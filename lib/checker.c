@@ -507,9 +507,10 @@ static void warn_unused(const dosm_def *d, diag_sink *sink, arena *scratch)
 
 /* Warns of a transition no order can take: in every state it applies
  * to, an unguarded transition of its event comes first (from the state
- * itself or a nearer parent), so it is overridden everywhere. Within one
- * group check_overlaps refuses that; across groups an override is meant,
- * but an override in every state leaves the transition dead. */
+ * itself or a nearer parent), so it is overridden everywhere; or it
+ * applies to final states only (a parent's, whose children are final),
+ * which refuse every event. Within one group check_overlaps refuses an
+ * override; across groups it is meant, but everywhere it is dead. */
 static void warn_never_taken(const dosm_def *d, diag_sink *sink,
                              arena *scratch)
 {
@@ -551,6 +552,11 @@ static void warn_never_taken(const dosm_def *d, diag_sink *sink,
                  "the one at line %u)",
                  d->events[d->trans[t].event].name, d->states[where[t]].id,
                  (unsigned)d->trans[fate[t] - 2].at.line);
+        else if (fate[t] == 0)
+            WARN(sink, DOSM_W_NEVER_TAKEN, d->trans[t].at,
+                 "this transition of '%s' is never taken: every state it "
+                 "applies to is final, and a final state refuses every event",
+                 d->events[d->trans[t].event].name);
 }
 
 void dosm__checker_run(const dosm_def *d, arena *scratch, diag_sink *sink,

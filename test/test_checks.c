@@ -526,6 +526,29 @@ static void test_never_taken_overridden_everywhere(void **state)
     expect_findings(yaml, w, 1);
 }
 
+/* A parent's transition whose children are all final applies to no
+ * state an order can leave. */
+static void test_never_taken_final_children(void **state)
+{
+    static const char yaml[] =
+        "dosm: 1\nname: t\ntitle: T\nrevision: 1\ninitial: A\n"
+        "states:\n"
+        "  A: { label: a }\n"
+        "  P: { label: p }\n"
+        "  F: { label: f, parent: P, final: true }\n"
+        "events:\n  go:\n  stop:\n"                            /* 10 */
+        "transitions:\n"
+        "  - { event: go, from: A, to: F }\n"
+        "  - { event: stop, from: P, to: A }\n";
+    static const want w[] = {
+        {DOSM_W_NEVER_TAKEN, 15, 5,
+         "this transition of 'stop' is never taken: every state it applies "
+         "to is final, and a final state refuses every event"},
+    };
+    (void)state;
+    expect_findings(yaml, w, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -543,6 +566,7 @@ int main(void)
         cmocka_unit_test(test_tie_none),
         cmocka_unit_test(test_tie_fallback),
         cmocka_unit_test(test_never_taken_overridden_everywhere),
+        cmocka_unit_test(test_never_taken_final_children),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

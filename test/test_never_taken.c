@@ -4,10 +4,12 @@
  * transitions tried in a state are those from the state itself, then from
  * its parent, grandparent, ..., then those from `any` (every state that
  * is not final); within each group in file order; the first whose guard
- * holds is taken. A transition is never taken when, in every state an
- * order can be in (no parent) that it applies to, an unguarded transition
- * of its event comes before it. The warning is given only when the file
- * has no error.
+ * holds is taken. A final state refuses every event ("Why an event is
+ * refused"), so a transition is taken somewhere when a state an order can
+ * be in (no parent, not final) has it with no unguarded transition of its
+ * event before it; never taken otherwise, also when every state it
+ * applies to is final. The warning is given only when the file has no
+ * error.
  *
  * Thousands of small random definitions (fixed seed) are written as YAML;
  * those that load are checked: the set of positions of the library's
@@ -92,10 +94,7 @@ static int group_in(const model *m, const mtrans *t, int s)
     /* README, "Why an event is refused": in a final state the event is
      * refused before any transition is looked at, so nothing is taken
      * there, a parent's transition included (a final child of a parent
-     * loads: the parent's transitions do not leave it). The literal
-     * "a parent means all its descendants" would count the final child
-     * as a state where the parent's transition is not overridden; the
-     * library does not, and neither does this model (see the report). */
+     * loads: the parent's transitions do not leave it). */
     if (m->s[s].final)
         return -1;
     for (i = 0; i < t->nfrom; i++) {
@@ -109,9 +108,8 @@ static int group_in(const model *m, const mtrans *t, int s)
 /* never[k] = 1 when the model says transition k is never taken. */
 static void model_never_taken(const model *m, unsigned char *never)
 {
-    unsigned char applies[MAX_TRANS], taken[MAX_TRANS];
+    unsigned char taken[MAX_TRANS];
     int s, e, k;
-    memset(applies, 0, sizeof applies);
     memset(taken, 0, sizeof taken);
     for (s = 0; s < m->ns; s++) {
         if (m->s[s].is_parent) /* no order is ever in a parent */
@@ -133,7 +131,6 @@ static void model_never_taken(const model *m, unsigned char *never)
             }
             for (i = 0; i < n; i++) {
                 k = order[i];
-                applies[k] = 1;
                 if (!blocked)
                     taken[k] = 1;
                 if (m->t[k].guard == G_NONE)
@@ -142,7 +139,7 @@ static void model_never_taken(const model *m, unsigned char *never)
         }
     }
     for (k = 0; k < m->nt; k++)
-        never[k] = (unsigned char)(applies[k] && !taken[k]);
+        never[k] = (unsigned char)!taken[k];
 }
 
 /* ---- YAML ---- */
@@ -462,6 +459,10 @@ static const hand hands[] = {
      {"A", "P", "B<P", "F<P!", NULL},
      {"go A B", "go B F", "stop B A rush", "stop P F", NULL},
      {-1}},
+    {"a parent whose children are all final: applies to no state",
+     {"A", "P", "F<P!", "G<P!", NULL},
+     {"go A F", "stop A G", "stop P A", NULL},
+     {2, -1}},
     {"the example of test_checks",
      {"P", "B<P", "C<P", "D!", NULL},
      {"go B C", "go C D", "hold P D", "hold B C rush", "go any B", NULL},
