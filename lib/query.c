@@ -57,29 +57,34 @@ int dosm_state_find(const dosm_def *d, const char *name)
     return dosm__names_find(&d->state_ix, &t, name);
 }
 
-/* Whether text is exactly the len bytes at id. */
-static int is_text(const char *text, const char *id, size_t len)
+/* The state that called itself id (len bytes) in an older revision
+ * (`renamed_from`), or -1: a linear search, for snapshots and records of
+ * older revisions only. */
+static NOINLINE int32_t state_by_old_id(const dosm_def *d, const char *id,
+                                        size_t len)
 {
-    return strncmp(text, id, len) == 0 && text[len] == '\0';
+    uint32_t i, j;
+    for (i = 0; i < d->state_count; i++)
+        for (j = 0; !d->states[i].is_parent && j < d->states[i].renamed_count;
+             j++)
+            if (strncmp(d->states[i].renamed[j], id, len) == 0 &&
+                d->states[i].renamed[j][len] == '\0')
+                return (int32_t)i;
+    return -1;
 }
 
 int32_t dosm__state_by_id(const dosm_def *d, const char *id, size_t len,
-                    int renamed)
+                          int renamed)
 {
-    uint32_t i, j;
-    name_table t = dosm__table_of_ids(d);
+    name_table t;
     int32_t s;
     if (!id || len == 0 || len > 64)
         return -1;
+    t = dosm__table_of_ids(d);
     s = dosm__names_find_n(&d->id_ix, &t, id, len);
     if (s >= 0 && !d->states[s].is_parent)
         return s;
-    for (i = 0; renamed && i < d->state_count; i++)
-        for (j = 0; !d->states[i].is_parent && j < d->states[i].renamed_count;
-             j++)
-            if (is_text(d->states[i].renamed[j], id, len))
-                return (int32_t)i;
-    return -1;
+    return renamed ? state_by_old_id(d, id, len) : -1;
 }
 
 int dosm_state_get(const dosm_def *d, int state, dosm_state_info *info)
