@@ -790,9 +790,11 @@ DOSM_API int dosm_encode(const dosm_def *def, const dosm_instance *inst,
 /**
  * Decodes a string written by dosm_encode into @p inst. A string of an
  * older revision decodes when its states still exist, directly or under
- * `renamed_from`. A previous state that is now the order's own state (two
- * old ids folded into one state) is dropped: @c previous is DOSM_NO_STATE,
- * so `to: previous` is DOSM_R_NO_HISTORY rather than a step that stays.
+ * `renamed_from`. A previous state that is now the order's own state
+ * because two old ids were folded into one state is dropped: @c previous
+ * is DOSM_NO_STATE, so `to: previous` is DOSM_R_NO_HISTORY rather than a
+ * step that stays. A string that names one state twice (a self-transition
+ * leaves an order so) decodes as it was encoded, in any revision.
  * Runs no callbacks and applies no transient fallback
  * (see dosm_restart). On failure @p inst is left untouched and the code is
  * DOSM_E_SNAPSHOT (malformed), DOSM_E_WORKFLOW (another workflow),
