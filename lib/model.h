@@ -273,8 +273,8 @@ static inline const dosm_attributes *prepared_of(const dosm_request *req)
                : NULL;
 }
 
-/* snapshot.c: fills d->snapshot_head once d's name, revision and hash
- * are set; DOSM_OK or DOSM_E_NOMEM. */
+/* snapshot.c: fills d->snapshot_head and head_len once d's name,
+ * name_len, revision and hash are set; DOSM_OK or DOSM_E_NOMEM. */
 int dosm__snapshot_head(dosm_def *d);
 
 /* ---- runtime helpers shared by runtime.c, reconcile.c, history.c ---- */

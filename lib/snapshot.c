@@ -142,8 +142,9 @@ static int number(scan *s, uint32_t *out)
     return 1;
 }
 
-/* Exactly 8 lower-case hex digits; read without a branch per digit, as
- * they are random. */
+/* Exactly 8 lower-case hex digits. A digit's value is computed, not
+ * chosen by a branch on letter or digit: the digits are random, and that
+ * branch would mispredict. */
 static int hex8(scan *s, uint32_t *out)
 {
     uint32_t v = 0;
