@@ -347,21 +347,25 @@ static ALWAYS_INLINE int32_t find(const name_index *ix, const name_table *t,
     }
 }
 
+static NOINLINE int32_t find_folded(const name_index *ix, const name_table *t,
+                                    const char *name, size_t len)
+{
+    return find(ix, t, name, len, 1);
+}
+
+/* Firing by name and decoding a snapshot start here: an index that folds
+ * case (states by id or label) is one call further, so that the exact
+ * lookup stays small enough to inline. */
 int32_t dosm__names_find_n(const name_index *ix, const name_table *t,
                            const char *name, size_t len)
 {
     if (!ix->slots || !name) /* defensive: indexes exist before lookups */
         return -1;
-    return ix->fold_case ? find(ix, t, name, len, 1)
+    return ix->fold_case ? find_folded(ix, t, name, len)
                          : find(ix, t, name, len, 0);
 }
 
-/* Firing by name starts here: an index that folds case (states) is one
- * call further, so that this stays small enough to inline. */
 int32_t dosm__names_find(const name_index *ix, const name_table *t, const char *name)
 {
-    if (!ix->slots || !name)
-        return -1;
-    return ix->fold_case ? dosm__names_find_n(ix, t, name, strlen(name))
-                         : find(ix, t, name, strlen(name), 0);
+    return dosm__names_find_n(ix, t, name, name ? strlen(name) : 0);
 }
