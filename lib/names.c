@@ -355,7 +355,7 @@ static NOINLINE int32_t find_folded(const name_index *ix, const name_table *t,
 
 /* Firing by name and decoding a snapshot start here: an index that folds
  * case (states by id or label) is one call further, so that the exact
- * lookup stays small enough to inline. */
+ * lookup saves no registers for the folded one's code. */
 int32_t dosm__names_find_n(const name_index *ix, const name_table *t,
                            const char *name, size_t len)
 {
