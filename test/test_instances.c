@@ -60,6 +60,28 @@ static void test_encode_decode_round_trip(void **state)
     assert_int_equal(dosm_encode(def, &inst, buf, sizeof buf), DOSM_E_STATE);
 }
 
+/* Sequence numbers at every digit count's edges, written as printf's %u
+ * writes them and read back. */
+static void test_encode_seq_digits(void **state)
+{
+    static const uint32_t seqs[] = {
+        0u, 1u, 9u, 10u, 11u, 99u, 100u, 101u, 999u, 1000u, 1009u, 9999u,
+        10000u, 10001u, 99999u, 100000u, 123456789u, 999999999u,
+        1000000000u, 4000000009u, 4294967294u};
+    dosm_instance inst = dosm_instance_initial(def), back;
+    char buf[DOSM_SNAPSHOT_MAX], want[64];
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof seqs / sizeof seqs[0]; i++) {
+        inst.seq = seqs[i];
+        assert_int_equal(dosm_encode(def, &inst, buf, sizeof buf), DOSM_OK);
+        snprintf(want, sizeof want, "lab@3.%s:NEW#%u", hash, seqs[i]);
+        assert_string_equal(buf, want);
+        assert_int_equal(dosm_decode(def, buf, &back, NULL), DOSM_OK);
+        assert_int_equal(back.seq, seqs[i]);
+    }
+}
+
 static void test_decode_rejects_corruption(void **state)
 {
     static const struct {
@@ -426,6 +448,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_encode_decode_round_trip),
+        cmocka_unit_test(test_encode_seq_digits),
         cmocka_unit_test(test_decode_rejects_corruption),
         cmocka_unit_test(test_renamed_states_decode),
         cmocka_unit_test(test_restart_falls_back),
