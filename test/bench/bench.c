@@ -592,7 +592,7 @@ static NOINLINE long pass_codec(const history *h)
 }
 
 /* ns per record replayed, and per encode plus decode. */
-static void history_ns(const workload *w, double *replay, double *codec)
+static void history_ns(const workload *w, spread *replay, spread *codec)
 {
     double t[MAX_RUNS], c[MAX_RUNS];
     history h;
@@ -607,8 +607,8 @@ static void history_ns(const workload *w, double *replay, double *codec)
         c[r] = (now() - t0) * 1e9 / (double)n;
     }
     history_free(&h);
-    *replay = median(t, runs);
-    *codec = median(c, runs);
+    *replay = spread_of(t, runs);
+    *codec = spread_of(c, runs);
 }
 
 /* ---- worst cases (issue 15) and name lookups (issue 18) ---- */
@@ -665,19 +665,20 @@ static void worst(const char *name)
     }
 }
 
-/* Lookups by id in the generated definitions: each id's time is the best
- * of `runs` rounds of 200 lookups of it (its slot in cache: what is left
- * is hashing and probing); the mean is over all ids, and so is the worst. */
+/* Lookups by id in the generated definitions: each id's time is the
+ * median of `runs` rounds of 200 lookups of it (its slot in cache: what
+ * is left is hashing and probing; a round the machine interrupts moves no
+ * median); the mean is over all ids, and so is the worst. */
 static void lookups(void)
 {
     static const int sizes[] = {10, 1000, 10000};
     int i;
-    printf("libdosm %s name lookups (dosm_state_find by id), best of %d rounds\n"
-           "%8s %9s %9s %9s %12s\n", dosm_version(), runs, "states", "mean ns",
-           "worst ns", "worst/mean", "pass ns");
+    printf("libdosm %s name lookups (dosm_state_find by id), median of %d "
+           "rounds\n%8s %9s %9s %9s %12s %s\n", dosm_version(), runs, "states",
+           "mean ns", "worst ns", "worst/mean", "pass ns", "(range)");
     for (i = 0; i < 3; i++) {
         workload w;
-        double sum = 0, worst_ns = 0, pass[MAX_RUNS];
+        double sum = 0, worst_ns = 0, pass[MAX_RUNS], mid;
         int n = sizes[i], s, r, k;
         char (*ids)[16] = malloc((size_t)n * sizeof *ids);
         memset(&w, 0, sizeof w);
@@ -687,18 +688,18 @@ static void lookups(void)
         for (s = 0; s < n; s++)
             snprintf(ids[s], sizeof ids[s], "%s", dosm_state_id(w.def, s));
         for (s = 0; s < n; s++) {
-            double best = 1e30;
+            double round_ns[MAX_RUNS];
             for (r = 0; r < runs; r++) {
                 double t0 = now();
                 for (k = 0; k < 200; k++)
                     sink += dosm_state_find(w.def, ids[s]);
-                t0 = (now() - t0) * 1e9 / 200;
-                best = t0 < best ? t0 : best;
+                round_ns[r] = (now() - t0) * 1e9 / 200;
             }
             if (dosm_state_find(w.def, ids[s]) != s)
                 die("lookup of %s failed", ids[s]);
-            sum += best;
-            worst_ns = best > worst_ns ? best : worst_ns;
+            mid = median(round_ns, runs);
+            sum += mid;
+            worst_ns = mid > worst_ns ? mid : worst_ns;
         }
         /* and once through all ids in a pseudo-random order, cold slots */
         for (r = 0; r < runs; r++) {
@@ -707,8 +708,9 @@ static void lookups(void)
                 sink += dosm_state_find(w.def, ids[(uint32_t)k * 2654435761u % (uint32_t)n]);
             pass[r] = (now() - t0) * 1e9 / 1000000;
         }
-        printf("%8d %9.1f %9.1f %9.2f %12.1f\n", n, sum / n, worst_ns,
-               worst_ns / (sum / n), median(pass, runs));
+        mid = median(pass, runs); /* sorts pass: the range is its ends */
+        printf("%8d %9.1f %9.1f %9.2f %12.1f (%.1f-%.1f)\n", n, sum / n,
+               worst_ns, worst_ns / (sum / n), mid, pass[0], pass[runs - 1]);
         dosm_def_free(w.def);
         free(w.yaml);
         free(ids);
@@ -1019,7 +1021,7 @@ int main(int argc, char **argv)
     }
     if (!only) {
         workload *it = &w[3];
-        double replay, codec;
+        spread replay, codec;
         history_ns(it, &replay, &codec);
         if (json)
             printf("  ],\n  \"itero_fire_ns\": %.1f,\n  \"itero_fire_index_ns\": %.1f,\n"
@@ -1033,14 +1035,16 @@ int main(int argc, char **argv)
                    itero.by_name.median, itero.by_index.median,
                    itero.by_switch.median, itero.index_ratio.median,
                    itero.prepared_ratio.median, vivo.prepared_ratio.median,
-                   fire10k / fire10, index10k / index10, replay, 1e9 / replay,
-                   codec);
+                   fire10k / fire10, index10k / index10, replay.median,
+                   1e9 / replay.median, codec.median);
         else
             printf("fire, 10,000 states vs 10 states: by name %.2f, by index %.2f\n"
-                   "replay, iTero, %d records: %.1f ns per record, %.0f records/s\n"
-                   "snapshots, iTero: encode plus decode %.1f ns\n",
-                   fire10k / fire10, index10k / index10,
-                   walk_len, replay, 1e9 / replay, codec);
+                   "replay, iTero, %d records: %.1f ns per record (%.1f-%.1f), "
+                   "%.0f records/s\n"
+                   "snapshots, iTero: encode plus decode %.1f ns (%.1f-%.1f)\n",
+                   fire10k / fire10, index10k / index10, walk_len,
+                   replay.median, replay.lo, replay.hi, 1e9 / replay.median,
+                   codec.median, codec.lo, codec.hi);
     }
     for (i = 0; i < n; i++) {
         dosm_def_free(w[i].def);
