@@ -50,7 +50,7 @@ extern "C" {
 /** Minor version of this header: raised for additions. */
 #define DOSM_VERSION_MINOR 4
 /** Patch version of this header: raised for fixes. */
-#define DOSM_VERSION_PATCH 0
+#define DOSM_VERSION_PATCH 1
 /** The version as one number, MAJOR * 10000 + MINOR * 100 + PATCH. */
 #define DOSM_VERSION_NUMBER                                                   \
     (DOSM_VERSION_MAJOR * 10000 + DOSM_VERSION_MINOR * 100 + DOSM_VERSION_PATCH)
