@@ -18,6 +18,10 @@ int usage(const char *fmt, ...);
 
 /* Reads a whole file (NUL-terminated); NULL with errno on failure. */
 char *read_file(const char *path, size_t *len);
+/* Appends printf-style text to buf (size bytes, used of them taken) and
+ * returns the new length: at most size - 1, the text cut short when it
+ * does not fit, so a caller may append again without checking. */
+size_t append(char *buf, size_t size, size_t used, const char *fmt, ...);
 
 /* libyaml documents (scenario files; a workflow is read only through the
  * library): the value of `key` in a mapping, or NULL; a scalar's text, or

@@ -18,6 +18,20 @@ int usage(const char *fmt, ...)
     return EXIT_USAGE;
 }
 
+size_t append(char *buf, size_t size, size_t used, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    if (used + 1 >= size)
+        return used;
+    va_start(ap, fmt);
+    n = vsnprintf(buf + used, size - used, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return used;
+    return (size_t)n < size - used ? used + (size_t)n : size - 1;
+}
+
 char *read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");

@@ -26,13 +26,13 @@ static void edge_label(const dosm_def *def, const dosm_transition_info *t)
 {
     size_t i;
     char text[1024];
-    size_t n = (size_t)snprintf(text, sizeof text, "%s",
-                                dosm_event_name(def, t->event));
-    if (t->guard && n < sizeof text)
-        n += (size_t)snprintf(text + n, sizeof text - n, " [%s]", t->guard);
-    for (i = 0; i < t->effect_count && n < sizeof text; i++)
-        n += (size_t)snprintf(text + n, sizeof text - n, "%s%s",
-                              i ? ", " : " / ", t->effects[i]);
+    size_t n = append(text, sizeof text, 0, "%s",
+                      dosm_event_name(def, t->event));
+    if (t->guard)
+        n = append(text, sizeof text, n, " [%s]", t->guard);
+    for (i = 0; i < t->effect_count; i++)
+        n = append(text, sizeof text, n, "%s%s", i ? ", " : " / ",
+                   t->effects[i]);
     quoted(text);
 }
 

@@ -107,8 +107,8 @@ static void on_transition(const dosm_callback_info *info, void *user)
     if (info->transition >= 0)
         r->cov->taken[info->transition] = 1;
     for (i = 0; i < info->record->effect_count; i++)
-        n += (size_t)snprintf(r->effects + n, sizeof r->effects - n, "%s%s",
-                              n ? "," : "", info->record->effects[i]);
+        n = append(r->effects, sizeof r->effects, n, "%s%s", n ? "," : "",
+                   info->record->effects[i]);
 }
 
 static int failf(run *r, const char *fmt, ...)
@@ -128,12 +128,11 @@ static void list_of(yaml_document_t *doc, yaml_node_t *seq, char *out, size_t si
     if (!seq || seq->type != YAML_SEQUENCE_NODE)
         return;
     for (it = seq->data.sequence.items.start;
-         it < seq->data.sequence.items.top && n < size; it++) {
+         it < seq->data.sequence.items.top; it++) {
         const char *name = doc_text(yaml_document_get_node(doc, *it));
         /* a list inside the list is no effect name: "?" (printf of NULL
          * is undefined, and crashes some C libraries) */
-        n += (size_t)snprintf(out + n, size - n, "%s%s", n ? "," : "",
-                              name ? name : "?");
+        n = append(out, size, n, "%s%s", n ? "," : "", name ? name : "?");
     }
 }
 
