@@ -122,22 +122,26 @@ static int bind_host(workflow *w, char *error, size_t size)
                    {"reset_due_date", effect_reset_due_date},
                    {"clear_due_date", effect_clear_due_date}};
     dosm_error err;
+    dosm_host *h;
     size_t i;
     if (w->host)
         return 1;
-    if (!(w->host = dosm_host_new(w->def, NULL))) {
+    if (!(h = dosm_host_new(w->def, NULL))) {
         snprintf(error, size, "out of memory");
         return 0;
     }
-    dosm_host_on(w->host, DOSM_ON_TRANSITION, on_transition, NULL);
+    dosm_host_on(h, DOSM_ON_TRANSITION, on_transition, NULL);
     for (i = 0; i < sizeof effects / sizeof *effects; i++)
-        dosm_host_bind_effect(w->host, effects[i].name, effects[i].fn, NULL);
-    dosm_host_bind_guard(w->host, "redesign_sent", guard_redesign_sent, NULL);
-    if (dosm_host_check(w->host, &err) != DOSM_OK) {
+        dosm_host_bind_effect(h, effects[i].name, effects[i].fn, NULL);
+    dosm_host_bind_guard(h, "redesign_sent", guard_redesign_sent, NULL);
+    /* Kept only once checked: a refused workflow is refused on every line. */
+    if (dosm_host_check(h, &err) != DOSM_OK) {
         snprintf(error, size, "labdesk cannot run workflow %s: %s", w->name,
                  err.text);
+        dosm_host_free(h);
         return 0;
     }
+    w->host = h;
     return 1;
 }
 
