@@ -15,11 +15,11 @@ static char *decimal(char *end, uint32_t v)
                                 "888990919293949596979899";
     for (; v >= 100; v /= 100) {
         end -= 2;
-        memcpy(end, pairs + 2 * (v % 100), 2);
+        memcpy(end, pairs + 2 * (size_t)(v % 100), 2);
     }
     if (v >= 10) {
         end -= 2;
-        memcpy(end, pairs + 2 * v, 2);
+        memcpy(end, pairs + 2 * (size_t)v, 2);
     } else {
         *--end = (char)('0' + v);
     }
